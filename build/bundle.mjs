@@ -1,0 +1,46 @@
+// Bundles src/main.ts into one CommonJS file (dist/oci_audit.js) for Node and for the SEA binary.
+// Fails when anything but a Node built-in or a known optional require stays external: the SEA
+// can only require built-ins (Node docs, single-executable-applications).
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Optional requires guarded by try/catch in dependencies (node-fetch: encoding; debug: supports-color; es6-promise: vertx).
+const OPTIONAL = new Set(['encoding', 'supports-color', 'vertx']);
+
+export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js'), minify = true } = {}) {
+  mkdirSync(path.dirname(outfile), { recursive: true });
+  const result = await build({
+    entryPoints: [path.join(root, 'src', 'main.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    minify,
+    keepNames: true,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    logLevel: 'warning',
+    // oci-common pulls node-fetch -> whatwg-url -> tr46 -> require('punycode'), deprecated in Node 22 (DEP0040).
+    alias: { punycode: 'punycode/' },
+    external: [...OPTIONAL],
+    tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+  });
+  const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  const externals = new Set();
+  for (const input of Object.values(result.metafile.inputs)) {
+    for (const imp of input.imports) if (imp.external && !builtins.has(imp.path) && !OPTIONAL.has(imp.path)) externals.add(imp.path);
+  }
+  if (externals.size) throw new Error(`bundle: unexpected external modules: ${[...externals].join(', ')}`);
+  return { outfile, metafile: result.metafile };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { outfile } = await bundle();
+  console.log(`bundle: ${path.relative(root, outfile)}`);
+}
