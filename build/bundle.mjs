@@ -3,13 +3,15 @@
 // can only require built-ins (Node docs, single-executable-applications).
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Optional requires guarded by try/catch in dependencies (node-fetch: encoding; debug: supports-color; es6-promise: vertx).
 const OPTIONAL = new Set(['encoding', 'supports-color', 'vertx']);
+// Built into Node 22 (the SEA runtime) but not into the Node 20 that may run the build; undici loads it lazily.
+const LATER_BUILTINS = new Set(['node:sqlite', '<runtime>']);
 
 export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js'), minify = true } = {}) {
   mkdirSync(path.dirname(outfile), { recursive: true });
@@ -30,11 +32,12 @@ export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js')
     alias: { punycode: 'punycode/' },
     external: [...OPTIONAL],
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
+    define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version) },
   });
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
   const externals = new Set();
   for (const input of Object.values(result.metafile.inputs)) {
-    for (const imp of input.imports) if (imp.external && !builtins.has(imp.path) && !OPTIONAL.has(imp.path)) externals.add(imp.path);
+    for (const imp of input.imports) if (imp.external && !builtins.has(imp.path) && !OPTIONAL.has(imp.path) && !LATER_BUILTINS.has(imp.path)) externals.add(imp.path);
   }
   if (externals.size) throw new Error(`bundle: unexpected external modules: ${[...externals].join(', ')}`);
   return { outfile, metafile: result.metafile };

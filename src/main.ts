@@ -1,2 +1,73 @@
-// Entry point of the oci_audit modular input executable (stub; replaced by the real CLI).
-process.stdout.write('<scheme><title>OCI Audit</title></scheme>\n');
+// oci_audit: the modular input executable (CONTRACT.md). splunkd calls it with --scheme,
+// --validate-arguments or no argument (splunk-platform.md §1); admins can also run `preview`
+// and `check` from a shell.
+import { format } from 'node:util';
+import { validateArguments, validationErrorXml } from './cli/validate';
+import { runStreaming } from './cli/stream';
+import { log } from './log/logger';
+import { schemeXml } from './splunk/scheme';
+
+// The SDK prints to stdout in places (oci-audit-api.md §5.9); stdout carries only the event stream.
+/* eslint-disable no-console -- the one place that takes console over */
+function quietConsole(): void {
+  const toLog = (...args: unknown[]): void => log.debug(`oci-sdk: ${format(...args)}`);
+  console.log = toLog;
+  console.info = toLog;
+  console.warn = toLog;
+  console.error = toLog;
+  console.debug = toLog;
+  console.trace = toLog;
+}
+/* eslint-enable no-console */
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve) => process.stdout.write(text, () => resolve()));
+}
+
+/** SIGTERM/SIGINT (splunkd disabling the input) and a vanished parent stop the run within 5 s. */
+function stopSignal(): AbortSignal {
+  const ac = new AbortController();
+  const stop = (why: string): void => {
+    if (ac.signal.aborted) return;
+    log.warn(`stopping: ${why}; windows in flight are abandoned and not checkpointed`);
+    ac.abort();
+    setTimeout(() => {
+      log.error('stopping took longer than 4.5 s; exiting now');
+      process.exit(1);
+    }, 4500).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  process.on('SIGINT', () => stop('SIGINT received'));
+  process.on('SIGHUP', () => stop('SIGHUP received'));
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('splunkd (the parent process) is gone');
+  }, 2000).unref();
+  return ac.signal;
+}
+
+async function main(argv: string[]): Promise<number> {
+  quietConsole();
+  process.stdout.on('error', () => undefined); // EPIPE is handled where events are written
+  if (argv.includes('--scheme')) {
+    await writeOut(schemeXml());
+    return 0;
+  }
+  if (argv.includes('--validate-arguments')) {
+    const result = await validateArguments();
+    if (result.ok) return 0;
+    await writeOut(validationErrorXml(result.message));
+    return 1;
+  }
+  if (argv.length === 0) return runStreaming(stopSignal());
+  const { runAdminCli } = await import('./cli/admin');
+  return runAdminCli(argv);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log.fatal(`unexpected failure: ${(err as Error)?.stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

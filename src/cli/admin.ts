@@ -1,0 +1,81 @@
+// Commands for admins at a shell (outside splunkd): preview and check.
+import yargs from 'yargs';
+import { log, parseLevel } from '../log/logger';
+import { check } from './check';
+import { preview } from './preview';
+
+declare const __VERSION__: string | undefined;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+const accountOptions = {
+  'config-file': { type: 'string', describe: 'OCI CLI config file (default ~/.oci/config)' },
+  profile: { type: 'string', describe: 'profile in the config file', default: 'DEFAULT' },
+  tenancy: { type: 'string', describe: 'tenancy OCID (overrides the config file)' },
+  user: { type: 'string', describe: 'user OCID' },
+  fingerprint: { type: 'string', describe: 'API key fingerprint' },
+  'key-file': { type: 'string', describe: 'private key PEM file (passphrase from OCI_CLI_PASSPHRASE)' },
+  region: { type: 'string', describe: 'home region, e.g. us-ashburn-1' },
+  'auth-type': { type: 'string', choices: ['api_key', 'instance_principal'], default: 'api_key' },
+  'identity-endpoint': { type: 'string', describe: 'Identity URL template with {region}' },
+  'audit-endpoint': { type: 'string', describe: 'Audit URL template with {region}' },
+  'log-level': { type: 'string', default: 'WARN', describe: 'DEBUG, INFO, WARN or ERROR (logs go to stderr)' },
+} as const;
+
+export async function runAdminCli(argv: string[]): Promise<number> {
+  let code = 2;
+  await yargs(argv)
+    .scriptName('oci_audit')
+    .usage('oci_audit <command> [options]\n\nsplunkd runs this program with --scheme, --validate-arguments or no argument.')
+    .command(
+      'preview',
+      'collect events from a tenancy and print them as JSON lines (no Splunk, no checkpoints)',
+      (y) =>
+        y.options({
+          ...accountOptions,
+          regions: { type: 'string', describe: 'comma list or *', default: '*' },
+          compartments: { type: 'string', describe: 'comma list of OCIDs or *', default: '*' },
+          'exclude-compartments': { type: 'string' },
+          start: { type: 'string', describe: 'ISO 8601 UTC start (default one hour ago)' },
+          end: { type: 'string', describe: 'ISO 8601 UTC end (default now)' },
+          window: { type: 'number', describe: 'minutes per ListEvents window', default: 60 },
+          'max-concurrency': { type: 'number', default: 8 },
+          limit: { type: 'number', describe: 'stop after this many events' },
+        }),
+      async (a) => {
+        log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
+        code = await preview({ ...a, configFile: a['config-file'], keyFile: a['key-file'], authType: a['auth-type'], identityEndpoint: a['identity-endpoint'], auditEndpoint: a['audit-endpoint'], excludeCompartments: a['exclude-compartments'], maxConcurrency: a['max-concurrency'] });
+      },
+    )
+    .command(
+      'check',
+      'tell which IAM permissions work and print the policy statements that are missing',
+      (y) => y.options({ ...accountOptions, group: { type: 'string', describe: 'group name to put in the policy statements' } }),
+      async (a) => {
+        log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
+        code = await check({ ...a, configFile: a['config-file'], keyFile: a['key-file'], authType: a['auth-type'], identityEndpoint: a['identity-endpoint'], auditEndpoint: a['audit-endpoint'] });
+      },
+    )
+    .demandCommand(1, 'give a command: preview or check')
+    .strict()
+    .fail((msg, err) => {
+      if (err) {
+        log.error(err.message);
+        code = 1;
+        return;
+      }
+      process.stderr.write(`${msg}\nRun oci_audit --help for usage.\n`);
+      code = 2;
+    })
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .help()
+    .version(VERSION)
+    // With a parse callback yargs hands over --help/--version text instead of printing it through
+    // console, which main() routes to the log.
+    .parseAsync(argv, {}, (_err, _args, output) => {
+      if (output) {
+        process.stdout.write(`${output}\n`);
+        if (code === 2 && !_err) code = 0;
+      }
+    });
+  return code;
+}

@@ -1,0 +1,122 @@
+// Streaming mode: splunkd starts us with no argument and the <input> document on stdin
+// (splunk-platform.md §1). One pass over every window that is due, then exit; splunkd runs us
+// again after `interval`.
+import { log } from '../log/logger';
+import { openSession } from '../oci/session';
+import { EventFormatter, EventStream } from '../output/event-stream';
+import { CheckpointStore } from '../pipeline/checkpoints';
+import { Collector, FatalRunError } from '../pipeline/collector';
+import type { BackoffPolicy } from '../pipeline/retry';
+import { ConfigError, loadAccount, loadSettings } from '../splunk/account';
+import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
+import { ParameterError, parseInputConfig, SCHEME } from '../splunk/parameters';
+import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
+import { readStdinDocument } from './stdin';
+
+/** Exit codes: 0 done (window errors are logged and retried next run), 1 the run could not proceed. */
+export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
+  let doc: string;
+  try {
+    doc = await readStdinDocument('</input>');
+  } catch (err) {
+    log.error(`cannot read the input definition from splunkd: ${(err as Error).message}`);
+    return 1;
+  }
+  let def;
+  try {
+    def = parseInputDefinition(doc);
+  } catch (err) {
+    log.error(`the input definition from splunkd is not usable: ${(err as Error).message}`);
+    return 1;
+  }
+  log.addSecret(def.sessionKey);
+  const stanzas = def.stanzas.filter((s) => s.stanza.startsWith(`${SCHEME}://`));
+  if (stanzas.length === 0) {
+    log.warn('the input definition names no oci_audit stanza: nothing to do');
+    return 0;
+  }
+  const stream = new EventStream(process.stdout);
+  let code = 0;
+  for (const stanza of stanzas) {
+    if (stopSignal.aborted) break;
+    code = Math.max(code, await runStanza(def, stanza, stream, stopSignal));
+  }
+  await stream.end();
+  return code;
+}
+
+function retryPolicy(): BackoffPolicy {
+  const base = Number(process.env.TA_OCI_AUDIT_RETRY_BASE_MS);
+  return { baseMs: Number.isFinite(base) && base > 0 ? base : 1000, capMs: 30_000, maxAttempts: 8 };
+}
+
+async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {
+  const splunkd = new SplunkdClient(ctx.serverUri, ctx.sessionKey);
+  const name = input.stanza;
+  try {
+    const settings = await loadSettings(splunkd);
+    log.setLevel(settings.logLevel);
+    const config = parseInputConfig(name, input.params);
+    const account = await loadAccount(splunkd, config.account);
+    const session = await openSession(account, settings.proxy, config.maxConcurrency);
+    const store = new CheckpointStore(splunkd, config.name);
+    try {
+      await store.open(Date.now());
+      const collector = new Collector({
+        config,
+        tenancyId: session.tenancyId,
+        discovery: session.discovery,
+        reader: session.reader,
+        store,
+        stream,
+        log,
+        signal: stopSignal,
+        retry: retryPolicy(),
+        formatterFor: (region) => new EventFormatter(config.stanza, region),
+      });
+      let failure: unknown;
+      try {
+        await collector.run();
+      } catch (err) {
+        failure = err;
+      }
+      // Whatever happened, save the windows that were delivered.
+      try {
+        await store.flush();
+      } catch (err) {
+        log.error(`cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`, { input: config.name, category: 'configuration' });
+        failure ??= err;
+      }
+      const stats = collector.stats;
+      log.info('run summary', { input: config.name, ...stats.fields(), stopped: stopSignal.aborted ? 'signal' : undefined });
+      if (failure) throw failure;
+      await removeOrphans(splunkd, store);
+      return 0;
+    } finally {
+      await session.close();
+    }
+  } catch (err) {
+    if (err instanceof ParameterError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
+    else if (err instanceof ConfigError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
+    else if (err instanceof FatalRunError) log.error(`input ${name}: ${err.message}`, { category: err.category ?? 'configuration' });
+    else if (err instanceof SplunkdError) log.error(`input ${name}: ${err.sessionExpired ? 'the splunkd session key was rejected (401); progress could not be saved' : err.message}`, { category: 'splunkd' });
+    else log.error(`input ${name}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    return 1;
+  } finally {
+    await splunkd.close();
+  }
+}
+
+/** Removes the checkpoints of deleted inputs (best effort: a failure only logs). */
+async function removeOrphans(splunkd: SplunkdClient, store: CheckpointStore): Promise<void> {
+  try {
+    const { json } = await splunkd.call('GET', `/servicesNS/-/-/data/inputs/${SCHEME}?count=0`);
+    const entries = (json as { entry?: Array<{ name?: unknown }> } | undefined)?.entry;
+    if (!Array.isArray(entries)) return;
+    const names = new Set(entries.map((e) => String(e.name ?? '')));
+    const removed = await store.removeOrphans(names);
+    if (removed.length) log.info('removed checkpoints of deleted inputs', { inputs: removed.join(',') });
+  } catch (err) {
+    log.debug(`could not list inputs to remove old checkpoints: ${(err as Error).message}`);
+  }
+}

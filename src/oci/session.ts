@@ -1,0 +1,37 @@
+// Everything one run needs to talk to OCI, built once from the account and settings.
+import type { Dispatcher } from 'undici';
+import type { Account, ProxySettings } from '../splunk/account';
+import { AuditEventsReader } from './audit-events';
+import { createAuth } from './auth';
+import { auditBase } from './endpoints';
+import { IdentityDiscovery } from './identity';
+import { createDispatcher } from './transport';
+
+export interface OciSession {
+  tenancyId: string;
+  discovery: IdentityDiscovery;
+  reader: AuditEventsReader;
+  close(): Promise<void>;
+}
+
+export function httpTimeoutMs(): number {
+  const s = Number(process.env.TA_OCI_AUDIT_HTTP_TIMEOUT_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+}
+
+export async function openSession(account: Account, proxy: ProxySettings | undefined, connections: number): Promise<OciSession> {
+  const { signer } = await createAuth(account);
+  const timeoutMs = httpTimeoutMs();
+  const dispatcher: Dispatcher = createDispatcher({ proxy, timeoutMs, connections: Math.max(4, connections) });
+  const discovery = new IdentityDiscovery(signer, dispatcher, timeoutMs, account.region, account);
+  const reader = new AuditEventsReader(signer, dispatcher, timeoutMs, (region) => auditBase(account, region));
+  return {
+    tenancyId: account.tenancyOcid,
+    discovery,
+    reader,
+    async close() {
+      discovery.close();
+      await dispatcher.close().catch(() => undefined);
+    },
+  };
+}

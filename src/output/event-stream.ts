@@ -1,0 +1,94 @@
+// Writes audit events to stdout as splunkd's XML event stream (CONTRACT.md "Output").
+// A chunk's promise resolves once the stream has handed it to the OS, which is what a window's
+// checkpoint waits for ("A window's checkpoint moves only after all its events were written").
+import type { Writable } from 'node:stream';
+import { escapeJsonForXml, escapeXmlAttr } from './xml-escape';
+
+export const SOURCETYPE = 'oci:audit';
+
+export class StreamClosedError extends Error {
+  constructor(cause?: unknown) {
+    super(`stdout was closed by the reader${cause instanceof Error ? `: ${cause.message}` : ''}`);
+    this.name = 'StreamClosedError';
+  }
+}
+
+/** Formats events of one region; the per-event work is one JSON.stringify and one escape. */
+export class EventFormatter {
+  private readonly head: string;
+  private readonly tail: string;
+
+  constructor(stanza: string, region: string) {
+    this.head = `<event stanza="${escapeXmlAttr(stanza)}">`;
+    this.tail = `<source>${escapeXmlAttr(`oci:audit:${region}`)}</source><sourcetype>${SOURCETYPE}</sourcetype></event>\n`;
+  }
+
+  /** One `<event>`; `eventTime` becomes `<time>` (epoch seconds, 3 decimals) when it parses. */
+  format(event: unknown): string {
+    const data = escapeJsonForXml(JSON.stringify(event));
+    const t = eventEpoch(event);
+    return t === undefined
+      ? `${this.head}<data>${data}</data>${this.tail}`
+      : `${this.head}<time>${t}</time><data>${data}</data>${this.tail}`;
+  }
+}
+
+export function eventEpoch(event: unknown): string | undefined {
+  if (typeof event !== 'object' || event === null) return undefined;
+  const t = (event as { eventTime?: unknown }).eventTime;
+  if (typeof t !== 'string') return undefined;
+  const ms = Date.parse(t);
+  return Number.isFinite(ms) ? (ms / 1000).toFixed(3) : undefined;
+}
+
+/** Where the collector writes formatted events; `write` resolves once they are flushed. */
+export interface EventSink {
+  write(chunk: string, events: number): Promise<void>;
+  readonly broken: boolean;
+}
+
+export class EventStream implements EventSink {
+  private opened = false;
+  private closedError: StreamClosedError | undefined;
+  eventsWritten = 0;
+  bytesWritten = 0;
+
+  /** `<stream>` for splunkd's XML mode; empty for plain JSON lines (`preview`). */
+  constructor(
+    private readonly out: Writable,
+    private readonly documentStart = '<stream>\n',
+  ) {
+    out.on('error', (err) => {
+      this.closedError ??= new StreamClosedError(err);
+    });
+  }
+
+  get broken(): boolean {
+    return this.closedError !== undefined;
+  }
+
+  /** Writes a chunk of formatted events; resolves when flushed, rejects if stdout is gone. */
+  write(chunk: string, events: number): Promise<void> {
+    if (this.closedError) return Promise.reject(this.closedError);
+    if (!this.opened && this.documentStart) {
+      chunk = `${this.documentStart}${chunk}`;
+      this.opened = true;
+    }
+    this.eventsWritten += events;
+    this.bytesWritten += Buffer.byteLength(chunk);
+    return new Promise((resolve, reject) => {
+      this.out.write(chunk, (err) => {
+        if (err) {
+          this.closedError ??= new StreamClosedError(err);
+          reject(this.closedError);
+        } else resolve();
+      });
+    });
+  }
+
+  /** Closes the stream document (only if one was opened) and waits until it is flushed. */
+  async end(): Promise<void> {
+    if (!this.opened || this.closedError) return;
+    await new Promise<void>((resolve) => this.out.write('</stream>\n', () => resolve()));
+  }
+}

@@ -1,0 +1,313 @@
+// One run of an input: discover regions and compartments, then fetch every (region, compartment)
+// window from its checkpoint up to now minus the delay, write the events, and move each window's
+// checkpoint only after its events were flushed (CONTRACT.md "Delivery").
+//
+// Windows of one pair run in order (a checkpoint only moves forward); pairs run side by side, at
+// most max_concurrency at once. Memory holds the pages in flight, never the backlog.
+import type { AuditEventsReader } from '../oci/audit-events';
+import { classify, explain, type ClassifiedError } from '../oci/errors';
+import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
+import { MINUTE, rfc3339Minute } from '../oci/rfc3339';
+import type { Logger } from '../log/logger';
+import type { EventSink } from '../output/event-stream';
+import type { InputConfig } from '../splunk/parameters';
+import type { CheckpointStore, PairCheckpoint, SeenWindow } from './checkpoints';
+import { inPartition } from './partition';
+import { AsyncQueue } from './queue';
+import { backoffDelay, sleep, type BackoffPolicy } from './retry';
+import { RunStats } from './run-stats';
+import { collectUntil, firstStart, windows, type Window } from './windows';
+
+export interface CollectorDeps {
+  config: InputConfig;
+  tenancyId: string;
+  discovery: IdentityDiscovery;
+  reader: AuditEventsReader;
+  store: CheckpointStore;
+  stream: EventSink;
+  log: Logger;
+  signal: AbortSignal;
+  retry: BackoffPolicy;
+  now?: () => number;
+  /** Formats one region's events for the stream (XML for splunkd, JSON lines for `preview`). */
+  formatterFor: (region: string) => { format(event: unknown): string };
+  /** Most eventIds remembered per pair for lookback de-duplication. */
+  maxSeenIds?: number;
+}
+
+interface Pair {
+  region: string;
+  compartment: CompartmentInfo;
+}
+
+/** Stops the whole run: authentication failures, a closed stdout, unsaved progress. */
+export class FatalRunError extends Error {
+  constructor(message: string, readonly category?: string) {
+    super(message);
+    this.name = 'FatalRunError';
+  }
+}
+
+const DEFAULT_START_MS = 24 * 60 * MINUTE;
+const MAX_PAGES_PER_WINDOW = 100_000;
+
+export class Collector {
+  readonly stats = new RunStats();
+  private readonly now: () => number;
+  private fatal: FatalRunError | undefined;
+  private readonly abort = new AbortController();
+  private readonly signal: AbortSignal;
+  private until = 0;
+  private defaultStart = 0;
+  private readonly lagFloor = new Map<string, number>();
+
+  constructor(private readonly d: CollectorDeps) {
+    this.now = d.now ?? Date.now;
+    this.signal = AbortSignal.any([d.signal, this.abort.signal]);
+  }
+
+  private stop(err: FatalRunError): void {
+    this.fatal ??= err;
+    this.abort.abort();
+  }
+
+  async run(): Promise<RunStats> {
+    const { config, log } = this.d;
+    const now = this.now();
+    this.until = collectUntil(now, config.delayMinutes, config.endDateTime);
+    this.defaultStart = config.startDateTime ? config.startDateTime.getTime() : this.d.store.input.firstRunAt - DEFAULT_START_MS;
+    log.info('run started', {
+      input: config.name,
+      collect_until: new Date(this.until).toISOString(),
+      default_start: new Date(this.defaultStart).toISOString(),
+      max_concurrency: config.maxConcurrency,
+      partition: `${config.partition.k}/${config.partition.n}`,
+    });
+
+    const queue = new AsyncQueue<Pair>();
+    const workers = Array.from({ length: config.maxConcurrency }, () => this.worker(queue));
+    const progress = setInterval(() => log.info('progress', { input: config.name, windows: this.stats.windows, events: this.stats.events, pages: this.stats.pages, retries: this.stats.retries }), 15_000);
+    progress.unref();
+    try {
+      await this.discover(queue);
+    } catch (err) {
+      if (!(err instanceof FatalRunError)) throw err;
+      this.stop(err);
+    } finally {
+      queue.close();
+      await Promise.all(workers);
+      clearInterval(progress);
+    }
+    this.stats.lagSeconds = this.lagSeconds(now);
+    if (this.fatal) throw this.fatal;
+    return this.stats;
+  }
+
+  /** Regions x compartments into the queue; pairs start as soon as their compartment is known. */
+  private async discover(queue: AsyncQueue<Pair>): Promise<void> {
+    const { config, discovery, tenancyId, log } = this.d;
+    const regions = await this.withRetry('list region subscriptions', async () => {
+      if (config.regions !== '*') return config.regions;
+      const subs = await discovery.regionSubscriptions(tenancyId);
+      for (const s of subs) if (s.status !== 'READY') log.info('region skipped: subscription not READY', { region: s.name, status: s.status });
+      return subs.filter((s) => s.status === 'READY').map((s) => s.name);
+    });
+    this.stats.regions = regions.length;
+    if (regions.length === 0) log.warn('no region to collect', { input: config.name });
+
+    const excluded = new Set(config.excludeCompartments);
+    const enqueue = (c: CompartmentInfo): void => {
+      this.stats.compartments++;
+      for (const region of regions) {
+        if (!inPartition(region, c.id, config.partition)) {
+          this.stats.pairsSkippedByPartition++;
+          continue;
+        }
+        this.stats.pairs++;
+        queue.push({ region, compartment: c });
+      }
+    };
+
+    if (config.compartments !== '*') {
+      for (const id of config.compartments) {
+        if (excluded.has(id) || this.signal.aborted) continue;
+        if (id === tenancyId) {
+          enqueue({ id, name: 'root', lifecycleState: 'ACTIVE' });
+          continue;
+        }
+        const info = await this.withRetry(`get compartment ${id}`, () => discovery.compartment(id)).catch((err: unknown) => {
+          if (err instanceof FatalRunError) throw err;
+          log.warn('compartment details unavailable; collecting it from the start date', { compartment: id });
+          return { id, name: id, lifecycleState: 'ACTIVE' } satisfies CompartmentInfo;
+        });
+        if (info.lifecycleState !== 'ACTIVE') log.warn('compartment is not ACTIVE; collecting it anyway because it is listed explicitly', { compartment: id, state: info.lifecycleState });
+        enqueue(info);
+      }
+      return;
+    }
+
+    if (!excluded.has(tenancyId)) enqueue({ id: tenancyId, name: 'root', lifecycleState: 'ACTIVE' });
+    // With exclusions, a child may arrive before the parent that excludes it: hold pages until the tree is whole.
+    const held: CompartmentInfo[] = [];
+    const pages = discovery.compartmentPages(tenancyId);
+    for (;;) {
+      if (this.signal.aborted) return;
+      const page = await this.withRetry('list compartments', () => pages.next());
+      if (page.done) break;
+      if (excluded.size) held.push(...page.value);
+      else for (const c of page.value) enqueue(c);
+    }
+    if (excluded.size) {
+      const byId = new Map(held.map((c) => [c.id, c]));
+      const isExcluded = (c: CompartmentInfo): boolean => {
+        for (let cur: CompartmentInfo | undefined = c, depth = 0; cur && depth < 64; cur = cur.parentId ? byId.get(cur.parentId) : undefined, depth++) {
+          if (excluded.has(cur.id)) return true;
+        }
+        return false;
+      };
+      for (const c of held) if (!isExcluded(c)) enqueue(c);
+    }
+  }
+
+  private async worker(queue: AsyncQueue<Pair>): Promise<void> {
+    for await (const pair of queue) {
+      if (this.signal.aborted) continue;
+      try {
+        await this.collectPair(pair);
+      } catch (err) {
+        if (err instanceof FatalRunError) this.stop(err);
+        else if (!this.signal.aborted) throw err;
+      }
+    }
+  }
+
+  private async collectPair({ region, compartment }: Pair): Promise<void> {
+    const { config, store } = this.d;
+    const cp = store.get(region, compartment.id);
+    const from = cp ? cp.until : firstStart(this.defaultStart, compartment.timeCreated);
+    this.lagFloor.set(`${region}|${compartment.id}`, from);
+    let seen: SeenWindow[] = cp?.seen ?? [];
+    const lookback = config.lookbackMinutes * MINUTE;
+    const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
+    if (cp && lookback > 0) {
+      const lbStart = Math.max(cp.until - lookback, firstStart(this.defaultStart, compartment.timeCreated));
+      plan.push([...windows(lbStart, cp.until, config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })));
+    }
+    plan.push(windows(from, this.until, config.queryWindowMinutes));
+    let until = from;
+    const formatter = this.d.formatterFor(region);
+    for (const part of plan) {
+      for (const w of part) {
+        if (this.signal.aborted) return;
+        const skip = w.lookback ? new Set(seen.flatMap((s) => s.ids)) : undefined;
+        const ids = await this.collectWindow(region, compartment.id, w, formatter, skip);
+        if (ids === undefined) return; // failed: later windows of this pair wait for the next run
+        this.stats.windows++;
+        if (!w.lookback) until = w.end;
+        if (lookback > 0) seen = this.remember(seen, w.end, ids, until - lookback);
+        store.advance({ region, compartmentId: compartment.id, until, seen: lookback > 0 ? seen : undefined } satisfies PairCheckpoint);
+        this.lagFloor.set(`${region}|${compartment.id}`, until);
+      }
+    }
+  }
+
+  private remember(seen: SeenWindow[], end: number, ids: string[], horizon: number): SeenWindow[] {
+    const max = this.d.maxSeenIds ?? 200_000;
+    const out = seen.filter((s) => s.end > horizon);
+    if (ids.length) {
+      const same = out.find((s) => s.end === end);
+      if (same) same.ids = same.ids.concat(ids);
+      else out.push({ end, ids });
+    }
+    out.sort((a, b) => a.end - b.end);
+    let total = out.reduce((n, s) => n + s.ids.length, 0);
+    while (total > max && out.length) {
+      total -= out[0].ids.length;
+      out.shift();
+      this.d.log.warn('lookback memory full: forgetting the oldest delivered eventIds', { max_ids: max });
+    }
+    return out;
+  }
+
+  /** All pages of one window; returns the delivered eventIds, or undefined when the window failed. */
+  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: unknown): string }, skip?: Set<string>): Promise<string[] | undefined> {
+    const { reader, stream, log } = this.d;
+    const startTime = rfc3339Minute(w.start);
+    const endTime = rfc3339Minute(w.end);
+    const ids: string[] = [];
+    const tokens = new Set<string>();
+    let page: string | undefined;
+    let pages = 0;
+    let pending: Promise<void> = Promise.resolve();
+    try {
+      do {
+        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, () => reader.page({ region, compartmentId, startTime, endTime, page }, this.signal));
+        this.stats.pages++;
+        if (++pages > MAX_PAGES_PER_WINDOW) throw new Error(`more than ${MAX_PAGES_PER_WINDOW} pages in one window`);
+        let chunk = '';
+        let n = 0;
+        for (const ev of res.events) {
+          const id = (ev as { eventId?: unknown } | null)?.eventId;
+          if (skip && typeof id === 'string' && skip.has(id)) {
+            this.stats.duplicatesDropped++;
+            continue;
+          }
+          chunk += formatter.format(ev);
+          n++;
+          if (typeof id === 'string') ids.push(id);
+        }
+        // Wait for the previous page's flush before queueing more: stdout back-pressure bounds memory.
+        await pending;
+        if (n) {
+          pending = stream.write(chunk, n);
+          this.stats.events += n;
+        }
+        if (res.nextPage !== undefined && tokens.has(res.nextPage)) throw new Error('ListEvents returned a page token it had already returned');
+        if (res.nextPage !== undefined) tokens.add(res.nextPage);
+        page = res.nextPage;
+      } while (page !== undefined && !this.signal.aborted);
+      await pending;
+      if (this.signal.aborted) return undefined;
+      return ids;
+    } catch (err) {
+      await pending.catch(() => undefined);
+      if (err instanceof FatalRunError) throw err;
+      if (stream.broken) throw new FatalRunError('stdout was closed: splunkd stopped reading the event stream', 'output');
+      if (this.signal.aborted) return undefined;
+      const c = classify(err);
+      this.stats.windowsFailed++;
+      this.stats.error(c.category);
+      log.error(explain(c, `ListEvents region=${region} compartment=${compartmentId} window=${startTime}..${endTime}`), { category: c.category, action: 'window retried next run' });
+      return undefined;
+    }
+  }
+
+  /** Retries what OCI says is transient; authentication failures stop the run. */
+  private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const policy = this.d.retry;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (this.signal.aborted) throw err;
+        const c: ClassifiedError = classify(err);
+        if (c.category === 'authentication') {
+          this.stats.error(c.category);
+          throw new FatalRunError(explain(c, what), c.category);
+        }
+        if (!c.retryable || attempt >= policy.maxAttempts) throw err;
+        this.stats.retries++;
+        if (c.category === 'throttling') this.stats.throttles++;
+        const delay = backoffDelay(attempt, policy);
+        this.d.log.debug('retrying', { what, attempt, delay_ms: delay, category: c.category, status: c.status });
+        await sleep(delay, this.signal);
+      }
+    }
+  }
+
+  private lagSeconds(now: number): number | undefined {
+    let oldest = Infinity;
+    for (const v of this.lagFloor.values()) oldest = Math.min(oldest, v);
+    return Number.isFinite(oldest) ? Math.max(0, Math.round((now - oldest) / 1000)) : undefined;
+  }
+}

@@ -1,0 +1,155 @@
+// Reads the account, its secret and the add-on settings from splunkd (CONTRACT.md "Accounts").
+// Secrets come only from storage/passwords and are registered with the logger for scrubbing.
+import { log, parseLevel, type Level } from '../log/logger';
+import { REGION_RE, OCID_RE } from './parameters';
+import { APP, type SplunkdClient } from './splunkd-client';
+
+export const ACCOUNT_CONF = 'ta_oci_audit_account';
+export const SETTINGS_CONF = 'ta_oci_audit_settings';
+export const ACCOUNT_REALM = `__REST_CREDENTIAL__#${APP}#configs/conf-${ACCOUNT_CONF}`;
+export const SETTINGS_REALM = `__REST_CREDENTIAL__#${APP}#configs/conf-${SETTINGS_CONF}`;
+export const FINGERPRINT_RE = /^[0-9a-f]{2}(?::[0-9a-f]{2}){15}$/;
+
+export type AuthType = 'api_key' | 'instance_principal';
+
+export interface Account {
+  name: string;
+  authType: AuthType;
+  tenancyOcid: string;
+  userOcid?: string;
+  fingerprint?: string;
+  region: string;
+  identityEndpoint?: string;
+  auditEndpoint?: string;
+  privateKey?: string;
+  passphrase?: string;
+}
+
+export interface ProxySettings {
+  url: string;
+  username?: string;
+  password?: string;
+}
+
+export interface Settings {
+  proxy?: ProxySettings;
+  logLevel: Level;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Checks an endpoint template: needs {region}; plain http only to localhost (CONTRACT.md). */
+export function checkEndpointTemplate(field: string, value: string): string | undefined {
+  if (!value.includes('{region}')) return `${field}: must contain {region}, e.g. https://audit.{region}.oraclecloud.com`;
+  let u: URL;
+  try {
+    u = new URL(value.replace(/\{region\}/g, 'us-ashburn-1'));
+  } catch {
+    return `${field}: "${value}" is not a URL`;
+  }
+  if (u.protocol === 'https:') return undefined;
+  if (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost')) return undefined;
+  return `${field}: use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`;
+}
+
+/** Validates account fields as stored; every problem names the field and what it accepts. */
+export function accountProblems(a: Partial<Account> & { name: string }): string[] {
+  const p: string[] = [];
+  const where = `account "${a.name}"`;
+  if (!a.tenancyOcid || !/^ocid1\.tenancy\./.test(a.tenancyOcid) || !OCID_RE.test(a.tenancyOcid)) p.push(`${where}: tenancy_ocid must be a tenancy OCID (ocid1.tenancy.oc1..aaaa…)`);
+  if (!a.region || !REGION_RE.test(a.region)) p.push(`${where}: region must be the tenancy's home region identifier, e.g. us-ashburn-1`);
+  if (a.authType === 'api_key') {
+    if (!a.userOcid || !/^ocid1\.user\./.test(a.userOcid) || !OCID_RE.test(a.userOcid)) p.push(`${where}: user_ocid must be a user OCID (ocid1.user.oc1..aaaa…)`);
+    if (!a.fingerprint || !FINGERPRINT_RE.test(a.fingerprint)) p.push(`${where}: fingerprint must be 16 colon-separated lower-case hex pairs (aa:bb:…)`);
+    if (!a.privateKey) p.push(`${where}: no private key in storage/passwords; add it on the Accounts tab`);
+  }
+  for (const f of ['identityEndpoint', 'auditEndpoint'] as const) {
+    const v = a[f];
+    if (v) {
+      const e = checkEndpointTemplate(f === 'identityEndpoint' ? 'identity_endpoint' : 'audit_endpoint', v);
+      if (e) p.push(`${where}: ${e}`);
+    }
+  }
+  return p;
+}
+
+interface SecretJson {
+  private_key?: string;
+  passphrase?: string;
+  proxy_password?: string;
+  password?: string;
+}
+
+function parseSecret(raw: string, what: string): SecretJson {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (typeof v === 'object' && v !== null) return v as SecretJson;
+  } catch {
+    // fall through
+  }
+  throw new ConfigError(`${what}: the stored secret is not the JSON object the add-on writes; save it again on the setup page`);
+}
+
+export async function loadAccount(client: SplunkdClient, name: string): Promise<Account> {
+  const conf = await client.getConfStanza(ACCOUNT_CONF, name);
+  if (!conf) throw new ConfigError(`account "${name}" does not exist in ${ACCOUNT_CONF}.conf; add it on the Accounts tab or fix the input's account`);
+  const authRaw = (conf.auth_type ?? 'api_key').trim() || 'api_key';
+  if (authRaw !== 'api_key' && authRaw !== 'instance_principal') throw new ConfigError(`account "${name}": auth_type "${authRaw}" is not accepted; use api_key or instance_principal`);
+  const account: Account = {
+    name,
+    authType: authRaw,
+    tenancyOcid: (conf.tenancy_ocid ?? '').trim(),
+    userOcid: conf.user_ocid?.trim() || undefined,
+    fingerprint: conf.fingerprint?.trim().toLowerCase() || undefined,
+    region: (conf.region ?? '').trim(),
+    identityEndpoint: conf.identity_endpoint?.trim() || undefined,
+    auditEndpoint: conf.audit_endpoint?.trim() || undefined,
+  };
+  if (account.authType === 'api_key') {
+    const entry = (await client.listPasswords()).find((e) => e.realm === ACCOUNT_REALM && e.username === name);
+    if (entry) {
+      const secret = parseSecret(entry.clearPassword, `account "${name}"`);
+      account.privateKey = secret.private_key;
+      account.passphrase = secret.passphrase || undefined;
+      log.addSecret(entry.clearPassword);
+      log.addSecret(account.privateKey);
+      log.addSecret(account.passphrase);
+    }
+  }
+  const problems = accountProblems(account);
+  if (problems.length) throw new ConfigError(problems.join('; '));
+  return account;
+}
+
+function truthy(v: string | undefined): boolean {
+  return ['1', 'true', 't', 'yes', 'y', 'on'].includes((v ?? '').trim().toLowerCase());
+}
+
+export async function loadSettings(client: SplunkdClient): Promise<Settings> {
+  const [proxyConf, loggingConf] = await Promise.all([client.getConfStanza(SETTINGS_CONF, 'proxy'), client.getConfStanza(SETTINGS_CONF, 'logging')]);
+  const logLevel = parseLevel(loggingConf?.loglevel) ?? 'INFO';
+  if (!proxyConf || !truthy(proxyConf.proxy_enabled)) return { logLevel };
+  const type = (proxyConf.proxy_type ?? 'http').trim() || 'http';
+  if (type !== 'http') throw new ConfigError(`[proxy] proxy_type "${type}" is not supported; use http`);
+  const host = (proxyConf.proxy_url ?? '').trim().replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const port = (proxyConf.proxy_port ?? '').trim();
+  if (!host) throw new ConfigError('[proxy] proxy_url is required when proxy_enabled = 1 (host name or IP of the proxy)');
+  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new ConfigError(`[proxy] proxy_port "${port}" is not a port; use 1-65535`);
+  const username = proxyConf.proxy_username?.trim() || undefined;
+  let password: string | undefined;
+  if (username) {
+    const entry = (await client.listPasswords()).find((e) => e.realm === SETTINGS_REALM && e.username === 'proxy');
+    if (entry) {
+      const s = parseSecret(entry.clearPassword, '[proxy]');
+      password = s.proxy_password ?? s.password;
+      log.addSecret(entry.clearPassword);
+      log.addSecret(password);
+    }
+  }
+  return { logLevel, proxy: { url: `http://${host}:${port}`, username, password } };
+}

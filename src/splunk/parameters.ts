@@ -1,0 +1,188 @@
+// The input stanza's parameters (CONTRACT.md "Input stanza"): their scheme description and the one
+// parser that both --validate-arguments and a run use, so both accept exactly the same values.
+import type { ParamValue, Params } from './input-xml';
+
+export interface ParameterSpec {
+  name: string;
+  title: string;
+  description: string;
+  dataType: 'string' | 'number' | 'boolean';
+  required: boolean;
+}
+
+export const PARAMETERS: readonly ParameterSpec[] = [
+  { name: 'account', title: 'Account', description: 'Name of the OCI account (a stanza of ta_oci_audit_account.conf).', dataType: 'string', required: true },
+  { name: 'regions', title: 'Regions', description: 'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.', dataType: 'string', required: false },
+  { name: 'compartments', title: 'Compartments', description: 'Comma-separated compartment OCIDs, or * for the root compartment and every ACTIVE compartment below it.', dataType: 'string', required: false },
+  { name: 'exclude_compartments', title: 'Excluded compartments', description: 'Comma-separated compartment OCIDs skipped together with everything below them.', dataType: 'string', required: false },
+  { name: 'start_date_time', title: 'Start date-time', description: 'ISO 8601 UTC (2026-01-31T00:00:00Z): first processed time collected for a region and compartment with no checkpoint. Default: 24 hours before the first run.', dataType: 'string', required: false },
+  { name: 'end_date_time', title: 'End date-time', description: 'Optional ISO 8601 UTC: collect up to this time, then stop (a one-off backfill).', dataType: 'string', required: false },
+  { name: 'query_window_size', title: 'Query window (minutes)', description: 'Minutes covered by one ListEvents time window, 1-1440. Default 60.', dataType: 'number', required: false },
+  { name: 'delay_throttle', title: 'Delay (minutes)', description: 'Minutes held back from now for events OCI has not yet made visible, 0-1440. Default 5.', dataType: 'number', required: false },
+  { name: 'max_concurrency', title: 'Maximum concurrency', description: 'Region and compartment windows fetched at once, 1-64. Default 8.', dataType: 'number', required: false },
+  { name: 'lookback_minutes', title: 'Lookback (minutes)', description: 'Also re-read this many minutes before the checkpoint and drop events already delivered, 0-1440. Default 0 (off).', dataType: 'number', required: false },
+  { name: 'partition', title: 'Partition', description: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n. Default 0/1.', dataType: 'string', required: false },
+];
+
+export interface Partition {
+  k: number;
+  n: number;
+}
+
+export interface InputConfig {
+  /** Input name without the scheme, e.g. `prod`. */
+  name: string;
+  /** Full stanza name, e.g. `oci_audit://prod`. */
+  stanza: string;
+  account: string;
+  regions: '*' | string[];
+  compartments: '*' | string[];
+  excludeCompartments: string[];
+  startDateTime?: Date;
+  endDateTime?: Date;
+  queryWindowMinutes: number;
+  delayMinutes: number;
+  maxConcurrency: number;
+  lookbackMinutes: number;
+  partition: Partition;
+}
+
+export const SCHEME = 'oci_audit';
+
+export class ParameterError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'ParameterError';
+  }
+}
+
+// Region identifiers: us-ashburn-1, us-gov-ashburn-1, me-dcc-muscat-1, eu-frankfurt-2 (docs: Regions and Availability Domains).
+export const REGION_RE = /^[a-z]{2,}(?:-[a-z0-9]+)*-[0-9]+$/;
+// ocid1.<resource type>.<realm>.[region][.future use].<unique id> (docs: Resource Identifiers).
+export const OCID_RE = /^ocid1\.[a-z0-9_]+\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
+export const COMPARTMENT_OCID_RE = /^ocid1\.(?:compartment|tenancy)\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
+const ISO_UTC_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|\+00:00|\+0000)$/;
+const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
+
+function single(v: ParamValue | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const s = Array.isArray(v) ? v.join(',') : v;
+  const t = s.trim();
+  return t === '' ? undefined : t;
+}
+
+function list(v: string | undefined): string[] {
+  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Parses an ISO 8601 UTC date-time; undefined when it is not one. */
+export function parseIsoUtc(s: string): Date | undefined {
+  const m = ISO_UTC_RE.exec(s);
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, se] = m.slice(1, 7).map((x) => (x === undefined ? 0 : Number(x)));
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return undefined;
+  const ms = Date.UTC(y, mo - 1, d, h, mi, se);
+  const date = new Date(ms);
+  if (date.getUTCDate() !== d) return undefined; // 2026-02-30
+  return date;
+}
+
+function integer(name: string, raw: string | undefined, def: number, min: number, max: number, problems: string[]): number {
+  if (raw === undefined) return def;
+  if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    problems.push(`${name}: "${clip(raw)}" is not accepted; use a whole number from ${min} to ${max} (default ${def})`);
+    return def;
+  }
+  return Number(raw);
+}
+
+export function clip(s: string, n = 80): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = s.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > n ? `${clean.slice(0, n)}…` : clean;
+}
+
+/** Splits a full stanza name (`oci_audit://prod`) into the input name; plain names pass through. */
+export function inputName(stanzaOrName: string): string {
+  const prefix = `${SCHEME}://`;
+  return stanzaOrName.startsWith(prefix) ? stanzaOrName.slice(prefix.length) : stanzaOrName;
+}
+
+/**
+ * Checks and converts an input's raw parameters. Every problem is reported at once, each naming
+ * the parameter and what it accepts. `now` is used for "must be in the past" checks.
+ */
+export function parseInputConfig(nameOrStanza: string, params: Params, now: Date = new Date()): InputConfig {
+  const problems: string[] = [];
+  const name = inputName(nameOrStanza);
+  if (name === '' || name.length > 200) problems.push('name: the input needs a name of 1 to 200 characters');
+
+  const account = single(params.account);
+  if (account === undefined) problems.push('account: required; give the name of an account configured on the Accounts tab');
+  else if (!ACCOUNT_RE.test(account)) problems.push(`account: "${clip(account)}" is not an account name; use letters, digits, _ . @ - (up to 100)`);
+
+  const regionsRaw = single(params.regions) ?? '*';
+  let regions: '*' | string[] = '*';
+  if (regionsRaw !== '*') {
+    regions = list(regionsRaw);
+    const bad = regions.filter((r) => !REGION_RE.test(r));
+    if (bad.length || regions.length === 0) problems.push(`regions: "${clip(bad.join(',') || regionsRaw)}" is not a region identifier; use * or a comma list such as us-ashburn-1,eu-frankfurt-1`);
+  }
+
+  const compartmentsRaw = single(params.compartments) ?? '*';
+  let compartments: '*' | string[] = '*';
+  if (compartmentsRaw !== '*') {
+    compartments = list(compartmentsRaw);
+    const bad = compartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
+    if (bad.length || compartments.length === 0) problems.push(`compartments: "${clip(bad[0] ?? compartmentsRaw)}" is not a compartment or tenancy OCID; use * or a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`);
+  }
+
+  const excludeCompartments = list(single(params.exclude_compartments));
+  const badEx = excludeCompartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
+  if (badEx.length) problems.push(`exclude_compartments: "${clip(badEx[0])}" is not a compartment OCID; use a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`);
+
+  const date = (key: 'start_date_time' | 'end_date_time'): Date | undefined => {
+    const raw = single(params[key]);
+    if (raw === undefined) return undefined;
+    const d = parseIsoUtc(raw);
+    if (!d) {
+      problems.push(`${key}: "${clip(raw)}" is not an ISO 8601 UTC date-time; use YYYY-MM-DDTHH:MM:SSZ, e.g. 2026-01-31T00:00:00Z`);
+      return undefined;
+    }
+    return d;
+  };
+  const startDateTime = date('start_date_time');
+  const endDateTime = date('end_date_time');
+  if (startDateTime && startDateTime.getTime() > now.getTime()) problems.push(`start_date_time: ${single(params.start_date_time)} is in the future; use a date-time in the past`);
+  if (startDateTime && endDateTime && endDateTime.getTime() <= startDateTime.getTime()) problems.push('end_date_time: must be later than start_date_time');
+
+  const queryWindowMinutes = integer('query_window_size', single(params.query_window_size), 60, 1, 1440, problems);
+  const delayMinutes = integer('delay_throttle', single(params.delay_throttle), 5, 0, 1440, problems);
+  const maxConcurrency = integer('max_concurrency', single(params.max_concurrency), 8, 1, 64, problems);
+  const lookbackMinutes = integer('lookback_minutes', single(params.lookback_minutes), 0, 0, 1440, problems);
+
+  let partition: Partition = { k: 0, n: 1 };
+  const partRaw = single(params.partition);
+  if (partRaw !== undefined) {
+    const m = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(partRaw);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
+    else partition = { k: Number(m[1]), n: Number(m[2]) };
+  }
+
+  if (problems.length) throw new ParameterError(problems);
+  return {
+    name,
+    stanza: `${SCHEME}://${name}`,
+    account: account as string,
+    regions,
+    compartments,
+    excludeCompartments,
+    startDateTime,
+    endDateTime,
+    queryWindowMinutes,
+    delayMinutes,
+    maxConcurrency,
+    lookbackMinutes,
+    partition,
+  };
+}

@@ -1,0 +1,173 @@
+// splunkd REST with the modular input's session key (CONTRACT.md "Accounts"; splunk-platform.md §2).
+// splunkd's management port on 127.0.0.1 has a self-signed certificate: verification is skipped for
+// loopback only. KV store 503 means "starting": retried with backoff.
+import { Agent, request, type Dispatcher } from 'undici';
+import { sleep } from '../pipeline/retry';
+
+export const APP = 'TA-oci-audit';
+
+export class SplunkdError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'SplunkdError';
+  }
+  get sessionExpired(): boolean {
+    return this.status === 401;
+  }
+}
+
+export interface PasswordEntry {
+  realm: string;
+  username: string;
+  clearPassword: string;
+}
+
+type Json = Record<string, unknown>;
+
+export function isLoopbackUrl(u: URL): boolean {
+  return u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]' || u.hostname === '::1';
+}
+
+export interface SplunkdClientOptions {
+  retries?: number;
+  retryBaseMs?: number;
+  timeoutMs?: number;
+}
+
+export class SplunkdClient {
+  private readonly base: URL;
+  private readonly dispatcher: Dispatcher;
+  private readonly retries: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    serverUri: string,
+    private sessionKey: string,
+    opts: SplunkdClientOptions = {},
+  ) {
+    this.base = new URL(serverUri);
+    const timeout = opts.timeoutMs ?? 30_000;
+    this.dispatcher = new Agent({
+      connect: { rejectUnauthorized: !isLoopbackUrl(this.base) },
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    this.retries = opts.retries ?? 6;
+    this.retryBaseMs = opts.retryBaseMs ?? 500;
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private nsPath(rest: string): string {
+    return `/servicesNS/nobody/${APP}/${rest}`;
+  }
+
+  /** One REST call; retries 503 (KV store starting), 5xx and network errors, never 4xx. */
+  async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; json: unknown }> {
+    const url = new URL(path, this.base);
+    url.searchParams.set('output_mode', 'json');
+    let attempt = 0;
+    for (;;) {
+      attempt++;
+      let status = 0;
+      let text = '';
+      let networkError: unknown;
+      try {
+        const res = await request(url, {
+          method,
+          dispatcher: this.dispatcher,
+          headers: { authorization: `Splunk ${this.sessionKey}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+          body,
+        });
+        status = res.statusCode;
+        text = await res.body.text();
+      } catch (err) {
+        networkError = err;
+      }
+      const retryable = networkError !== undefined || status === 503 || status >= 500;
+      if (retryable && attempt <= this.retries) {
+        await sleep(Math.min(8000, this.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
+        continue;
+      }
+      if (networkError !== undefined) {
+        throw new SplunkdError(`splunkd ${method} ${url.pathname} failed: ${(networkError as Error).message}`, 0, url.pathname);
+      }
+      let json: unknown;
+      try {
+        json = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (status >= 400) throw new SplunkdError(`splunkd ${method} ${url.pathname} answered ${status}: ${messagesOf(json) || text.slice(0, 200)}`, status, url.pathname);
+      return { status, json };
+    }
+  }
+
+  /** A conf stanza's values, or undefined when the stanza does not exist. */
+  async getConfStanza(file: string, stanza: string): Promise<Record<string, string> | undefined> {
+    try {
+      const { json } = await this.call('GET', this.nsPath(`configs/conf-${encodeURIComponent(file)}/${encodeURIComponent(stanza)}`));
+      const entry = ((json as Json | undefined)?.entry as Json[] | undefined)?.[0];
+      if (!entry) return undefined;
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries((entry.content as Json | undefined) ?? {})) {
+        if (k.startsWith('eai:')) continue;
+        if (v === null || v === undefined) continue;
+        out[k] = typeof v === 'string' ? v : String(v);
+      }
+      return out;
+    } catch (err) {
+      if (err instanceof SplunkdError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async listPasswords(): Promise<PasswordEntry[]> {
+    const url = this.nsPath('storage/passwords?count=0');
+    const { json } = await this.call('GET', url);
+    return (((json as Json | undefined)?.entry as Json[] | undefined) ?? []).map((e) => {
+      const c = (e.content ?? {}) as Json;
+      return { realm: String(c.realm ?? ''), username: String(c.username ?? ''), clearPassword: String(c.clear_password ?? '') };
+    });
+  }
+
+  async kvQuery(collection: string, query: Json, opts: { limit?: number; skip?: number } = {}): Promise<Json[]> {
+    const params = new URLSearchParams({ query: JSON.stringify(query) });
+    if (opts.limit !== undefined) params.set('limit', String(opts.limit));
+    if (opts.skip !== undefined) params.set('skip', String(opts.skip));
+    const { json } = await this.call('GET', this.nsPath(`storage/collections/data/${collection}?${params}`));
+    return Array.isArray(json) ? (json as Json[]) : [];
+  }
+
+  /** Every record matching `query`, page by page (KV store caps one answer at max_rows_per_query). */
+  async kvQueryAll(collection: string, query: Json, pageSize = 10_000): Promise<Json[]> {
+    const out: Json[] = [];
+    for (let skip = 0; ; skip += pageSize) {
+      const page = await this.kvQuery(collection, query, { limit: pageSize, skip });
+      out.push(...page);
+      if (page.length < pageSize) return out;
+    }
+  }
+
+  async kvBatchSave(collection: string, docs: Json[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += 1000) {
+      await this.call('POST', this.nsPath(`storage/collections/data/${collection}/batch_save`), JSON.stringify(docs.slice(i, i + 1000)));
+    }
+  }
+
+  async kvDeleteQuery(collection: string, query: Json): Promise<void> {
+    await this.call('DELETE', this.nsPath(`storage/collections/data/${collection}?${new URLSearchParams({ query: JSON.stringify(query) })}`));
+  }
+}
+
+function messagesOf(json: unknown): string {
+  const msgs = (json as Json | undefined)?.messages;
+  if (!Array.isArray(msgs)) return '';
+  return msgs.map((m) => String((m as Json).text ?? '')).join(' ');
+}
