@@ -1,0 +1,6 @@
+// splunkd emulator and modular input runner for TA-oci-audit tests. See README.md in this folder.
+export { startSplunkd } from './server';
+export { runInput, runValidation, introspectScheme, appendIndex, mergedInputParams, formatExecProcessorLine, stderrLevel } from './runner';
+export { buildInputDefinition, buildValidationDefinition, parseScheme, XmlEventStream } from './xml';
+export type { Scheme, ParamValue, StreamEvent, InputHeader } from './xml';
+export type { SplunkdOptions, KvFaults, Splunkd, RunOptions, IndexedEvent, RunResult, ValidationResult, RequestLogEntry } from './types';

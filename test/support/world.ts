@@ -1,0 +1,84 @@
+// End-to-end test world: the OCI emulator, the splunkd emulator with this app's default/ confs,
+// an account whose key the OCI emulator knows, and the real executable run as splunkd runs it.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { generateTenancy, startOciEmulator, type OciEmulator, type OciEmulatorOptions, type TenancyOptions } from '../emulators/oci';
+import { runInput, runValidation, startSplunkd, type RunOptions, type RunResult, type Splunkd } from '../emulators/splunkd';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const ACCOUNT_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account';
+export const SETTINGS_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_settings';
+
+/** The executable under test: OCI_AUDIT_BIN (e.g. the packaged SEA binary) or the esbuild bundle. */
+export function binaryCommand(): string[] {
+  const bin = process.env.OCI_AUDIT_BIN;
+  if (bin) return [path.resolve(bin)];
+  const bundle = path.join(ROOT, 'dist', 'oci_audit.js');
+  if (!existsSync(bundle)) throw new Error('dist/oci_audit.js is missing: run `npm run build` first (npm test does)');
+  return [process.execPath, bundle];
+}
+
+export interface World {
+  oci: OciEmulator;
+  splunkd: Splunkd;
+  command: string[];
+  run(params: Record<string, string>, opts?: Partial<RunOptions> & { name?: string }): Promise<RunResult>;
+  validate(name: string, params: Record<string, string>): ReturnType<typeof runValidation>;
+  checkpoints(input?: string): Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  tenancy?: TenancyOptions;
+  oci?: Omit<OciEmulatorOptions, 'tenancy'>;
+  account?: Record<string, string>;
+  kvStartupMs?: number;
+}
+
+/** Fast retries and short HTTP timeouts keep fault tests quick; production defaults are 1 s / 60 s. */
+export const TEST_ENV = { TA_OCI_AUDIT_RETRY_BASE_MS: '20', TA_OCI_AUDIT_HTTP_TIMEOUT_S: '5' };
+
+export async function startWorld(o: WorldOptions = {}): Promise<World> {
+  const tenancy = generateTenancy({ seed: 7, regions: 2, compartments: 8, deletedCompartments: 2, eventsPerDay: 50_000, ...o.tenancy });
+  const oci = await startOciEmulator({ tenancy, pageSize: 200, ...o.oci });
+  const splunkd = await startSplunkd({ appDir: ROOT, kvStartupMs: o.kvStartupMs ?? 0 });
+  const command = binaryCommand();
+  splunkd.registerModularInput('oci_audit', command);
+  splunkd.setConf('ta_oci_audit_account', 'main', {
+    auth_type: 'api_key',
+    tenancy_ocid: oci.tenancy.tenancyId,
+    user_ocid: oci.apiKey.userId,
+    fingerprint: oci.apiKey.fingerprint,
+    region: oci.tenancy.homeRegion,
+    identity_endpoint: oci.identityEndpoint,
+    audit_endpoint: oci.auditEndpoint,
+    ...o.account,
+  });
+  splunkd.setPassword(ACCOUNT_REALM, 'main', JSON.stringify({ private_key: oci.apiKey.privateKeyPem }));
+  return {
+    oci,
+    splunkd,
+    command,
+    run: (params, opts = {}) =>
+      runInput(splunkd, { command, name: opts.name ?? 'test', timeoutMs: 60_000, ...opts, params: { account: 'main', ...params }, env: { ...TEST_ENV, ...opts.env } }),
+    validate: (name, params) => runValidation(splunkd, { command, name, params, env: TEST_ENV }),
+    checkpoints: (input) => splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === 'checkpoint' && (input === undefined || r.input === input)),
+    async close() {
+      await Promise.all([oci.close(), splunkd.close()]);
+    },
+  };
+}
+
+/** The events the API holds for each checkpointed pair between `start` and its checkpoint. */
+export function expectedEvents(world: World, start: Date, input = 'test'): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const cp of world.checkpoints(input)) {
+    const until = new Date(String(cp.checkpoint));
+    for (const ev of world.oci.events(String(cp.region), String(cp.compartment_id), start, until)) out.set(String(ev.eventId), ev);
+  }
+  return out;
+}
+
+export function isoMinutesAgo(min: number, from = Date.now()): string {
+  return new Date(Math.floor((from - min * 60_000) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
+}
