@@ -2,6 +2,7 @@
 // (splunk-platform.md §1). One pass over every window that is due, then exit; splunkd runs us
 // again after `interval`.
 import { log } from '../log/logger';
+import { logFilePath, openLogFile } from '../log/log-file';
 import { openSession } from '../oci/session';
 import { EventFormatter, EventStream } from '../output/event-stream';
 import { CheckpointStore } from '../pipeline/checkpoints';
@@ -30,6 +31,10 @@ export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
     return 1;
   }
   log.addSecret(def.sessionKey);
+  const file = logFilePath(process.env.SPLUNK_HOME);
+  let current = '';
+  const logFile = file ? openLogFile(file, () => current) : undefined;
+  if (logFile) log.addSink(logFile.sink);
   const stanzas = def.stanzas.filter((s) => s.stanza.startsWith(`${SCHEME}://`));
   if (stanzas.length === 0) {
     log.warn('the input definition names no oci_audit stanza: nothing to do');
@@ -39,9 +44,11 @@ export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
   let code = 0;
   for (const stanza of stanzas) {
     if (stopSignal.aborted) break;
+    current = `stanza=${stanza.stanza} `;
     code = Math.max(code, await runStanza(def, stanza, stream, stopSignal));
   }
   await stream.end();
+  logFile?.close();
   return code;
 }
 

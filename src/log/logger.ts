@@ -56,6 +56,7 @@ export class Logger {
     if (!this.enabled(level)) return;
     let line = `${level} ${msg}${formatFields(fields)}`;
     line = this.scrub(line).replace(/[\r\n]+/g, ' ');
+    // The log file sink is added before the level from [logging] is known; it follows the same level.
     for (const sink of this.sinks) sink(`${line}\n`);
   }
 

@@ -113,6 +113,7 @@ export class Collector {
       return subs.filter((s) => s.status === 'READY').map((s) => s.name);
     });
     this.stats.regions = regions.length;
+    log.debug('regions to collect', { regions: regions.join(',') });
     if (regions.length === 0) log.warn('no region to collect', { input: config.name });
 
     const excluded = new Set(config.excludeCompartments);
@@ -182,7 +183,7 @@ export class Collector {
   }
 
   private async collectPair({ region, compartment }: Pair): Promise<void> {
-    const { config, store } = this.d;
+    const { config, store, log } = this.d;
     const cp = store.get(region, compartment.id);
     const from = cp ? cp.until : firstStart(this.defaultStart, compartment.timeCreated);
     this.lagFloor.set(`${region}|${compartment.id}`, from);
@@ -203,6 +204,7 @@ export class Collector {
         const ids = await this.collectWindow(region, compartment.id, w, formatter, skip);
         if (ids === undefined) return; // failed: later windows of this pair wait for the next run
         this.stats.windows++;
+        if (log.enabled('DEBUG')) log.debug('window delivered', { region, compartment: compartment.id, start: rfc3339Minute(w.start), end: rfc3339Minute(w.end), events: ids.length, lookback: w.lookback ? 1 : undefined });
         if (!w.lookback) until = w.end;
         if (lookback > 0) seen = this.remember(seen, w.end, ids, until - lookback);
         store.advance({ region, compartmentId: compartment.id, until, seen: lookback > 0 ? seen : undefined } satisfies PairCheckpoint);

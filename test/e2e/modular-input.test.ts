@@ -1,6 +1,8 @@
 // The modular input end to end: the real executable, run as splunkd runs it, against the OCI and
 // splunkd emulators (issue: "first run, second run with no duplicates, new events picked up, …").
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { introspectScheme } from '../emulators/splunkd';
 import { expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
 import type { RunResult } from '../emulators/splunkd';
@@ -69,6 +71,20 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       const dup = ids(second).filter((id) => again.has(id));
       assert.deepEqual(dup, []);
       assert.ok(second.splunkdLog.some((l) => /INFO .*run summary/.test(l)), 'a run summary line reaches splunkd.log');
+    });
+
+    it('writes its own log to $SPLUNK_HOME/var/log/splunk/ta_oci_audit.log at the level of the Logging tab', async () => {
+      const file = path.join(w.splunkd.splunkHome, 'var', 'log', 'splunk', 'ta_oci_audit.log');
+      assert.match(readFileSync(file, 'utf8'), /^\S+Z pid=\d+ stanza=oci_audit:\/\/test INFO run summary /m);
+      assert.doesNotMatch(readFileSync(file, 'utf8'), / DEBUG /);
+      w.splunkd.setConf('ta_oci_audit_settings', 'logging', { loglevel: 'DEBUG' });
+      try {
+        const r = await w.run({ start_date_time: start, query_window_size: '30' }, { name: 'debuglog' });
+        assertClean(r);
+        assert.match(readFileSync(file, 'utf8'), /stanza=oci_audit:\/\/debuglog DEBUG /);
+      } finally {
+        w.splunkd.setConf('ta_oci_audit_settings', 'logging', { loglevel: 'INFO' });
+      }
     });
 
     it('logs a run summary with the counts', () => {
