@@ -20,8 +20,9 @@ let failedRun = false;
 function mocha(label, extraEnv, specs = []) {
   console.log(`\n=== ${label}`);
   const statsFile = path.join(statsDir, `${label.replace(/\W+/g, '_')}.json`);
-  const args = [path.join(root, 'node_modules/mocha/bin/mocha.js'), ...specs.flatMap((s) => ['--spec', s])];
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, MOCHA_STATS_FILE: statsFile, ...extraEnv } });
+  const args = [path.join(root, 'node_modules/mocha/bin/mocha.js')];
+  const env = { ...process.env, MOCHA_STATS_FILE: statsFile, ...extraEnv, ...(specs.length ? { MOCHA_SPEC: specs.join(',') } : {}) };
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env });
   if (existsSync(statsFile)) {
     const s = JSON.parse(readFileSync(statsFile, 'utf8'));
     totals.passes += s.passes;
