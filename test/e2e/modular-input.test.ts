@@ -121,15 +121,34 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       for (const cp of w.checkpoints('test')) assert.equal(cp.checkpoint, t2.replace('Z', '.000Z'));
     });
 
-    it('a new input with a deleted input\'s name starts afresh (checkpoints are keyed by input uid)', async () => {
+    it('a new input with a deleted input\'s name starts afresh: the old records are removed, not reused', async () => {
       const t0 = isoMinutesAgo(30);
-      const r1 = await w.run({ start_date_time: t0 }, { name: 'reused' });
-      assertClean(r1);
-      // Deleting the input (its records go, as the setup page does) then creating it again.
-      const before = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'reused');
-      assert.ok(before);
-      const r2 = await w.run({ start_date_time: t0 }, { name: 'reused' });
-      assert.equal(r2.events.length, 0, 'same input: nothing again');
+      const params = { account: 'main', start_date_time: t0 };
+      w.splunkd.setConf('inputs', 'oci_audit://gc_keep', params);
+      w.splunkd.setConf('inputs', 'oci_audit://gc_old', params);
+      const first = await w.run({ start_date_time: t0 }, { name: 'gc_old' });
+      assertClean(first);
+      assert.ok(first.events.length > 0);
+      const uid = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'gc_old')?.input_uid;
+      assert.ok(uid);
+      // The admin deletes gc_old; the next run of any input removes its records.
+      w.splunkd.deleteConf('inputs', 'oci_audit://gc_old');
+      assertClean(await w.run({ start_date_time: t0 }, { name: 'gc_keep' }));
+      assert.equal(w.splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.input_uid === uid).length, 0, 'records of the deleted input removed');
+      assert.ok(w.checkpoints('gc_keep').length > 0, 'records of existing inputs kept');
+      // A new input with the same name collects its own start_date_time again.
+      w.splunkd.setConf('inputs', 'oci_audit://gc_old', params);
+      const again = await w.run({ start_date_time: t0 }, { name: 'gc_old' });
+      assertClean(again);
+      assert.equal(again.events.length, first.events.length);
+      assert.notEqual(w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'gc_old')?.input_uid, uid);
+    });
+
+    it('the same input run again sends nothing twice', async () => {
+      const t0 = isoMinutesAgo(30);
+      assertClean(await w.run({ start_date_time: t0 }, { name: 'same' }));
+      const r2 = await w.run({ start_date_time: t0 }, { name: 'same' });
+      assert.equal(r2.events.length, 0);
     });
   });
 
