@@ -181,7 +181,7 @@ function loadView(file: string): View {
   return { name: file.replace(/\.xml$/, ''), label, tokens, panels, inputSearches, usedTokens };
 }
 
-export function loadViews(): View[] {
+function loadViews(): View[] {
   return readdirSync(VIEWS).filter((f) => f.endsWith('.xml')).sort().map(loadView);
 }
 
@@ -299,5 +299,23 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     assert.equal(get(t, name, 'collection'), 'oci_audit_checkpoints');
     const declared = [...conf('default/collections.conf').get('oci_audit_checkpoints')!.keys()].filter((k) => k.startsWith('field.')).map((k) => k.slice(6));
     for (const f of declared) assert.ok(lookupFields(name)!.includes(f), `fields_list lacks ${f}`);
+  });
+});
+
+describe('docs/dashboards.md', () => {
+  it('lists every panel with its search verbatim, and every saved search', () => {
+    const doc = readFileSync(path.join(root, 'docs', 'dashboards.md'), 'utf8');
+    for (const v of loadViews()) {
+      assert.ok(doc.includes(`(\`${v.name}\`)`), `${v.name} not in docs/dashboards.md`);
+      for (const p of v.panels) {
+        assert.ok(doc.includes(`### ${p.title}\n`), `panel "${p.title}" not in docs/dashboards.md`);
+        for (const q of p.searches) assert.ok(doc.includes(q), `search of "${p.title}" differs in docs/dashboards.md`);
+      }
+      for (const q of v.inputSearches) assert.ok(doc.includes(q), `input search of ${v.name} differs in docs/dashboards.md`);
+    }
+    for (const [name, st] of savedSearches()) {
+      assert.ok(doc.includes(name), `saved search "${name}" not in docs/dashboards.md`);
+      assert.ok(doc.includes(st.get('search')!), `search of "${name}" differs in docs/dashboards.md`);
+    }
   });
 });
