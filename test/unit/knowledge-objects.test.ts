@@ -361,7 +361,8 @@ function matchesSearch(search: string, f: Fields, eventtypes: Map<string, string
 function eventtypeSearches(): Map<string, string> {
   const m = new Map<string, string>();
   for (const [name, st] of conf('default/eventtypes.conf')) {
-    if (name === 'default') continue;
+    // oci_audit_health is over the add-on's own log, not oci:audit: test/unit/dashboards.test.ts.
+    if (name === 'default' || name === 'oci_audit_health') continue;
     const s = st.get('search')?.value;
     assert.ok(s, `[${name}] has no search`);
     m.set(name, s);
