@@ -201,6 +201,7 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await assertText(page.locator('[data-test="server-error"]'), 'account: "ghost" does not exist; add it on the Accounts tab first');
     await pick('account', 'uiacct');
     await field('interval').fill('600');
+    await page.waitForTimeout(400); // the account menu's close animation
     await shot('inputs-form');
     await button('Save').click();
     await assertText(page.locator('[data-test="notice"]'), 'Input "ui_input" saved.');
