@@ -8,7 +8,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { runInput, startSplunkWeb, type SplunkWeb } from '../emulators/splunkd';
 import { ACCOUNT_REALM, isoMinutesAgo, ROOT, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
 
-const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+// UPDATE_SCREENSHOTS=1 refreshes the committed docs/screenshots; otherwise they go to git-ignored test-results/
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(ROOT, 'docs', 'screenshots') : path.join(ROOT, 'test-results', 'screenshots');
 const VIEW = '/en-US/app/TA-oci-audit/ta_oci_audit_setup';
 
 describe('setup pages in a browser (Splunk Web emulator)', function () {
