@@ -9,6 +9,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle } from './bundle.mjs';
+import { bundleWeb } from './web.mjs';
 import { buildExecutable, NODE_VERSION, PLATFORMS } from './sea.mjs';
 import { gzipFixed, tarChunks } from './tar.mjs';
 
@@ -160,6 +161,8 @@ export async function buildPackage({
     rmSync(bundlePath, { force: true });
   }
 
+  // the setup pages' bundle (git-ignored) is built fresh into appserver/static/ before it is packed
+  const web = await bundleWeb();
   const add = (rel, data) => files.set(rel, { data, mode: 0o644 });
   for (const dir of ['default', 'README', 'static', 'appserver', 'lookups']) {
     for (const rel of walk(path.join(root, dir))) add(`${dir}/${rel}`, readFileSync(path.join(root, dir, rel)));
@@ -167,7 +170,7 @@ export async function buildPackage({
   add('metadata/default.meta', readFileSync(path.join(root, 'metadata', 'default.meta')));
   add('app.manifest', readFileSync(path.join(root, 'app.manifest')));
   add('LICENSE', readFileSync(path.join(root, 'build', 'app', 'LICENSE')));
-  add('THIRD-PARTY-NOTICES.txt', thirdPartyNotices(metafile));
+  add('THIRD-PARTY-NOTICES.txt', thirdPartyNotices({ inputs: { ...metafile.inputs, ...web.metafile.inputs } }));
   const shaLines = binaries.map((b) => `    ${b.sha256}  ${b.path}`).join('\n');
   add(
     'README.md',

@@ -5,12 +5,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureDependencies, root, run } from './setup.mjs';
+import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
 
 ensureDependencies();
+ensureChromium();
 const { bundle } = await import('./bundle.mjs');
 await bundle();
+const { bundleWeb } = await import('./web.mjs');
+await bundleWeb();
 run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.json', '--noEmit']);
 run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
 
 const statsDir = mkdtempSync(path.join(tmpdir(), 'ta-oci-audit-stats-'));

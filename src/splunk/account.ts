@@ -2,13 +2,10 @@
 // Secrets come only from storage/passwords and are registered with the logger for scrubbing.
 import { log, parseLevel, type Level } from '../log/logger';
 import { REGION_RE, OCID_RE } from './parameters';
-import { APP, type SplunkdClient } from './splunkd-client';
+import type { SplunkdClient } from './splunkd-client';
+import { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate } from './account-rules';
 
-export const ACCOUNT_CONF = 'ta_oci_audit_account';
-export const SETTINGS_CONF = 'ta_oci_audit_settings';
-export const ACCOUNT_REALM = `__REST_CREDENTIAL__#${APP}#configs/conf-${ACCOUNT_CONF}`;
-export const SETTINGS_REALM = `__REST_CREDENTIAL__#${APP}#configs/conf-${SETTINGS_CONF}`;
-export const FINGERPRINT_RE = /^[0-9a-f]{2}(?::[0-9a-f]{2}){15}$/;
+export { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate };
 
 export type AuthType = 'api_key' | 'instance_principal';
 
@@ -41,20 +38,6 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
-}
-
-/** Checks an endpoint template: needs {region}; plain http only to localhost (CONTRACT.md). */
-export function checkEndpointTemplate(field: string, value: string): string | undefined {
-  if (!value.includes('{region}')) return `${field}: must contain {region}, e.g. https://audit.{region}.oraclecloud.com`;
-  let u: URL;
-  try {
-    u = new URL(value.replace(/\{region\}/g, 'us-ashburn-1'));
-  } catch {
-    return `${field}: "${value}" is not a URL`;
-  }
-  if (u.protocol === 'https:') return undefined;
-  if (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost')) return undefined;
-  return `${field}: use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`;
 }
 
 /** Validates account fields as stored; every problem names the field and what it accepts. */

@@ -62,7 +62,7 @@ export const REGION_RE = /^[a-z]{2,}(?:-[a-z0-9]+)*-[0-9]+$/;
 export const OCID_RE = /^ocid1\.[a-z0-9_]+\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
 export const COMPARTMENT_OCID_RE = /^ocid1\.(?:compartment|tenancy)\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
 const ISO_UTC_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|\+00:00|\+0000)$/;
-const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
+export const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 
 function single(v: ParamValue | undefined): string | undefined {
   if (v === undefined) return undefined;

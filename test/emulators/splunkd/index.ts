@@ -4,3 +4,5 @@ export { runInput, runValidation, introspectScheme, appendIndex, mergedInputPara
 export { buildInputDefinition, buildValidationDefinition, parseScheme, XmlEventStream } from './xml';
 export type { Scheme, ParamValue, StreamEvent, InputHeader } from './xml';
 export type { SplunkdOptions, KvFaults, Splunkd, RunOptions, IndexedEvent, RunResult, ValidationResult, RequestLogEntry } from './types';
+export { startSplunkWeb } from './web';
+export type { SplunkWeb, SplunkWebOptions } from './web';

@@ -1,0 +1,54 @@
+// Small form helpers over @splunk/react-ui: a labelled text field with help and a live error.
+import React from 'react';
+import ControlGroup from '@splunk/react-ui/ControlGroup';
+import Text from '@splunk/react-ui/Text';
+import TextArea from '@splunk/react-ui/TextArea';
+import Message from '@splunk/react-ui/Message';
+
+export interface FieldProps {
+  label: string;
+  name: string;
+  value: string;
+  onChange: (name: string, value: string) => void;
+  help?: React.ReactNode;
+  error?: string;
+  required?: boolean;
+  placeholder?: string;
+  type?: 'text' | 'password';
+  multiline?: boolean;
+  disabled?: boolean;
+}
+
+export function Field(p: FieldProps): React.JSX.Element {
+  const change = (_e: unknown, d: { value: string }): void => p.onChange(p.name, d.value);
+  return (
+    <ControlGroup label={p.label} help={p.help} error={p.error} required={p.required} labelWidth={180} data-test-field={p.name}>
+      {p.multiline ? (
+        <TextArea name={p.name} value={p.value} onChange={change} error={Boolean(p.error)} rowsMin={4} rowsMax={10} disabled={p.disabled} />
+      ) : (
+        <Text name={p.name} value={p.value} onChange={change} error={Boolean(p.error)} type={p.type ?? 'text'} placeholder={p.placeholder} disabled={p.disabled} autoComplete={p.type === 'password' ? 'new-password' : 'off'} />
+      )}
+    </ControlGroup>
+  );
+}
+
+/** splunkd's message, verbatim. */
+export function ServerError({ text }: { text: string }): React.JSX.Element | null {
+  if (!text) return null;
+  return (
+    <Message type="error">
+      <span data-test="server-error" style={{ whiteSpace: 'pre-wrap' }}>{text}</span>
+    </Message>
+  );
+}
+
+export function Notice({ text }: { text: string }): React.JSX.Element | null {
+  if (!text) return null;
+  return (
+    <Message type="success">
+      <span data-test="notice">{text}</span>
+    </Message>
+  );
+}
+
+export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
