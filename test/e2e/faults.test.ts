@@ -218,3 +218,48 @@ describe('fault suite: splunkd faults', function () {
     recordResult('splunkd: session key expires mid-run', { runs: 2, events: truth.size, run1Events: r1.events.length, duplicates: again.length, duplicateWindows: dupWindows.size, lost: 0 });
   });
 });
+
+describe('late events (lookback_minutes)', function () {
+  this.timeout(120_000);
+
+  it('with lookback 60, events added into already collected windows arrive exactly once on the next run; without it they are not re-read', async () => {
+    const w = await startWorld(small);
+    try {
+      const region = w.oci.tenancy.homeRegion;
+      const comp = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
+      const start = isoMinutesAgo(130);
+      const mid = isoMinutesAgo(70);
+      const end = isoMinutesAgo(10);
+      const late = (id: string, minAgo: number) => {
+        const at = new Date(Date.parse(isoMinutesAgo(minAgo)) + 7_000);
+        w.oci.addEvent(region, comp, { eventId: id, eventTime: at.toISOString(), eventType: 'com.oraclecloud.late', data: { compartmentId: comp } }, at);
+      };
+      const results: Record<string, { delivered: Record<string, number>; dups: number }> = {};
+      for (const [name, lookback] of [['lb', '60'], ['nolb', '0']] as const) {
+        const ledger = new Ledger();
+        const base = { start_date_time: start, query_window_size: String(WINDOW), lookback_minutes: lookback };
+        ledger.add(await w.run({ ...base, end_date_time: mid }, { name }));
+        late(`late-a-${name}`, 95); // into a window run 1 already collected, within 60 min of its checkpoint
+        const r2 = await w.run({ ...base, end_date_time: end }, { name });
+        ledger.add(r2);
+        late(`late-b-${name}`, 40); // into a window run 2 collected
+        const r3 = await w.run({ ...base, end_date_time: end }, { name });
+        ledger.add(r3);
+        assert.equal(r3.exitCode, 0);
+        const delivered = Object.fromEntries([`late-a-${name}`, `late-b-${name}`].map((id) => [id, ledger.counts.get(id) ?? 0]));
+        results[name] = { delivered, dups: ledger.duplicates };
+        assert.equal(ledger.duplicates, 0, `${name}: no duplicates`);
+        const rec = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.input === name && r.region === region && r.compartment_id === comp);
+        if (lookback !== '0') {
+          const seen = (rec?.seen ?? []) as Array<{ end: number; ids: string[] }>;
+          assert.ok(seen.length > 0 && seen.every((s) => s.end > Date.parse(end) - 60 * 60_000), 'seen is pruned to the lookback horizon');
+        } else assert.equal(rec?.seen, undefined, 'no seen list without lookback');
+      }
+      assert.deepEqual(results.lb.delivered, { 'late-a-lb': 1, 'late-b-lb': 1 });
+      assert.deepEqual(results.nolb.delivered, { 'late-a-nolb': 0, 'late-b-nolb': 0 }, 'documented trade-off: without lookback, late events behind the checkpoint are not re-read');
+      recordResult('late events with and without lookback', results);
+    } finally {
+      await w.close();
+    }
+  });
+});

@@ -39,3 +39,26 @@ describe('checkpoint store', () => {
     assert.equal(again.get('r', 'c')?.until, 60_000);
   });
 });
+
+describe('lookback memory size', () => {
+  it('at 1 M events/day and lookback 60, one pair holding every event keeps its record well under the KV limits', async () => {
+    let biggest = 0;
+    class SizingKv extends MemoryKv {
+      override async kvBatchSave(c: string, docs: Array<Record<string, unknown>>): Promise<void> {
+        for (const d of docs) biggest = Math.max(biggest, Buffer.byteLength(JSON.stringify(d)));
+        return super.kvBatchSave(c, docs);
+      }
+    }
+    const store = new CheckpointStore(new SizingKv(), 'in');
+    await store.open(0);
+    const perHour = Math.ceil(1_000_000 / 24);
+    // eventIds are GUIDs (36 characters), as OCI sends them.
+    const ids = Array.from({ length: perHour }, (_, i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`);
+    const seen = Array.from({ length: 60 }, (_, m) => ({ end: (m + 1) * 60_000, ids: ids.slice(Math.floor((m * perHour) / 60), Math.floor(((m + 1) * perHour) / 60)) }));
+    store.advance({ region: 'r', compartmentId: 'c', until: 3_600_000, seen });
+    await store.flush();
+    // KV store: 16 MB per document (BSON), 50 MB per batch_save (limits.conf max_size_per_batch_save_mb).
+    assert.ok(biggest < 2 * 1024 * 1024, `record ${biggest} bytes`);
+    console.log(`      record size at 1 M events/day, lookback 60 (one pair): ${biggest} bytes for ${perHour} eventIds`);
+  });
+});
