@@ -88,7 +88,7 @@ describe('fault suite: OCI faults', function () {
       assert.equal(r1.events.length, 0);
       const errs = noErrors(r1);
       assert.ok(errs.length > 0 && errs.every((l) => /category=malformed/.test(l) && / action="window retried next run"/.test(l)), errs.join('\n'));
-      assert.ok(!errs.some((l) => /\n|    at /.test(l)), 'no stack trace');
+      assert.ok(!errs.some((l) => /\n| {4}at /.test(l)), 'no stack trace');
       assert.equal(w.checkpoints('test').length, 0, 'no checkpoint moved');
       w.oci.setFaults({});
       const r2 = await w.run(params);

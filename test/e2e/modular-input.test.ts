@@ -175,7 +175,12 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       const below = new Set<string>([parent.id]);
       for (let grew = true; grew; ) {
         grew = false;
-        for (const c of t.compartments) if (below.has(c.compartmentId) && !below.has(c.id)) (below.add(c.id), (grew = true));
+        for (const c of t.compartments) {
+          if (below.has(c.compartmentId) && !below.has(c.id)) {
+            below.add(c.id);
+            grew = true;
+          }
+        }
       }
       const r = await w.run({ start_date_time: isoMinutesAgo(20), exclude_compartments: parent.id, regions: t.homeRegion }, { name: 'excl' });
       assertClean(r);
