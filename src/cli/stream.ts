@@ -5,12 +5,13 @@ import { log } from '../log/logger';
 import { logFilePath, openLogFile } from '../log/log-file';
 import { openSession } from '../oci/session';
 import { EventFormatter, EventStream } from '../output/event-stream';
-import { CheckpointStore } from '../pipeline/checkpoints';
+import { CheckpointStore, COLLECTION } from '../pipeline/checkpoints';
+import { Lease } from '../pipeline/lease';
 import { Collector, FatalRunError } from '../pipeline/collector';
 import type { BackoffPolicy } from '../pipeline/retry';
-import { ConfigError, loadAccount, loadSettings } from '../splunk/account';
+import { ConfigError, loadAccount, loadSettings, type Settings } from '../splunk/account';
 import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
-import { ParameterError, parseInputConfig, SCHEME } from '../splunk/parameters';
+import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
 
@@ -52,6 +53,12 @@ export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
   return code;
 }
 
+/** How long a lease outlives its last renewal; a crashed holder on this host is detected sooner by its pid. */
+function leaseTtlMs(): number {
+  const s = Number(process.env.TA_OCI_AUDIT_LEASE_TTL_S);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 120_000;
+}
+
 function retryPolicy(): BackoffPolicy {
   const base = Number(process.env.TA_OCI_AUDIT_RETRY_BASE_MS);
   return { baseMs: Number.isFinite(base) && base > 0 ? base : 1000, capMs: 30_000, maxAttempts: 8 };
@@ -64,43 +71,17 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const settings = await loadSettings(splunkd);
     log.setLevel(settings.logLevel);
     const config = parseInputConfig(name, input.params);
-    const account = await loadAccount(splunkd, config.account);
-    const session = await openSession(account, settings.proxy, config.maxConcurrency);
-    const store = new CheckpointStore(splunkd, config.name);
-    try {
-      await store.open(Date.now());
-      const collector = new Collector({
-        config,
-        tenancyId: session.tenancyId,
-        discovery: session.discovery,
-        reader: session.reader,
-        store,
-        stream,
-        log,
-        signal: stopSignal,
-        retry: retryPolicy(),
-        formatterFor: (region) => new EventFormatter(config.stanza, region),
-      });
-      let failure: unknown;
-      try {
-        await collector.run();
-      } catch (err) {
-        failure = err;
-      }
-      // Whatever happened, save the windows that were delivered.
-      try {
-        await store.flush();
-      } catch (err) {
-        log.error(`cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`, { input: config.name, category: 'configuration' });
-        failure ??= err;
-      }
-      const stats = collector.stats;
-      log.info('run summary', { input: config.name, ...stats.fields(), stopped: stopSignal.aborted ? 'signal' : undefined });
-      if (failure) throw failure;
-      await removeOrphans(splunkd, store);
+    const lease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
+    const got = await lease.acquire();
+    if (!got.acquired) {
+      const h = got.holder;
+      log.info(`another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`, { input: config.name });
       return 0;
+    }
+    try {
+      return await collectStanza(splunkd, settings, config, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);
     } finally {
-      await session.close();
+      await lease.release().catch((err: unknown) => log.debug(`could not release the lease: ${(err as Error).message}`));
     }
   } catch (err) {
     if (err instanceof ParameterError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
@@ -111,6 +92,49 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     return 1;
   } finally {
     await splunkd.close();
+  }
+}
+
+/** One input's run while it holds the lease; throws what runStanza reports. */
+async function collectStanza(splunkd: SplunkdClient, settings: Settings, config: InputConfig, stream: EventStream, stopSignal: AbortSignal, leaseLost: AbortSignal): Promise<number> {
+  const account = await loadAccount(splunkd, config.account);
+  const session = await openSession(account, settings.proxy, config.maxConcurrency);
+  const store = new CheckpointStore(splunkd, config.name);
+  try {
+    await store.open(Date.now());
+    const collector = new Collector({
+      config,
+      tenancyId: session.tenancyId,
+      discovery: session.discovery,
+      reader: session.reader,
+      store,
+      stream,
+      log,
+      signal: stopSignal,
+      retry: retryPolicy(),
+      formatterFor: (region) => new EventFormatter(config.stanza, region),
+    });
+    let failure: unknown;
+    try {
+      await collector.run();
+    } catch (err) {
+      failure = err;
+    }
+    // Whatever happened, save the windows that were delivered.
+    try {
+      await store.flush();
+    } catch (err) {
+      log.error(`cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`, { input: config.name, category: 'configuration' });
+      failure ??= err;
+    }
+    const stats = collector.stats;
+    log.info('run summary', { input: config.name, ...stats.fields(), stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined });
+    if (failure) throw failure;
+    if (leaseLost.aborted) throw new FatalRunError(`${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`, 'splunkd');
+    await removeOrphans(splunkd, store);
+    return 0;
+  } finally {
+    await session.close();
   }
 }
 

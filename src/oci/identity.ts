@@ -71,17 +71,23 @@ export class IdentityDiscovery {
   async *compartmentPages(tenancyId: string): AsyncGenerator<CompartmentInfo[]> {
     let page: string | undefined;
     do {
-      const res = await this.client.listCompartments({
-        compartmentId: tenancyId,
-        compartmentIdInSubtree: true,
-        accessLevel: requests.ListCompartmentsRequest.AccessLevel.Any,
-        lifecycleState: models.Compartment.LifecycleState.Active,
-        limit: 1000,
-        page,
-      });
-      yield res.items.map(toInfo);
-      page = res.opcNextPage;
+      const res = await this.compartmentPage(tenancyId, page);
+      yield res.items;
+      page = res.next;
     } while (page);
+  }
+
+  /** One page of ACTIVE compartments below the tenancy; retrying a page is safe (a generator is done once it threw). */
+  async compartmentPage(tenancyId: string, page?: string): Promise<{ items: CompartmentInfo[]; next?: string }> {
+    const res = await this.client.listCompartments({
+      compartmentId: tenancyId,
+      compartmentIdInSubtree: true,
+      accessLevel: requests.ListCompartmentsRequest.AccessLevel.Any,
+      lifecycleState: models.Compartment.LifecycleState.Active,
+      limit: 1000,
+      page,
+    });
+    return { items: res.items.map(toInfo), next: res.opcNextPage || undefined };
   }
 
   async compartment(id: string): Promise<CompartmentInfo> {

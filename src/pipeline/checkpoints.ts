@@ -112,7 +112,7 @@ export class CheckpointStore {
     const key = pairKey(c.region, c.compartmentId);
     this.pairs.set(key, c);
     this.pending.set(key, c);
-    this.saving ??= this.drain();
+    if (!this.failure) this.saving ??= this.drain();
   }
 
   /** Waits until every advance so far is saved; throws if saving failed for good. */
@@ -126,6 +126,9 @@ export class CheckpointStore {
   }
 
   private async drain(): Promise<void> {
+    // Yield first: a drain that finished synchronously would clear `saving` before `saving ??=`
+    // stored its promise, leaving a settled promise there that flush() awaits forever.
+    await null;
     try {
       while (this.pending.size && !this.failure) {
         const batch = [...this.pending.values()];

@@ -150,14 +150,16 @@ export class Collector {
     if (!excluded.has(tenancyId)) enqueue({ id: tenancyId, name: 'root', lifecycleState: 'ACTIVE' });
     // With exclusions, a child may arrive before the parent that excludes it: hold pages until the tree is whole.
     const held: CompartmentInfo[] = [];
-    const pages = discovery.compartmentPages(tenancyId);
-    for (;;) {
+    // Page by page with a token, not a generator: a generator that threw is finished, so retrying
+    // its next() would silently end the listing and skip compartments.
+    let token: string | undefined;
+    do {
       if (this.signal.aborted) return;
-      const page = await this.withRetry('list compartments', () => pages.next());
-      if (page.done) break;
-      if (excluded.size) held.push(...page.value);
-      else for (const c of page.value) enqueue(c);
-    }
+      const page = await this.withRetry('list compartments', () => discovery.compartmentPage(tenancyId, token));
+      if (excluded.size) held.push(...page.items);
+      else for (const c of page.items) enqueue(c);
+      token = page.next;
+    } while (token !== undefined);
     if (excluded.size) {
       const byId = new Map(held.map((c) => [c.id, c]));
       const isExcluded = (c: CompartmentInfo): boolean => {
@@ -200,6 +202,8 @@ export class Collector {
     for (const part of plan) {
       for (const w of part) {
         if (this.signal.aborted) return;
+        // Progress that cannot be saved would be sent again next run: stop instead of sending more.
+        if (store.saveError) throw new FatalRunError(`cannot save progress to the KV store (${store.saveError.message}); stopping so that no more windows are sent twice`, 'splunkd');
         const skip = w.lookback ? new Set(seen.flatMap((s) => s.ids)) : undefined;
         const ids = await this.collectWindow(region, compartment.id, w, formatter, skip);
         if (ids === undefined) return; // failed: later windows of this pair wait for the next run

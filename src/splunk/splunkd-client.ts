@@ -57,7 +57,8 @@ export class SplunkdClient {
       bodyTimeout: timeout,
     });
     this.retries = opts.retries ?? 6;
-    this.retryBaseMs = opts.retryBaseMs ?? 500;
+    const envBase = Number(process.env.TA_OCI_AUDIT_SPLUNKD_RETRY_BASE_MS); // tests only; splunkd's own pace otherwise
+    this.retryBaseMs = opts.retryBaseMs ?? (Number.isFinite(envBase) && envBase > 0 ? envBase : 500);
   }
 
   async close(): Promise<void> {
@@ -155,9 +156,63 @@ export class SplunkdClient {
     }
   }
 
-  async kvBatchSave(collection: string, docs: Json[]): Promise<void> {
-    for (let i = 0; i < docs.length; i += 1000) {
-      await this.call('POST', this.nsPath(`storage/collections/data/${collection}/batch_save`), JSON.stringify(docs.slice(i, i + 1000)));
+  /**
+   * Saves in requests of at most 1000 documents and about 8 MB (limits.conf [kvstore]
+   * max_documents_per_batch_save = 1000, max_size_per_batch_save_mb = 50): lookback records
+   * carry eventId lists of up to a few MB each.
+   */
+  async kvBatchSave(collection: string, docs: Json[], maxBytes = 8 * 1024 * 1024): Promise<void> {
+    let batch: string[] = [];
+    let bytes = 2;
+    const send = async (): Promise<void> => {
+      if (batch.length) await this.call('POST', this.nsPath(`storage/collections/data/${collection}/batch_save`), `[${batch.join(',')}]`);
+      batch = [];
+      bytes = 2;
+    };
+    for (const d of docs) {
+      const text = JSON.stringify(d);
+      if (batch.length && (batch.length >= 1000 || bytes + text.length + 1 > maxBytes)) await send();
+      batch.push(text);
+      bytes += text.length + 1;
+    }
+    await send();
+  }
+
+  /** Inserts a new record; false when its `_key` exists (KV store answers 409): an atomic create. */
+  async kvInsert(collection: string, doc: Json): Promise<boolean> {
+    try {
+      await this.call('POST', this.nsPath(`storage/collections/data/${collection}`), JSON.stringify(doc));
+      return true;
+    } catch (err) {
+      if (err instanceof SplunkdError && err.status === 409) return false;
+      throw err;
+    }
+  }
+
+  /** One record by key, or undefined when there is none. */
+  async kvGet(collection: string, key: string): Promise<Json | undefined> {
+    try {
+      const { json } = await this.call('GET', this.nsPath(`storage/collections/data/${collection}/${encodeURIComponent(key)}`));
+      return json && typeof json === 'object' && !Array.isArray(json) ? (json as Json) : undefined;
+    } catch (err) {
+      if (err instanceof SplunkdError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Replaces one record (whole-record update). */
+  async kvPut(collection: string, key: string, doc: Json): Promise<void> {
+    await this.call('POST', this.nsPath(`storage/collections/data/${collection}/${encodeURIComponent(key)}`), JSON.stringify(doc));
+  }
+
+  /** Deletes one record; false when it did not exist. */
+  async kvDelete(collection: string, key: string): Promise<boolean> {
+    try {
+      await this.call('DELETE', this.nsPath(`storage/collections/data/${collection}/${encodeURIComponent(key)}`));
+      return true;
+    } catch (err) {
+      if (err instanceof SplunkdError && err.status === 404) return false;
+      throw err;
     }
   }
 

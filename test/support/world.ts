@@ -42,6 +42,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const tenancy = generateTenancy({ seed: 7, regions: 2, compartments: 8, deletedCompartments: 2, eventsPerDay: 50_000, ...o.tenancy });
   const oci = await startOciEmulator({ tenancy, pageSize: 200, ...o.oci });
   const splunkd = await startSplunkd({ appDir: ROOT, kvStartupMs: o.kvStartupMs ?? 0 });
+  // default/collections.conf declares the checkpoint collection; declare it when the app tree lacks it.
+  if (!splunkd.getConf('collections', 'oci_audit_checkpoints')) splunkd.setConf('collections', 'oci_audit_checkpoints', { enforceTypes: 'false', replicate: 'false' });
   const command = binaryCommand();
   splunkd.registerModularInput('oci_audit', command);
   splunkd.setConf('ta_oci_audit_account', 'main', {
