@@ -266,6 +266,9 @@ export class Collector {
         await pending;
         if (n) {
           pending = stream.write(chunk, n);
+          // Handled now, awaited later: a write that fails (EPIPE) while the next page is being
+          // fetched must not become an unhandled rejection that kills the process with a trace.
+          pending.catch(() => undefined);
           this.stats.events += n;
         }
         if (res.nextPage !== undefined && tokens.has(res.nextPage)) throw new Error('ListEvents returned a page token it had already returned');
