@@ -122,23 +122,25 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
     });
 
     it('a new input with a deleted input\'s name starts afresh: the old records are removed, not reused', async () => {
+      // A fixed end: a minute boundary between the runs cannot add events to the second one.
       const t0 = isoMinutesAgo(30);
-      const params = { account: 'main', start_date_time: t0 };
+      const t1 = isoMinutesAgo(10);
+      const params = { account: 'main', start_date_time: t0, end_date_time: t1 };
       w.splunkd.setConf('inputs', 'oci_audit://gc_keep', params);
       w.splunkd.setConf('inputs', 'oci_audit://gc_old', params);
-      const first = await w.run({ start_date_time: t0 }, { name: 'gc_old' });
+      const first = await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'gc_old' });
       assertClean(first);
       assert.ok(first.events.length > 0);
       const uid = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'gc_old')?.input_uid;
       assert.ok(uid);
       // The admin deletes gc_old; the next run of any input removes its records.
       w.splunkd.deleteConf('inputs', 'oci_audit://gc_old');
-      assertClean(await w.run({ start_date_time: t0 }, { name: 'gc_keep' }));
+      assertClean(await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'gc_keep' }));
       assert.equal(w.splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.input_uid === uid).length, 0, 'records of the deleted input removed');
       assert.ok(w.checkpoints('gc_keep').length > 0, 'records of existing inputs kept');
       // A new input with the same name collects its own start_date_time again.
       w.splunkd.setConf('inputs', 'oci_audit://gc_old', params);
-      const again = await w.run({ start_date_time: t0 }, { name: 'gc_old' });
+      const again = await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'gc_old' });
       assertClean(again);
       assert.equal(again.events.length, first.events.length);
       assert.notEqual(w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'gc_old')?.input_uid, uid);
