@@ -107,12 +107,13 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('a new input with a deleted input\'s name starts afresh (checkpoints are keyed by input uid)', async () => {
       const t0 = isoMinutesAgo(30);
-      const r1 = await w.run({ start_date_time: t0 }, { name: 'reused' });
+      const t1 = isoMinutesAgo(10); // fixed end: a run crossing a minute boundary would otherwise see a new minute
+      const r1 = await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'reused' });
       assertClean(r1);
       // Deleting the input (its records go, as the setup page does) then creating it again.
       const before = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'reused');
       assert.ok(before);
-      const r2 = await w.run({ start_date_time: t0 }, { name: 'reused' });
+      const r2 = await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'reused' });
       assert.equal(r2.events.length, 0, 'same input: nothing again');
     });
   });
