@@ -13,9 +13,12 @@ export async function createAuth(account: Account): Promise<OciAuth> {
   let provider: common.AuthenticationDetailsProvider;
   if (account.authType === 'instance_principal') {
     const builder = new common.InstancePrincipalsAuthenticationDetailsProviderBuilder();
-    // Test hook for an emulated instance metadata service; never set in production.
+    // Test hooks for an emulated metadata service and auth service; unset in production, where the
+    // SDK reads http://169.254.169.254/opc/v2/ and derives https://auth.<region>.<domain> from it.
     const imds = process.env.TA_OCI_AUDIT_IMDS_URL;
     if (imds) builder.metadataBaseUrl = imds;
+    const federation = process.env.TA_OCI_AUDIT_FEDERATION_URL;
+    if (federation) builder.federationEndpoint = federation;
     try {
       provider = await builder.build();
     } catch (err) {

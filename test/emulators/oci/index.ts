@@ -11,6 +11,8 @@ import { CompartmentRecord, Tenancy, generateTenancy } from './tenancy';
 import { decodeToken, encodeToken } from './token';
 
 export { generateTenancy, KNOWN_REGIONS } from './tenancy';
+export type { InstancePrincipal } from './instance-principal';
+import { instancePrincipalRoutes, type InstancePrincipal, type InstancePrincipalRoutes } from './instance-principal';
 export type { CompartmentRecord, CompartmentLifecycleState, RegionSubscription, Tenancy, TenancyOptions, UserRecord } from './tenancy';
 
 export interface FaultOptions {
@@ -76,6 +78,8 @@ export interface OciEmulator {
   identityEndpoint: string;
   /** `${url}/audit/{region}` (the SDK appends /20190901) */
   auditEndpoint: string;
+  /** IMDS and X.509 federation for instance principal auth (set the SDK builder's metadataBaseUrl and federationEndpoint). */
+  instancePrincipal: InstancePrincipal;
   tenancy: Tenancy;
   /** RSA 2048 key pair registered for a generated user (PKCS#8 PEM, no passphrase) */
   apiKey: ApiKey;
@@ -172,6 +176,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   let maxInFlight = 0;
   const denied = new Set<string>();
   const keys = new Map<string, { publicKeyPem: string }>();
+  let baseUrl = '';
+  const ip: InstancePrincipalRoutes = instancePrincipalRoutes(() => baseUrl, tenancy.tenancyId, tenancy.homeRegion);
   let userSeq = 0;
   const sockets = new Set<Socket>();
   const timers = new Set<{ t: NodeJS.Timeout; done: () => void }>();
@@ -234,9 +240,10 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       const signed = parsed.params.headers;
       if (!signed.includes('(request-target)') || !signed.includes('host')) return false;
       if (!signed.includes('date') && !signed.includes('x-date')) return false;
-      const key = keys.get(parsed.params.keyId);
-      if (!key) return false;
-      return httpSignature.verifySignature(parsed, key.publicKeyPem);
+      // keyId "ST$<token>": a session token from the X.509 federation, signed with its session key (oci-common auth.js).
+      const pem = keys.get(parsed.params.keyId)?.publicKeyPem ?? ip.sessionKey(parsed.params.keyId) ?? ip.leafKey(parsed.params.keyId);
+      if (!pem) return false;
+      return httpSignature.verifySignature(parsed, pem);
     } catch {
       return false;
     }
@@ -445,6 +452,20 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       inFlight--;
     };
     res.on('close', leave);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path.startsWith('/imds/') || path.startsWith('/auth/')) {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      count(stats.byOperation, path.startsWith('/imds/') ? 'InstanceMetadata' : 'X509Federation');
+      // The federation request is signed with the instance certificate's key (keyId <tenancy>/fed-x509/<sha1>).
+      if (path.startsWith('/auth/') && !authenticate(req)) {
+        stats.authFailures++;
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ code: 'NotAuthenticated', message: MSG.NotAuthenticated }));
+        return;
+      }
+      if (ip.handle(path, req, Buffer.concat(chunks).toString('utf8'), res)) return;
+    }
     req.resume();
     const requestId = opcRequestId(req);
     const send = (r: Reply, mode: 'normal' | 'reset' | 'malformed' = 'normal'): void => {
@@ -532,6 +553,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     server.listen(o.port ?? 0, '127.0.0.1', () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  baseUrl = url;
 
   const regionCheck = (region: string, compartmentId: string): [number, number] => {
     const ri = store.regionIdx.get(region);
@@ -544,6 +566,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   return {
     url,
     identityEndpoint: `${url}/identity/{region}`,
+    instancePrincipal: ip,
     auditEndpoint: `${url}/audit/{region}`,
     tenancy,
     apiKey,
