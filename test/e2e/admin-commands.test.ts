@@ -1,0 +1,100 @@
+// `oci_audit preview` and `oci_audit check`, as an admin runs them from a shell, against the OCI emulator.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { generateTenancy, startOciEmulator, type OciEmulator } from '../emulators/oci';
+import { binaryCommand, isoMinutesAgo } from '../support/world';
+
+// Asynchronous: the OCI emulator lives in this process and must keep answering while the command runs.
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, ...pre] = binaryCommand();
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, TA_OCI_AUDIT_RETRY_BASE_MS: '20', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('admin commands: preview and check (end to end)', function () {
+  this.timeout(120_000);
+  let oci: OciEmulator;
+  let dir: string;
+  let flags: string[];
+  before(async () => {
+    oci = await startOciEmulator({ tenancy: generateTenancy({ seed: 11, regions: 2, compartments: 3, eventsPerDay: 20_000 }), pageSize: 100 });
+    dir = mkdtempSync(path.join(tmpdir(), 'oci-cli-'));
+    writeFileSync(path.join(dir, 'key.pem'), oci.apiKey.privateKeyPem, { mode: 0o600 });
+    // An OCI CLI config file, as `oci setup config` writes it.
+    writeFileSync(
+      path.join(dir, 'config'),
+      `[DEFAULT]\nuser=${oci.apiKey.userId}\nfingerprint=${oci.apiKey.fingerprint}\ntenancy=${oci.tenancy.tenancyId}\nregion=${oci.tenancy.homeRegion}\nkey_file=${path.join(dir, 'key.pem')}\n`,
+    );
+    flags = ['--identity-endpoint', oci.identityEndpoint, '--audit-endpoint', oci.auditEndpoint];
+  });
+  after(async () => {
+    await oci.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('preview with ~/.oci/config: events as JSON lines on stdout, a summary on stderr, equal to the API', async () => {
+    const start = isoMinutesAgo(30);
+    const end = isoMinutesAgo(5);
+    const r = await run(['preview', '--config-file', path.join(dir, 'config'), '--start', start, '--end', end, ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').filter(Boolean);
+    const events = lines.map((l) => JSON.parse(l) as { eventId: string });
+    assert.equal(events.length, oci.countEvents(new Date(start), new Date(end)));
+    assert.equal(new Set(events.map((e) => e.eventId)).size, events.length);
+    assert.match(r.stderr, /^events\s+\d+$/m);
+    assert.doesNotMatch(r.stdout + r.stderr, /BEGIN PRIVATE KEY/);
+  });
+
+  it('preview with flags only and --limit stops early', async () => {
+    const r = await run(['preview', '--tenancy', oci.tenancy.tenancyId, '--user', oci.apiKey.userId, '--fingerprint', oci.apiKey.fingerprint, '--key-file', path.join(dir, 'key.pem'), '--region', oci.tenancy.homeRegion, '--start', isoMinutesAgo(60), '--limit', '5', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.trim().split('\n').length >= 5);
+  });
+
+  it('preview with a bad config names what is wrong', async () => {
+    const r = await run(['preview', '--config-file', path.join(dir, 'nope')]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /cannot read the OCI config file/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('check: every probe OK with the needed permissions', async () => {
+    const r = await run(['check', '--config-file', path.join(dir, 'config'), ...flags]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^OK {4}ListRegionSubscriptions: 2 READY region/m);
+    assert.match(r.stdout, /^OK {4}ListCompartments \(subtree\): 3 ACTIVE compartment/m);
+    assert.match(r.stdout, /^OK {4}ListEvents/m);
+    assert.doesNotMatch(r.stdout, /Missing IAM policy/);
+  });
+
+  it('check: without read audit-events it prints the statement to add', async () => {
+    oci.denyListEvents(oci.tenancy.tenancyId);
+    const r = await run(['check', '--config-file', path.join(dir, 'config'), '--group', 'SplunkAudit', ...flags]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^FAIL {2}ListEvents/m);
+    assert.match(r.stdout, /Allow group SplunkAudit to read audit-events in tenancy/);
+  });
+
+  it('check: a key that does not match says so (401) and stops', async () => {
+    const other = oci.addApiKey();
+    writeFileSync(path.join(dir, 'other.pem'), other.privateKeyPem, { mode: 0o600 });
+    const r = await run(['check', '--tenancy', oci.tenancy.tenancyId, '--user', oci.apiKey.userId, '--fingerprint', oci.apiKey.fingerprint, '--key-file', path.join(dir, 'other.pem'), '--region', oci.tenancy.homeRegion, ...flags]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /^FAIL {2}ListRegionSubscriptions: .*401.*private key matches/m);
+    assert.equal(r.stdout.match(/^FAIL/gm)?.length, 1, 'stops after an authentication failure');
+  });
+});
