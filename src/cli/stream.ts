@@ -65,8 +65,14 @@ function retryPolicy(): BackoffPolicy {
 }
 
 async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {
-  const splunkd = new SplunkdClient(ctx.serverUri, ctx.sessionKey);
   const name = input.stanza;
+  let splunkd: SplunkdClient;
+  try {
+    splunkd = new SplunkdClient(ctx.serverUri, ctx.sessionKey);
+  } catch (err) {
+    log.error(`input ${name}: ${(err as Error).message}`, { category: 'splunkd' });
+    return 1;
+  }
   try {
     const settings = await loadSettings(splunkd);
     log.setLevel(settings.logLevel);
