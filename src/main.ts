@@ -54,7 +54,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (argv.includes('--validate-arguments')) {
-    const result = await validateArguments();
+    // splunkd shows only the <error><message>: every failure ends there, without a stack trace.
+    const result = await validateArguments().catch((err: unknown) => {
+      log.debug(`validation failed: ${(err as Error)?.stack ?? String(err)}`);
+      return { ok: false as const, message: `unexpected error while validating: ${(err as Error)?.message ?? String(err)}` };
+    });
     if (result.ok) return 0;
     await writeOut(validationErrorXml(result.message));
     return 1;

@@ -53,6 +53,18 @@ export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
   return code;
 }
 
+/** A thrown value in words: an Error's stack, else a `message` field (the SDK rejects with plain objects), else JSON. */
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.stack ?? err.message;
+  const m = (err as { message?: unknown } | null)?.message;
+  if (typeof m === 'string') return m;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
+
 /** How long a lease outlives its last renewal; a crashed holder on this host is detected sooner by its pid. */
 function leaseTtlMs(): number {
   const s = Number(process.env.TA_OCI_AUDIT_LEASE_TTL_S);
@@ -65,8 +77,14 @@ function retryPolicy(): BackoffPolicy {
 }
 
 async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {
-  const splunkd = new SplunkdClient(ctx.serverUri, ctx.sessionKey);
   const name = input.stanza;
+  let splunkd: SplunkdClient;
+  try {
+    splunkd = new SplunkdClient(ctx.serverUri, ctx.sessionKey);
+  } catch (err) {
+    log.error(`input ${name}: ${(err as Error).message}`, { category: 'splunkd' });
+    return 1;
+  }
   try {
     const settings = await loadSettings(splunkd);
     log.setLevel(settings.logLevel);
@@ -88,7 +106,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     else if (err instanceof ConfigError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
     else if (err instanceof FatalRunError) log.error(`input ${name}: ${err.message}`, { category: err.category ?? 'configuration' });
     else if (err instanceof SplunkdError) log.error(`input ${name}: ${err.sessionExpired ? 'the splunkd session key was rejected (401); progress could not be saved' : err.message}`, { category: 'splunkd' });
-    else log.error(`input ${name}: unexpected error: ${(err as Error)?.stack ?? String(err)}`);
+    else log.error(`input ${name}: unexpected error: ${describe(err)}`);
     return 1;
   } finally {
     await splunkd.close();

@@ -22,7 +22,12 @@ export async function validateArguments(): Promise<{ ok: true } | { ok: false; m
     throw err;
   }
   if (req.serverUri && req.sessionKey) {
-    const client = new SplunkdClient(req.serverUri, req.sessionKey, { retries: 2, retryBaseMs: 200, timeoutMs: 10_000 });
+    let client: SplunkdClient;
+    try {
+      client = new SplunkdClient(req.serverUri, req.sessionKey, { retries: 2, retryBaseMs: 200, timeoutMs: 10_000 });
+    } catch (err) {
+      return { ok: false, message: `account: cannot check that "${config.account}" exists: ${(err as Error).message}` };
+    }
     try {
       const account = await client.getConfStanza(ACCOUNT_CONF, config.account);
       if (!account) return { ok: false, message: `account: "${config.account}" does not exist; add it on the Accounts tab first` };

@@ -54,7 +54,14 @@ export class Logger {
 
   log(level: Level, msg: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;
-    let line = `${level} ${msg}${formatFields(fields)}`;
+    // Scrubbed before formatting too: a field value is JSON-quoted, which would escape a secret
+    // holding " or \ out of recognition.
+    let scrubbed: LogFields | undefined;
+    if (fields) {
+      scrubbed = {};
+      for (const [k, v] of Object.entries(fields)) scrubbed[k] = typeof v === 'string' ? this.scrub(v) : v;
+    }
+    let line = `${level} ${this.scrub(msg)}${formatFields(scrubbed)}`;
     line = this.scrub(line).replace(/[\r\n]+/g, ' ');
     // The log file sink is added before the level from [logging] is known; it follows the same level.
     for (const sink of this.sinks) sink(`${line}\n`);

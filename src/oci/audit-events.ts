@@ -44,7 +44,11 @@ export class AuditEventsReader {
     } catch (err) {
       throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${(err as Error).message}; ${res.body.length} bytes)`);
     }
-    if (!Array.isArray(events)) throw new MalformedResponseError('ListEvents returned 200 with JSON that is not an array of audit events');
+    if (!Array.isArray(events)) throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${jsonKind(events)})`);
+    // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
+    // object at all is not an event, and skipping it would lose whatever it should have been.
+    const bad = events.findIndex((e) => jsonKind(e) !== 'an object');
+    if (bad >= 0) throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${bad} is ${jsonKind(events[bad])}, not an audit event object`);
     const next = res.headers['opc-next-page'];
     return { events, nextPage: next ? next : undefined, requestId };
   }
@@ -57,6 +61,12 @@ export class AuditEventsReader {
     const v = (JSON.parse(res.body) as { retentionPeriodDays?: unknown }).retentionPeriodDays;
     return typeof v === 'number' ? v : undefined;
   }
+}
+
+function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function httpError(status: number, body: string, requestId?: string): OciHttpError {

@@ -1,6 +1,8 @@
 // Authentication with the SDK's providers: API key (SimpleAuthenticationDetailsProvider) or
 // instance principal (InstancePrincipalsAuthenticationDetailsProviderBuilder, oci-common lib/auth).
+import { createPrivateKey, type KeyObject } from 'node:crypto';
 import * as common from 'oci-common';
+import { log } from '../log/logger';
 import type { Account } from '../splunk/account';
 import { ConfigError } from '../splunk/account';
 
@@ -25,13 +27,7 @@ export async function createAuth(account: Account): Promise<OciAuth> {
       throw new ConfigError(`account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`);
     }
   } else {
-    provider = new common.SimpleAuthenticationDetailsProvider(
-      account.tenancyOcid,
-      account.userOcid ?? '',
-      account.fingerprint ?? '',
-      account.privateKey ?? '',
-      account.passphrase ?? null,
-    );
+    provider = new common.SimpleAuthenticationDetailsProvider(account.tenancyOcid, account.userOcid ?? '', account.fingerprint ?? '', readPrivateKey(account), null);
   }
   let signer: common.DefaultRequestSigner;
   try {
@@ -41,4 +37,29 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     throw new ConfigError(`account "${account.name}": the private key cannot be read: ${why}`);
   }
   return { provider, signer };
+}
+
+/**
+ * Reads the PEM with node:crypto and hands the SDK an unencrypted PKCS#8 PEM. The SDK's own
+ * decryption (sshpk) says "not an RSA private key" for a wrong passphrase and, for an encrypted
+ * PKCS#1 key without one, throws from a stream callback: an uncaught exception that killed the
+ * process with a stack trace.
+ */
+export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'passphrase'>): string {
+  const pem = account.privateKey ?? '';
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
+  const where = `account "${account.name}": the private key cannot be read`;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: pem, format: 'pem', passphrase: account.passphrase ?? undefined });
+  } catch (err) {
+    const code = String((err as { code?: unknown }).code ?? '');
+    if (encrypted && !account.passphrase) throw new ConfigError(`${where}: it is encrypted and no passphrase is stored; enter the key's passphrase on the Accounts tab`);
+    if (encrypted || /BAD_DECRYPT|DECRYPT/.test(code)) throw new ConfigError(`${where}: the passphrase is wrong; enter the key's passphrase again on the Accounts tab`);
+    throw new ConfigError(`${where}: it is not a private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`);
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
+  const plain = key.export({ type: 'pkcs8', format: 'pem' }).toString();
+  log.addSecret(plain); // the decrypted form is a secret of its own (other base64 lines)
+  return plain;
 }

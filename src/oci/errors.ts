@@ -34,6 +34,7 @@ export class MalformedResponseError extends Error {
   }
 }
 
+const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
 const NETWORK_CODES = /^(UND_ERR_|ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ERR_SOCKET|ABORT_ERR|23$)/;
 
 export function classify(err: unknown): ClassifiedError {
@@ -53,8 +54,20 @@ export function classify(err: unknown): ClassifiedError {
     return { ...base, category: 'configuration', retryable: false };
   }
   if (err instanceof MalformedResponseError || e.name === 'SyntaxError') return { category: 'malformed', retryable: true, message };
+  // undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), or
+  // "Proxy Authentication Required (407)" (absolute-form).
+  const causeMessage = String(((e.cause ?? {}) as { message?: unknown }).message ?? '');
+  const proxy = /Proxy response \((\d{3})\) !== 200|Proxy Authentication Required \((407)\)/.exec(`${message} ${causeMessage}`);
+  if (proxy) {
+    const status = Number(proxy[1] ?? proxy[2]);
+    if (status === 407) return { category: 'configuration', retryable: false, code: 'ProxyAuthenticationRequired', message: 'the proxy refused the credentials (407 Proxy Authentication Required): check proxy_username and the proxy password on the Proxy tab' };
+    return { category: 'network', retryable: status >= 500, code: 'ProxyError', message: `the proxy answered ${status} to the CONNECT request${status === 403 ? ': it does not allow this host or port' : ''}` };
+  }
   const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
   const causeCode = String(((e.cause ?? {}) as { code?: unknown }).code ?? '');
+  // TLS verification stays on: an untrusted certificate is a setup problem, not a transient one.
+  const tls = [code, causeCode].find((c) => TLS_CODES.test(c));
+  if (tls) return { category: 'configuration', retryable: false, code: tls, message: `the server's TLS certificate is not trusted (${tls}: ${causeMessage || message}); certificate verification stays on: use an endpoint whose certificate chains to a trusted CA` };
   if (NETWORK_CODES.test(code) || NETWORK_CODES.test(causeCode) || /fetch failed|socket|timeout|aborted|other side closed|EOPENBREAKER/i.test(message) || e.name === 'AbortError' || e.name === 'TimeoutError') {
     return { category: 'network', retryable: true, code: code || causeCode || undefined, message };
   }

@@ -106,7 +106,7 @@ export class Collector {
   /** Regions x compartments into the queue; pairs start as soon as their compartment is known. */
   private async discover(queue: AsyncQueue<Pair>): Promise<void> {
     const { config, discovery, tenancyId, log } = this.d;
-    const regions = await this.withRetry('list region subscriptions', async () => {
+    const regions = await this.withRetry('list region subscriptions', true, async () => {
       if (config.regions !== '*') return config.regions;
       const subs = await discovery.regionSubscriptions(tenancyId);
       for (const s of subs) if (s.status !== 'READY') log.info('region skipped: subscription not READY', { region: s.name, status: s.status });
@@ -136,7 +136,7 @@ export class Collector {
           enqueue({ id, name: 'root', lifecycleState: 'ACTIVE' });
           continue;
         }
-        const info = await this.withRetry(`get compartment ${id}`, () => discovery.compartment(id)).catch((err: unknown) => {
+        const info = await this.withRetry(`get compartment ${id}`, false, () => discovery.compartment(id)).catch((err: unknown) => {
           if (err instanceof FatalRunError) throw err;
           log.warn('compartment details unavailable; collecting it from the start date', { compartment: id });
           return { id, name: id, lifecycleState: 'ACTIVE' } satisfies CompartmentInfo;
@@ -155,7 +155,7 @@ export class Collector {
     let token: string | undefined;
     do {
       if (this.signal.aborted) return;
-      const page = await this.withRetry('list compartments', () => discovery.compartmentPage(tenancyId, token));
+      const page = await this.withRetry('list compartments', true, () => discovery.compartmentPage(tenancyId, token));
       if (excluded.size) held.push(...page.items);
       else for (const c of page.items) enqueue(c);
       token = page.next;
@@ -247,7 +247,7 @@ export class Collector {
     let pending: Promise<void> = Promise.resolve();
     try {
       do {
-        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, () => reader.page({ region, compartmentId, startTime, endTime, page }, this.signal));
+        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, false, () => reader.page({ region, compartmentId, startTime, endTime, page }, this.signal));
         this.stats.pages++;
         if (++pages > MAX_PAGES_PER_WINDOW) throw new Error(`more than ${MAX_PAGES_PER_WINDOW} pages in one window`);
         let chunk = '';
@@ -291,8 +291,12 @@ export class Collector {
     }
   }
 
-  /** Retries what OCI says is transient; authentication failures stop the run. */
-  private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /**
+   * Retries what OCI says is transient; authentication failures stop the run. `fatal`: a failure
+   * that remains stops the run with an explained FatalRunError (discovery: without it there is
+   * nothing to collect; the SDK rejects with plain objects that have no stack or name).
+   */
+  private async withRetry<T>(what: string, fatal: boolean, fn: () => Promise<T>): Promise<T> {
     const policy = this.d.retry;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -304,7 +308,13 @@ export class Collector {
           this.stats.error(c.category);
           throw new FatalRunError(explain(c, what), c.category);
         }
-        if (!c.retryable || attempt >= policy.maxAttempts) throw err;
+        if (!c.retryable || attempt >= policy.maxAttempts) {
+          if (fatal) {
+            this.stats.error(c.category);
+            throw new FatalRunError(explain(c, what), c.category);
+          }
+          throw err;
+        }
         this.stats.retries++;
         if (c.category === 'throttling') this.stats.throttles++;
         const delay = backoffDelay(attempt, policy);

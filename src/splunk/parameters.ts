@@ -96,10 +96,16 @@ function integer(name: string, raw: string | undefined, def: number, min: number
   return Number(raw);
 }
 
+/**
+ * Quotes input in a message: at most `n` characters (whole code points), control characters
+ * (C0, DEL, C1, line/paragraph separators), non-characters and lone surrogates as `?`.
+ */
 export function clip(s: string, n = 80): string {
+  const head = s.length > 2 * n + 2 ? s.slice(0, 2 * n + 2) : s;
   // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return clean.length > n ? `${clean.slice(0, n)}…` : clean;
+  const clean = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?');
+  const chars = Array.from(clean);
+  return chars.length > n || head.length < s.length ? `${chars.slice(0, n).join('')}…` : clean;
 }
 
 /** Splits a full stanza name (`oci_audit://prod`) into the input name; plain names pass through. */
@@ -115,7 +121,7 @@ export function inputName(stanzaOrName: string): string {
 export function parseInputConfig(nameOrStanza: string, params: Params, now: Date = new Date()): InputConfig {
   const problems: string[] = [];
   const name = inputName(nameOrStanza);
-  if (name === '' || name.length > 200) problems.push('name: the input needs a name of 1 to 200 characters');
+  if (name === '' || name.length > 200) problems.push('name: the input needs a name; use 1 to 200 characters');
 
   const account = single(params.account);
   if (account === undefined) problems.push('account: required; give the name of an account configured on the Accounts tab');
@@ -153,7 +159,7 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   };
   const startDateTime = date('start_date_time');
   const endDateTime = date('end_date_time');
-  if (startDateTime && startDateTime.getTime() > now.getTime()) problems.push(`start_date_time: ${single(params.start_date_time)} is in the future; use a date-time in the past`);
+  if (startDateTime && startDateTime.getTime() > now.getTime()) problems.push(`start_date_time: "${clip(single(params.start_date_time) ?? '')}" is in the future; use a date-time in the past`);
   if (startDateTime && endDateTime && endDateTime.getTime() <= startDateTime.getTime()) problems.push('end_date_time: must be later than start_date_time');
 
   const queryWindowMinutes = integer('query_window_size', single(params.query_window_size), 60, 1, 1440, problems);

@@ -3,6 +3,7 @@
 // loopback only. KV store 503 means "starting": retried with backoff.
 import { Agent, request, type Dispatcher } from 'undici';
 import { sleep } from '../pipeline/retry';
+import { clip } from './parameters';
 
 export const APP = 'TA-oci-audit';
 
@@ -49,7 +50,15 @@ export class SplunkdClient {
     private sessionKey: string,
     opts: SplunkdClientOptions = {},
   ) {
-    this.base = new URL(serverUri);
+    let base: URL | undefined;
+    try {
+      base = new URL(serverUri);
+    } catch {
+      // handled below
+    }
+    // server_uri comes from stdin: a clear error, not a TypeError with a stack trace.
+    if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:')) throw new SplunkdError(`the server_uri from splunkd "${clip(serverUri)}" is not an http(s) URL`, 0, '');
+    this.base = base;
     const timeout = opts.timeoutMs ?? 30_000;
     this.dispatcher = new Agent({
       connect: { rejectUnauthorized: !isLoopbackUrl(this.base) },

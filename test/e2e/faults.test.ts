@@ -73,7 +73,8 @@ describe('fault suite: OCI faults', function () {
     });
   }
 
-  it('a window that fails for good (malformed every time) is an ERROR category=malformed, its checkpoint stays, and the next run collects it', async () => {
+  /** Run 1: every ListEvents is malformed (of `kind`); run 2: healthy. */
+  async function malformedForGood(kind?: FaultOptions['malformedKind']): Promise<void> {
     const w = await startWorld(small);
     try {
       const start = new Date(isoMinutesAgo(70));
@@ -81,7 +82,7 @@ describe('fault suite: OCI faults', function () {
       const truth = groundTruth(w, start, end, WINDOW);
       const params = { start_date_time: start.toISOString(), end_date_time: end.toISOString(), query_window_size: String(WINDOW) };
       const ledger = new Ledger();
-      w.oci.setFaults({ malformedRate: 1, only: 'audit' });
+      w.oci.setFaults({ malformedRate: 1, only: 'audit', malformedKind: kind });
       const r1 = await w.run(params);
       ledger.add(r1);
       assert.equal(r1.exitCode, 0, 'window errors do not fail the run');
@@ -89,17 +90,25 @@ describe('fault suite: OCI faults', function () {
       const errs = noErrors(r1);
       assert.ok(errs.length > 0 && errs.every((l) => /category=malformed/.test(l) && / action="window retried next run"/.test(l)), errs.join('\n'));
       assert.ok(!errs.some((l) => /\n| {4}at /.test(l)), 'no stack trace');
+      if (kind === 'object') assert.ok(errs.every((l) => /not an array of audit events \(an object\)/.test(l)), errs[0]);
+      if (kind === 'wrong-types') assert.ok(errs.every((l) => /array whose item 0 is a string, not an audit event object/.test(l)), errs[0]);
       assert.equal(w.checkpoints('test').length, 0, 'no checkpoint moved');
+      const retries = summary(r1).retries ?? 0;
+      assert.ok(retries >= errs.length, `each window was retried before it was given up (${retries} retries, ${errs.length} windows)`);
       w.oci.setFaults({});
       const r2 = await w.run(params);
       ledger.add(r2);
       assertComplete(w, truth, end, ledger);
       assert.equal(ledger.duplicates, 0);
-      recordResult('oci: malformed every time, then healthy', { runs: 2, events: truth.size, run1Errors: errs.length, run1Events: r1.events.length, lost: 0, duplicates: ledger.duplicates });
+      recordResult(`oci: malformed (${kind ?? 'text/truncated'}) every time, then healthy`, { runs: 2, events: truth.size, run1Errors: errs.length, run1Retries: retries, run1Events: r1.events.length, lost: 0, duplicates: ledger.duplicates });
     } finally {
       await w.close();
     }
-  });
+  }
+
+  it('a window that fails for good (malformed every time) is an ERROR category=malformed, its checkpoint stays, and the next run collects it', () => malformedForGood());
+  it('JSON that is not an array ({"items": [...]}) every time: retried, ERROR category=malformed, checkpoint stays, next run collects it', () => malformedForGood('object'));
+  it('an array of non-objects (strings, null, a number) every time: retried, ERROR category=malformed, checkpoint stays, next run collects it', () => malformedForGood('wrong-types'));
 
   it('an array with wrong types inside is passed through verbatim, never skipped', async () => {
     // Wrong types inside the array are passed through verbatim (the contract forbids rewriting
@@ -110,10 +119,23 @@ describe('fault suite: OCI faults', function () {
       const root = w.oci.tenancy.tenancyId;
       const at = new Date(Date.parse(isoMinutesAgo(40)) + 1000);
       const odd = [{ eventId: 'odd-1', eventTime: 12345, data: 'not an object' }, { eventId: 'odd-2', eventTime: null, data: [1, 2] }];
-      for (const e of odd) w.oci.addEvent(region, root, e, at);
-      const r = await w.run({ start_date_time: isoMinutesAgo(60), end_date_time: isoMinutesAgo(10), regions: region, compartments: root });
+      // No eventId at all, an eventTime that is not a date, nested oddities.
+      const noId = [{ eventType: 'odd-3-no-id', eventTime: 'yesterday', data: { compartmentId: 42 } }, { eventType: 'odd-4-no-id', eventTime: { nested: true }, data: null }];
+      for (const e of [...odd, ...noId]) w.oci.addEvent(region, root, e, at);
+      const end = isoMinutesAgo(10);
+      const r = await w.run({ start_date_time: isoMinutesAgo(60), end_date_time: end, regions: region, compartments: root });
       assert.equal(r.exitCode, 0);
+      assert.deepEqual(noErrors(r), []);
+      assert.deepEqual(r.streamErrors, []);
       for (const e of odd) assert.deepEqual(JSON.parse(r.events.find((x) => x._raw.includes(`"${e.eventId}"`))?._raw ?? 'null'), e);
+      for (const e of noId) {
+        const got = r.events.filter((x) => x._raw.includes(`"${e.eventType}"`));
+        assert.equal(got.length, 1, `${e.eventType} delivered once`);
+        assert.deepEqual(JSON.parse(got[0]._raw), e, 'exactly as returned');
+        assert.equal(got[0]._time, undefined, 'no <time> when eventTime is not a date string');
+      }
+      const cps = w.checkpoints('test');
+      assert.ok(cps.length === 1 && cps[0].checkpoint === new Date(end).toISOString(), `the window is checkpointed like any other: ${JSON.stringify(cps.map((c) => c.checkpoint))}`);
     } finally {
       await w.close();
     }

@@ -27,8 +27,14 @@ export interface FaultOptions {
   hangRate?: number;
   /** insert empty ListEvents pages that still carry opc-next-page */
   emptyPagesWithToken?: boolean;
-  /** fraction answered 200 with non-JSON or truncated JSON */
+  /** fraction answered 200 with a body that is not the documented JSON (see malformedKind) */
   malformedRate?: number;
+  /**
+   * what a malformed body is: 'text' (an HTML error page), 'truncated' (the JSON cut in half),
+   * 'object' (valid JSON, not an array: `{"items":[…]}`), 'wrong-types' (an array whose items are
+   * not objects: each event as a JSON string, then null and a number). Default: text or truncated at random.
+   */
+  malformedKind?: 'text' | 'truncated' | 'object' | 'wrong-types';
   /** which service the faults apply to; default both */
   only?: 'audit' | 'identity';
 }
@@ -473,8 +479,27 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       let body = r.body;
       let statusKey = String(r.status);
       if (mode === 'malformed') {
-        // Fault: 200 with a body the SDK cannot parse (notes §5.8: non-JSON 200 -> SyntaxError).
-        body = faultRng.next() < 0.5 ? '<html><body><h1>502 Bad Gateway</h1></body></html>' : body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+        // Fault: 200 with a body the SDK cannot parse (notes §5.8: non-JSON 200 -> SyntaxError), or
+        // JSON of the wrong shape.
+        const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+        const half = (): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+        switch (faults.malformedKind) {
+          case 'text': body = html; break;
+          case 'truncated': body = half(); break;
+          case 'object': body = `{"items":${body}}`; break;
+          case 'wrong-types': {
+            let items: unknown[] = [];
+            try {
+              const parsed = JSON.parse(body) as unknown;
+              if (Array.isArray(parsed)) items = parsed;
+            } catch {
+              // not an array: no items
+            }
+            body = JSON.stringify([...items.map((e) => JSON.stringify(e)), null, 42]);
+            break;
+          }
+          default: body = faultRng.next() < 0.5 ? html : half();
+        }
         statusKey = 'malformed';
       }
       count(stats.byStatus, mode === 'reset' ? 'reset' : statusKey);
