@@ -121,7 +121,7 @@ describe('package (npm run package, linux)', function () {
   it('sets modes: folders 755, files 644, executables 755 and only under bin/', () => {
     for (const e of entries) {
       if (e.type === '5') assert.equal(e.mode, 0o755, e.path);
-      else if (/\/bin\/[^/]+$/.test(e.path)) assert.equal(e.mode, 0o755, e.path);
+      else if (/\/bin\/[^/]+$/.test(e.path) && !e.path.endsWith('/bin/README')) assert.equal(e.mode, 0o755, e.path);
       else assert.equal(e.mode, 0o644, e.path);
     }
     const bin = entries.find((e) => e.path === `${APP}/linux_x86_64/bin/oci_audit`)!;
