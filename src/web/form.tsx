@@ -54,7 +54,7 @@ export function Notice({ text }: { text: string }): React.JSX.Element | null {
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 const CATEGORY: Record<string, string> = {
-  authentication: 'OCI refused the sign-in',
+  authentication: 'the key was not accepted',
   permission: 'a policy is missing',
   network: 'OCI cannot be reached',
   configuration: 'the account settings are wrong',

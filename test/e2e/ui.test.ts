@@ -159,7 +159,7 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('identity_endpoint').fill(w.oci.identityEndpoint);
     await field('audit_endpoint').fill(w.oci.auditEndpoint);
     await button('Test connection').click();
-    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: OCI refused the sign-in. OCI refused the sign-in (401 NotAuthenticated)');
+    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: the key was not accepted. OCI refused the sign-in (401 NotAuthenticated)');
     await assertText(page.locator('[data-test="check-result"]'), `The private key does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${w.oci.apiKey.fingerprint}.`);
     await shot('accounts-check');
     // the right key, but no policy for ListRegionSubscriptions: the statement to add
