@@ -167,6 +167,8 @@ export async function buildPackage({
   for (const dir of ['default', 'README', 'static', 'appserver', 'lookups']) {
     for (const rel of walk(path.join(root, dir))) add(`${dir}/${rel}`, readFileSync(path.join(root, dir, rel)));
   }
+  // bin/ holds no program: restmap.conf's script = ../linux_x86_64/bin/oci_audit resolves through it
+  add('bin/README', readFileSync(path.join(root, 'build', 'app', 'bin-README')));
   add('metadata/default.meta', readFileSync(path.join(root, 'metadata', 'default.meta')));
   add('app.manifest', readFileSync(path.join(root, 'app.manifest')));
   add('LICENSE', readFileSync(path.join(root, 'build', 'app', 'LICENSE')));

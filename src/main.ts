@@ -1,6 +1,6 @@
 // oci_audit: the modular input executable (CONTRACT.md). splunkd calls it with --scheme,
-// --validate-arguments or no argument (splunk-platform.md §1); admins can also run `preview`
-// and `check` from a shell.
+// --validate-arguments or no argument (splunk-platform.md §1), and with --rest-handler as the
+// persistent driver of the add-on's REST endpoint; admins can also run `preview` and `check` from a shell.
 import { format } from 'node:util';
 import { validateArguments, validationErrorXml } from './cli/validate';
 import { runStreaming } from './cli/stream';
@@ -62,6 +62,11 @@ async function main(argv: string[]): Promise<number> {
     if (result.ok) return 0;
     await writeOut(validationErrorXml(result.message));
     return 1;
+  }
+  if (argv.includes('--rest-handler')) {
+    // splunkd's persistent REST driver (default/restmap.conf, scripttype = persist)
+    const { runRestHandler } = await import('./rest/handler');
+    return runRestHandler();
   }
   if (argv.length === 0) return runStreaming(stopSignal());
   const { runAdminCli } = await import('./cli/admin');

@@ -1,19 +1,35 @@
 // Accounts tab: ta_oci_audit_account.conf stanzas; the private key and passphrase only in
 // storage/passwords (realm …#configs/conf-ta_oci_audit_account, JSON {"private_key","passphrase"}).
+// Save and "Test connection" sign in to OCI first (POST ta_oci_audit/account_check); a failing account
+// is saved only after "Save anyway". An account that inputs use cannot be deleted.
 import React, { useCallback, useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import Table from '@splunk/react-ui/Table';
 import { ACCOUNT_CONF, ACCOUNT_REALM } from '../splunk/account-rules';
-import { call, deleteSecret, list, markConfigured, readSecret, str, writeSecret, type Entry } from './api';
-import { errText, Field, Notice, ServerError } from './form';
+import { SCHEME } from '../splunk/parameters';
+import { call, checkAccount, deleteSecret, list, markConfigured, readSecret, str, writeSecret, type AccountCheck, type Entry } from './api';
+import { CheckMessage, errText, Field, Notice, ServerError } from './form';
 import { accountFormProblems, type AccountForm } from './validate';
 
 const CONF_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
 const EMPTY: AccountForm = { name: '', auth_type: 'api_key', tenancy_ocid: '', user_ocid: '', fingerprint: '', region: '', identity_endpoint: '', audit_endpoint: '', private_key: '', passphrase: '' };
 
 interface Editing { creating: boolean; values: AccountForm; hasStoredKey: boolean }
+interface Check { running?: boolean; result?: AccountCheck; error?: string }
+
+/** The form as the check endpoint reads it: the account's fields; the key only when one was typed. */
+function checkForm(v: AccountForm): Record<string, string> {
+  const apiKey = v.auth_type === 'api_key';
+  const f: Record<string, string> = { name: v.name.trim() };
+  for (const k of CONF_FIELDS) f[k] = apiKey || (k !== 'user_ocid' && k !== 'fingerprint') ? v[k].trim() : '';
+  if (apiKey && v.private_key.trim() !== '') {
+    f.private_key = v.private_key.trim();
+    if (v.passphrase !== '') f.passphrase = v.passphrase;
+  }
+  return f;
+}
 
 export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JSX.Element {
   const [rows, setRows] = useState<Entry[]>([]);
@@ -22,6 +38,11 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
   const [serverError, setServerError] = useState('');
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
+  const [check, setCheck] = useState<Check>({});
+  /** the last check of these very values failed: the next Save saves anyway */
+  const [saveAnyway, setSaveAnyway] = useState(false);
+  /** after a "Save anyway": the failed check stays visible on the list */
+  const [savedWarning, setSavedWarning] = useState<AccountCheck | undefined>();
 
   const reload = useCallback(async () => {
     try {
@@ -38,6 +59,9 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     setServerError('');
     setNotice('');
     setTouched(new Set());
+    setCheck({});
+    setSaveAnyway(false);
+    setSavedWarning(undefined);
     if (!row) return setEditing({ creating: true, values: { ...EMPTY }, hasStoredKey: false });
     const v: AccountForm = { ...EMPTY, name: row.name };
     for (const f of CONF_FIELDS) (v as unknown as Record<string, string>)[f] = str(row.content[f]);
@@ -53,6 +77,37 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     if (!editing) return;
     setTouched((t) => new Set(t).add(name));
     setEditing({ ...editing, values: { ...editing.values, [name]: value } });
+    // an answer about other values is stale: splunkd's error, the check and its "Save anyway"
+    setServerError('');
+    setCheck({});
+    setSaveAnyway(false);
+  };
+
+  /** runs the connection check on the form's values; the answer is shown in the form */
+  const runCheck = async (v: AccountForm): Promise<Check> => {
+    setCheck({ running: true });
+    let c: Check;
+    try {
+      c = { result: await checkAccount(checkForm(v)) };
+    } catch (e) {
+      c = { error: errText(e) };
+    }
+    setCheck(c);
+    return c;
+  };
+
+  const testConnection = async (): Promise<void> => {
+    if (!editing) return;
+    setTouched(new Set(Object.keys(EMPTY)));
+    setServerError('');
+    if (Object.keys(problems).length) return;
+    setBusy(true);
+    try {
+      const c = await runCheck(editing.values);
+      setSaveAnyway(!c.result?.ok);
+    } finally {
+      setBusy(false);
+    }
   };
 
   const save = async (): Promise<void> => {
@@ -63,6 +118,15 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     setBusy(true);
     setServerError('');
     try {
+      // sign in to OCI first; a failure is shown and the next Save ("Save anyway") saves regardless
+      let c: Check = check;
+      if (!saveAnyway) {
+        c = await runCheck(v);
+        if (!c.result?.ok) {
+          setSaveAnyway(true);
+          return;
+        }
+      }
       const apiKey = v.auth_type === 'api_key';
       const form: Record<string, string> = {};
       for (const f of CONF_FIELDS) form[f] = apiKey || (f !== 'user_ocid' && f !== 'fingerprint') ? v[f].trim() : '';
@@ -75,7 +139,10 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
         await writeSecret(ACCOUNT_REALM, v.name, secret);
       }
       await markConfigured();
-      setNotice(`Account "${v.name}" saved.`);
+      setNotice(`Account "${v.name}" saved.${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`);
+      setSavedWarning(c.result?.ok ? undefined : (c.result ?? { ok: false, category: 'unknown', message: `the connection check could not run: ${c.error ?? ''}`, statements: [] }));
+      setSaveAnyway(false);
+      setCheck({});
       setEditing(undefined);
       await reload();
       onChanged?.();
@@ -88,8 +155,16 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
 
   const remove = async (name: string): Promise<void> => {
     setServerError('');
-    if (!window.confirm(`Delete account "${name}"?`)) return;
+    setNotice('');
+    setSavedWarning(undefined);
     try {
+      // an input of a deleted account fails at every run: refuse, naming the inputs
+      const users = (await list(`data/inputs/${SCHEME}`)).filter((i) => str(i.content.account) === name).map((i) => i.name);
+      if (users.length) {
+        setServerError(`Account "${name}" is used by ${users.length === 1 ? 'input' : 'inputs'} ${users.map((u) => `"${u}"`).join(', ')}. Delete ${users.length === 1 ? 'that input' : 'those inputs'} or point ${users.length === 1 ? 'it' : 'them'} to another account on the Inputs tab first.`);
+        return;
+      }
+      if (!window.confirm(`Delete account "${name}"?`)) return;
       await call('DELETE', `configs/conf-${ACCOUNT_CONF}/${encodeURIComponent(name)}`);
       await deleteSecret(ACCOUNT_REALM, name);
       setNotice(`Account "${name}" deleted.`);
@@ -112,6 +187,8 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       <div data-test="account-form">
         <h3>{editing.creating ? 'Add account' : `Edit account ${v.name}`}</h3>
         <ServerError text={serverError} />
+        <CheckMessage result={check.result} error={check.error} />
+        {check.running && <p data-test="check-running">Signing in to OCI…</p>}
         {editing.creating && <Field label="Account name" name="name" value={v.name} onChange={set} error={shown('name')} required help="Referenced by inputs; letters, digits, _ . @ -" />}
         <ControlGroup label="Authentication" labelWidth={180}>
           <RadioBar value={v.auth_type} onChange={(_e, d) => set('auth_type', String(d.value))}>
@@ -147,8 +224,10 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
         <Field label="Identity endpoint" name="identity_endpoint" value={v.identity_endpoint} onChange={set} error={shown('identity_endpoint')} placeholder="https://identity.{region}.oraclecloud.com" help="Optional URL template with {region}" />
         <Field label="Audit endpoint" name="audit_endpoint" value={v.audit_endpoint} onChange={set} error={shown('audit_endpoint')} placeholder="https://audit.{region}.oraclecloud.com" help="Optional URL template with {region}" />
         <div style={{ marginTop: 16 }}>
-          <Button appearance="primary" label="Save" onClick={() => void save()} disabled={busy} data-test="save" />
+          <Button appearance="primary" label={saveAnyway ? 'Save anyway' : 'Save'} onClick={() => void save()} disabled={busy} data-test="save" />
+          <Button label="Test connection" onClick={() => void testConnection()} disabled={busy} data-test="test-connection" />
           <Button label="Cancel" onClick={() => setEditing(undefined)} />
+          {saveAnyway && <p style={{ marginTop: 8 }}>The account can be saved anyway (for example before the policy exists); inputs that use it fail until the check passes.</p>}
         </div>
       </div>
     );
@@ -158,6 +237,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     <div data-test="accounts">
       <ServerError text={serverError} />
       <Notice text={notice} />
+      <CheckMessage result={savedWarning} saved />
       <div style={{ margin: '8px 0' }}>
         <Button appearance="primary" label="Add account" onClick={() => void startEdit()} />
       </div>

@@ -93,3 +93,20 @@ export async function markConfigured(): Promise<void> {
     // reload is best effort (absent in the emulator)
   }
 }
+
+/** The answer of POST ta_oci_audit/account_check (src/rest/account-check.ts CheckResult). */
+export interface AccountCheck {
+  ok: boolean;
+  category?: string;
+  message: string;
+  statements: string[];
+  regions?: string[];
+  status?: number;
+  code?: string;
+}
+
+/** Signs in to OCI with the account (stored, with the unsaved form fields on top) through the add-on's
+ * REST endpoint (default/restmap.conf, exposed to Splunk Web in default/web.conf). */
+export async function checkAccount(form: Record<string, string>): Promise<AccountCheck> {
+  return (await call('POST', 'ta_oci_audit/account_check', form)) as AccountCheck;
+}

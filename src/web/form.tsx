@@ -52,3 +52,44 @@ export function Notice({ text }: { text: string }): React.JSX.Element | null {
 }
 
 export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const CATEGORY: Record<string, string> = {
+  authentication: 'the key was not accepted',
+  permission: 'a policy is missing',
+  network: 'OCI cannot be reached',
+  configuration: 'the account settings are wrong',
+  throttling: 'OCI is throttling',
+  server: 'OCI had an error',
+  malformed: 'OCI answered something unexpected',
+};
+
+/** The connection check's answer in plain words, with the IAM statements to add; or why it could not run. */
+export function CheckMessage({ result, error, saved }: { result?: { ok: boolean; category?: string; message: string; statements: string[] }; error?: string; saved?: boolean }): React.JSX.Element | null {
+  if (error) {
+    return (
+      <Message type="warning">
+        <span data-test="check-result" style={{ whiteSpace: 'pre-wrap' }}>The connection check could not run: {error}</span>
+      </Message>
+    );
+  }
+  if (!result) return null;
+  if (result.ok) {
+    return (
+      <Message type="success">
+        <span data-test="check-result">Connection OK. {result.message}</span>
+      </Message>
+    );
+  }
+  return (
+    <Message type={saved ? 'warning' : 'error'}>
+      <div data-test="check-result">
+        <strong>Connection check failed: {CATEGORY[result.category ?? ''] ?? result.category}.</strong> {result.message}
+        {result.statements.length > 0 && (
+          <pre data-test="check-statements" style={{ margin: '6px 0', padding: 6, background: 'rgba(0,0,0,0.05)', whiteSpace: 'pre-wrap' }}>
+            {result.statements.join('\n')}
+          </pre>
+        )}
+      </div>
+    </Message>
+  );
+}

@@ -65,6 +65,7 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
     setTouched((t) => new Set(t).add(name));
     if (name === 'name') setEditing({ ...editing, name: value });
     else setEditing({ ...editing, values: { ...editing.values, [name]: value } });
+    setServerError(''); // splunkd's answer was about the previous values
   };
 
   const save = async (): Promise<void> => {

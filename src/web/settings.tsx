@@ -36,6 +36,7 @@ export function ProxyTab(): React.JSX.Element {
   const set = (name: string, value: string): void => {
     setTouched(true);
     setV((o) => ({ ...o, [name]: value }));
+    setServerError(''); // splunkd's answer was about the previous values
   };
   const save = async (): Promise<void> => {
     setTouched(true);
@@ -107,7 +108,10 @@ export function LoggingTab(): React.JSX.Element {
       <ServerError text={serverError} />
       <Notice text={notice} />
       <ControlGroup label="Log level" labelWidth={180} help="Level of ta_oci_audit.log and of the input's lines in splunkd.log. Default INFO.">
-        <Select value={level} onChange={(_e, d) => setLevel(String(d.value))} data-test="loglevel">
+        <Select value={level} onChange={(_e, d) => {
+            setLevel(String(d.value));
+            setServerError('');
+          }} data-test="loglevel">
           {['DEBUG', 'INFO', 'WARN', 'ERROR'].map((l) => (
             <Select.Option key={l} label={l} value={l} />
           ))}

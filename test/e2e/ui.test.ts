@@ -86,8 +86,9 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('identity_endpoint').fill(w.oci.identityEndpoint);
     await field('audit_endpoint').fill(w.oci.auditEndpoint);
     await shot('accounts-form');
+    // Save signs in to OCI first (POST ta_oci_audit/account_check through the proxy), then writes
     await button('Save').click();
-    await assertText(page.locator('[data-test="notice"]'), 'Account "uiacct" saved.');
+    await assertText(page.locator('[data-test="notice"]'), 'Account "uiacct" saved. Connection OK: 1 READY region(s).');
     await row('uiacct').waitFor();
     await shot('accounts');
 
@@ -112,8 +113,16 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     assert.equal(await field('user_ocid').count(), 0);
     await field('tenancy_ocid').fill(w.oci.tenancy.tenancyId);
     await field('region').fill(w.oci.tenancy.homeRegion);
+    // off OCI the instance principal cannot sign in: the check says so and Save becomes "Save anyway"
     await button('Save').click();
+    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: the account settings are wrong. instance principal authentication failed');
+    await button('Save anyway').click();
     await assertText(page.locator('[data-test="server-error"]'), 'An object with name=uiacct already exists');
+    // a change of the form clears splunkd's stale message and the check
+    await field('region').fill('us-phoenix-1');
+    assert.equal(await page.locator('[data-test="server-error"]').count(), 0, 'stale splunkd error cleared');
+    assert.equal(await page.locator('[data-test="check-result"]').count(), 0, 'stale check cleared');
+    await button('Save', page).waitFor();
     await button('Cancel').click();
   });
 
@@ -125,6 +134,9 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     assert.ok(!(await page.content()).includes(w.oci.apiKey.privateKeyPem.split('\n')[1]), 'key not in the page');
     await field('region').fill('us-phoenix-1');
     await button('Save').click();
+    // the tenancy is not in that region: the check fails, "Save anyway" saves
+    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed');
+    await button('Save anyway').click();
     await assertText(page.locator('[data-test="notice"]'), 'saved');
     assert.equal(w.splunkd.getConf('ta_oci_audit_account', 'uiacct')?.region, 'us-phoenix-1');
     assert.equal(w.splunkd.passwords().find((p) => p.name === 'uiacct')?.clear_password, before, 'key kept');
@@ -133,6 +145,45 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('region').fill(w.oci.tenancy.homeRegion);
     await button('Save').click();
     await assertText(page.locator('[data-test="notice"]'), 'saved');
+  });
+
+  it('Accounts: Test connection explains a key that does not match, a missing policy; a failing account is saved only after "Save anyway"', async () => {
+    const other = w.oci.addApiKey();
+    await button('Add account').click();
+    await field('name').fill('badkey');
+    await field('tenancy_ocid').fill(w.oci.tenancy.tenancyId);
+    await field('region').fill(w.oci.tenancy.homeRegion);
+    await field('user_ocid').fill(w.oci.apiKey.userId);
+    await field('fingerprint').fill(w.oci.apiKey.fingerprint);
+    await field('private_key').fill(other.privateKeyPem);
+    await field('identity_endpoint').fill(w.oci.identityEndpoint);
+    await field('audit_endpoint').fill(w.oci.auditEndpoint);
+    await button('Test connection').click();
+    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: the key was not accepted. OCI refused the sign-in (401 NotAuthenticated)');
+    await assertText(page.locator('[data-test="check-result"]'), `The private key does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${w.oci.apiKey.fingerprint}.`);
+    await shot('accounts-check');
+    // the right key, but no policy for ListRegionSubscriptions: the statement to add
+    w.oci.denyOperation('ListRegionSubscriptions');
+    try {
+      await field('private_key').fill(w.oci.apiKey.privateKeyPem);
+      await button('Test connection').click();
+      await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: a policy is missing.');
+      await assertText(page.locator('[data-test="check-statements"]'), 'Allow group <group> to inspect tenancies in tenancy');
+      await shot('accounts-check-policy');
+      await button('Save anyway').click();
+      await assertText(page.locator('[data-test="notice"]'), 'Account "badkey" saved.');
+      await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: a policy is missing.');
+      assert.ok(w.splunkd.getConf('ta_oci_audit_account', 'badkey'), 'saved despite the failed check');
+    } finally {
+      w.oci.allowOperation('ListRegionSubscriptions');
+    }
+    // with the policy in place, Test connection on the stored account (blank key = the stored key) passes
+    await button('Edit', row('badkey')).click();
+    await button('Test connection').click();
+    await assertText(page.locator('[data-test="check-result"]'), 'Connection OK. Signed in to OCI as user');
+    await button('Cancel').click();
+    await button('Delete', row('badkey')).click();
+    await assertText(page.locator('[data-test="notice"]'), 'Account "badkey" deleted.');
   });
 
   it('Proxy: settings in the conf file, the password in storage/passwords', async () => {
@@ -258,7 +309,14 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     assert.ok(w.splunkd.getConf('inputs', 'oci_audit://ui_clone'));
   });
 
-  it('Accounts: delete removes the stanza and its secret', async () => {
+  it('Accounts: an account that inputs use cannot be deleted; delete removes the stanza and its secret', async () => {
+    await tab('Accounts');
+    await button('Delete', row('uiacct')).click();
+    await assertText(page.locator('[data-test="server-error"]'), 'Account "uiacct" is used by input "ui_clone". Delete that input or point it to another account on the Inputs tab first.');
+    assert.ok(w.splunkd.getConf('ta_oci_audit_account', 'uiacct'), 'not deleted');
+    await tab('Inputs');
+    await button('Delete', row('ui_clone')).click();
+    await assertText(page.locator('[data-test="notice"]'), 'Input "ui_clone" and its checkpoints deleted.');
     await tab('Accounts');
     await button('Delete', row('uiacct')).click();
     await assertText(page.locator('[data-test="notice"]'), 'Account "uiacct" deleted.');

@@ -1,6 +1,6 @@
 // End-to-end test world: the OCI emulator, the splunkd emulator with this app's default/ confs,
 // an account whose key the OCI emulator knows, and the real executable run as splunkd runs it.
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTenancy, startOciEmulator, type OciEmulator, type OciEmulatorOptions, type TenancyOptions } from '../emulators/oci';
 import { runInput, runValidation, startSplunkd, type RunOptions, type RunResult, type Splunkd } from '../emulators/splunkd';
@@ -16,6 +16,24 @@ export function binaryCommand(): string[] {
   const bundle = path.join(ROOT, 'dist', 'oci_audit.js');
   if (!existsSync(bundle)) throw new Error('dist/oci_audit.js is missing: run `npm run build` first (npm test does)');
   return [process.execPath, bundle];
+}
+
+/**
+ * Puts the executable where default/restmap.conf's driver points, as installing the .spl would:
+ * $SPLUNK_HOME/etc/apps/TA-oci-audit/linux_x86_64/bin/oci_audit (the bundle gets a two-line sh wrapper).
+ */
+export function installExecutable(splunkd: Splunkd, command: string[]): string {
+  const dir = path.join(splunkd.splunkHome, 'etc', 'apps', splunkd.app, 'linux_x86_64', 'bin');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'oci_audit');
+  if (existsSync(file)) return file;
+  if (command.length === 1) symlinkSync(path.resolve(command[0]), file);
+  else {
+    const q = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+    writeFileSync(file, `#!/bin/sh\nexec ${command.map(q).join(' ')} "$@"\n`);
+    chmodSync(file, 0o755);
+  }
+  return file;
 }
 
 export interface World {
@@ -46,6 +64,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   if (!splunkd.getConf('collections', 'oci_audit_checkpoints')) splunkd.setConf('collections', 'oci_audit_checkpoints', { enforceTypes: 'false', replicate: 'false' });
   const command = binaryCommand();
   splunkd.registerModularInput('oci_audit', command);
+  installExecutable(splunkd, command);
   splunkd.setConf('ta_oci_audit_account', 'main', {
     auth_type: 'api_key',
     tenancy_ocid: oci.tenancy.tenancyId,

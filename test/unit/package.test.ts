@@ -104,6 +104,7 @@ describe('package (npm run package, linux)', function () {
       'app.manifest', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'metadata/default.meta',
       'default/app.conf', 'default/inputs.conf', 'default/props.conf', 'default/eventtypes.conf', 'default/tags.conf',
       'default/collections.conf', 'default/ta_oci_audit_settings.conf', 'default/data/ui/nav/default.xml',
+      'default/restmap.conf', 'default/web.conf', 'bin/README',
       'README/inputs.conf.spec', 'README/ta_oci_audit_account.conf.spec', 'README/ta_oci_audit_settings.conf.spec',
       'static/appIcon.png', 'static/appIcon_2x.png', 'static/appIconAlt.png', 'static/appIconAlt_2x.png',
       'linux_x86_64/bin/oci_audit',
@@ -120,7 +121,7 @@ describe('package (npm run package, linux)', function () {
   it('sets modes: folders 755, files 644, executables 755 and only under bin/', () => {
     for (const e of entries) {
       if (e.type === '5') assert.equal(e.mode, 0o755, e.path);
-      else if (/\/bin\/[^/]+$/.test(e.path)) assert.equal(e.mode, 0o755, e.path);
+      else if (/\/bin\/[^/]+$/.test(e.path) && !e.path.endsWith('/bin/README')) assert.equal(e.mode, 0o755, e.path);
       else assert.equal(e.mode, 0o644, e.path);
     }
     const bin = entries.find((e) => e.path === `${APP}/linux_x86_64/bin/oci_audit`)!;

@@ -97,6 +97,9 @@ export interface OciEmulator {
   setFaults(f: FaultOptions): void;
   setLatency(ms: number | [number, number]): void;
   denyListEvents(compartmentId: string | '*'): void;
+  /** an Identity operation (e.g. ListRegionSubscriptions) answers 404 as without the IAM policy for it */
+  denyOperation(op: string): void;
+  allowOperation(op: string): void;
   stats(): EmulatorStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -181,6 +184,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   let inFlight = 0;
   let maxInFlight = 0;
   const denied = new Set<string>();
+  const deniedOps = new Set<string>();
   const keys = new Map<string, { publicKeyPem: string }>();
   let baseUrl = '';
   const ip: InstancePrincipalRoutes = instancePrincipalRoutes(() => baseUrl, tenancy.tenancyId, tenancy.homeRegion);
@@ -259,6 +263,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
 
   // ---------------------------------------------------------------- Identity
   function identity(op: string, parts: string[], q: URLSearchParams): Reply {
+    // No IAM policy for the operation -> 404 NotAuthorizedOrNotFound after authentication (apierrors.htm).
+    if (deniedOps.has(op)) return notFound();
     if (op === 'ListRegionSubscriptions') {
       // GET /tenancies/{id}/regionSubscriptions: bare array, no paging (notes §3, region-subscription.d.ts).
       if (parts[1] !== tenancy.tenancyId) return notFound();
@@ -625,6 +631,12 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     },
     denyListEvents(compartmentId: string): void {
       denied.add(compartmentId);
+    },
+    denyOperation(op: string): void {
+      deniedOps.add(op);
+    },
+    allowOperation(op: string): void {
+      deniedOps.delete(op);
     },
     stats(): EmulatorStats {
       return { ...stats, inFlight, maxInFlight, byOperation: { ...stats.byOperation }, byStatus: { ...stats.byStatus } };

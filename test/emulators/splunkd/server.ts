@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as selfsigned from 'selfsigned';
 import { AppConf, serializeConf } from './conf';
 import { KvQueryError, matches, project, sortDocs, type KvDoc } from './kvquery';
-import { introspectScheme, childEnv, runValidation, validationFailureText } from './runner';
+import { PersistentDrivers } from './persist';
+import { introspectScheme, childEnv, runValidation, validationFailureText, splunkdTimestamp } from './runner';
 import type { KvFaults, RequestLogEntry, Splunkd, SplunkdOptions } from './types';
 import { escapeXml, type Scheme } from './xml';
 
@@ -103,6 +104,11 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const modinputs = new Map<string, { command: string[]; env?: Record<string, string>; scheme?: Scheme }>();
   const splunkdLogFile = path.join(splunkHome, 'var', 'log', 'splunk', 'splunkd.log');
   let serverUri = '';
+  const writeLog = (lines: string[]): void => {
+    if (lines.length) fs.appendFileSync(splunkdLogFile, lines.map((l) => l + '\n').join(''));
+  };
+  const drivers = new PersistentDrivers(splunkHome, serverName, () => serverUri, (lines) => writeLog(lines.map((l) => `${splunkdTimestamp()} INFO ${l}`)));
+  const CAPABILITIES = ['admin_all_objects', 'edit_modinput_oci_audit', 'list_storage_passwords', 'edit_storage_passwords'];
 
   const acl = (app: string, owner: string): Record<string, unknown> => ({
     app, can_change_perms: true, can_list: true, can_share_app: true, can_share_global: true, can_share_user: false,
@@ -484,6 +490,39 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     throw new HttpError(405, `Method ${method} not allowed`);
   }
 
+  // ---------------------------------------------------------------- restmap.conf [script:*] (persist)
+  /** A request under a [script:<name>] match= of the app's restmap.conf ("match=/foo then …/services/foo calls
+   * this handler", restmap.conf.spec); false when none matches. */
+  async function handleScript(req: IncomingMessage, res: ServerResponse, c: { rest: string[]; url: URL; body: string; json: boolean; user: string; authtoken: string; app: string; owner: string }): Promise<boolean> {
+    const st = appState(c.app);
+    const restPath = '/' + c.rest.join('/');
+    for (const stanza of st.conf.stanzaNames('restmap')) {
+      if (!stanza.startsWith('script:')) continue;
+      const conf = st.conf.get('restmap', stanza) ?? {};
+      const match = (conf.match ?? '').replace(/\/+$/, '');
+      if (!match || (restPath !== match && !restPath.startsWith(match + '/'))) continue;
+      if ((conf.scripttype ?? 'python') !== 'persist') throw new HttpError(500, `[${stanza}]: the emulator runs only scripttype = persist handlers`);
+      const method = (req.method ?? 'GET').toUpperCase();
+      // capability / capability.<method>: checked against the user's role (restmap.conf.spec)
+      const cap = conf[`capability.${method.toLowerCase()}`] ?? conf.capability;
+      if (cap && !cap.split(/\s+or\s+/).some((x) => CAPABILITIES.includes(x.replace(/[()]/g, '').trim()))) throw new HttpError(403, `You (user=${c.user}) do not have permission to perform this operation (requires capability: ${cap}).`);
+      const isForm = /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? '')) || (!req.headers['content-type'] && c.body !== '' && !c.body.trim().startsWith('{'));
+      const reply = await drivers.call({
+        stanza, conf, method, restPath: match, pathInfo: restPath.length > match.length ? restPath.slice(match.length + 1) : undefined,
+        query: [...c.url.searchParams].map(([k, v]) => [k, v] as [string, string]),
+        form: isForm ? [...new URLSearchParams(c.body)].map(([k, v]) => [k, v] as [string, string]) : [],
+        body: c.body, outputMode: c.url.searchParams.get('output_mode') ?? new URLSearchParams(isForm ? c.body : '').get('output_mode') ?? undefined,
+        user: c.user, authtoken: c.authtoken, app: c.app, owner: c.owner, srcIp: req.socket.remoteAddress ?? '127.0.0.1', listeningPort: req.socket.localPort ?? 8089,
+      }).catch((e: Error) => {
+        throw new HttpError(500, `Unexpected error from the REST handler [${stanza}]: ${e.message}`);
+      });
+      head(res, reply.status, { 'Content-Type': reply.headers['Content-Type'] ?? reply.headers['content-type'] ?? (c.json ? 'application/json; charset=UTF-8' : 'text/xml; charset=UTF-8'), 'Content-Length': Buffer.byteLength(reply.payload) });
+      res.end(reply.payload);
+      return true;
+    }
+    return false;
+  }
+
   // ---------------------------------------------------------------- dispatch
   async function route(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
@@ -548,9 +587,9 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         ctx.prefix = p(2);
         feed(ctx, res, 200, 'current-context', [{ name: sess.user, author: 'system', content: {
           username: sess.user, realname: 'Administrator', email: '', defaultApp: 'launcher', roles: ['admin'],
-          capabilities: ['admin_all_objects', 'edit_modinput_oci_audit', 'list_storage_passwords', 'edit_storage_passwords'], 'eai:acl': null,
+          capabilities: CAPABILITIES, 'eai:acl': null,
         } }]);
-      } else throw new HttpError(404, 'Not Found');
+      } else if (!(await handleScript(req, res, { rest, url, body, json, user: sess.user, authtoken: auth?.[1] ?? '', app, owner }))) throw new HttpError(404, 'Not Found');
     } catch (e) {
       const he = e instanceof HttpError ? e : new HttpError(500, e instanceof Error ? e.message : String(e));
       sendError(res, json || kvPath, he);
@@ -609,10 +648,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     registerModularInput: (scheme, command, env) => {
       modinputs.set(scheme, { command, env });
     },
-    writeSplunkdLog: (lines) => {
-      if (lines.length) fs.appendFileSync(splunkdLogFile, lines.map((l) => l + '\n').join(''));
-    },
+    writeSplunkdLog: writeLog,
+    restDriverPids: () => [...drivers.started],
     close: async () => {
+      await drivers.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownHome) fs.rmSync(splunkHome, { recursive: true, force: true });

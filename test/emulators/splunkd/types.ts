@@ -47,6 +47,8 @@ export interface Splunkd {
   registerModularInput(scheme: string, command: string[], env?: Record<string, string>): void;
   /** appends lines to $SPLUNK_HOME/var/log/splunk/splunkd.log */
   writeSplunkdLog(lines: string[]): void;
+  /** pids of the persistent REST drivers started for restmap.conf [script:*] scripttype = persist handlers */
+  restDriverPids(): number[];
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { parseConf } from './conf';
 import type { Splunkd } from './types';
 
 export interface SplunkWebOptions {
@@ -58,6 +59,24 @@ function splunkdRequest(splunkd: Splunkd, method: string, pathAndQuery: string, 
     r.on('error', reject);
     r.end(body);
   });
+}
+
+/** Roots of splunkd's built-in endpoints the emulated pages use; Splunk's own etc/system/default/web.conf exposes
+ * these (assumption: only the ones this emulator serves are listed). */
+const BUILT_IN_ROOTS = new Set(['configs', 'storage', 'data', 'apps', 'server', 'authentication', 'auth']);
+
+// web.conf [expose:<name>] pattern = a/b/c matches /services/a/b/c and /servicesNS/<owner>/<app>/a/b/c; in a
+// pattern "*" is one path element, "**" any number, "x*" a prefix; methods = comma list (web.conf.spec).
+export function exposeMatches(pattern: string, restPath: string[]): boolean {
+  const p = pattern.split('/').filter(Boolean);
+  const m = (i: number, j: number): boolean => {
+    if (i === p.length) return j === restPath.length;
+    if (p[i] === '**') return Array.from({ length: restPath.length - j + 1 }, (_, k) => j + k).some((k) => m(i + 1, k));
+    if (j === restPath.length) return false;
+    const ok = p[i] === '*' || p[i] === restPath[j] || (p[i].endsWith('*') && restPath[j].startsWith(p[i].slice(0, -1)));
+    return ok && m(i + 1, j + 1);
+  };
+  return m(0, 0);
 }
 
 /** The <html> panel and script= of a Simple XML view (Simple XML reference: dashboard script attribute). */
@@ -136,6 +155,15 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
       }
       const rawPrefix = `/${encodeURIComponent(locale)}/splunkd/__raw`;
       const target = (req.url ?? '/').slice(rawPrefix.length);
+      // only exposed endpoints pass: splunkd's built-ins (system web.conf) or the app's default/web.conf [expose:*]
+      const tseg = seg.slice(3);
+      const restPath = tseg[0] === 'servicesNS' ? tseg.slice(3) : tseg[0] === 'services' ? tseg.slice(1) : [];
+      if (!BUILT_IN_ROOTS.has(restPath[0] ?? '')) {
+        const webConf = path.join(o.appDir, 'default', 'web.conf');
+        const exposed = fs.existsSync(webConf) ? [...parseConf(fs.readFileSync(webConf, 'utf8'))].filter(([n]) => n.startsWith('expose:')) : [];
+        const allowed = exposed.some(([, v]) => exposeMatches(v.pattern ?? '', restPath) && (!v.methods || v.methods.split(',').map((x) => x.trim().toUpperCase()).includes(method)));
+        if (!allowed) return reply(404, 'Not Found');
+      }
       const headers: Record<string, string> = { Authorization: `Splunk ${sessionKey}` };
       if (req.headers['content-type']) headers['Content-Type'] = String(req.headers['content-type']);
       const r = await splunkdRequest(splunkd, method, target, headers, body);

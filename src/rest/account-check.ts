@@ -1,0 +1,161 @@
+// The Accounts tab's connection check: sign in to OCI with the account and list the tenancy's region
+// subscriptions (Identity ListRegionSubscriptions, the first call every run makes), and say in plain words
+// what is wrong when it fails. Served by `oci_audit --rest-handler` at
+// /servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check (default/restmap.conf; docs/setup-pages.md).
+import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
+import { createAuth } from '../oci/auth';
+import { classify, explain, type ErrorCategory } from '../oci/errors';
+import { identityBase } from '../oci/endpoints';
+import { IdentityDiscovery, type RegionInfo } from '../oci/identity';
+import { createDispatcher } from '../oci/transport';
+import { accountProblems, ConfigError, type Account, type ProxySettings } from '../splunk/account';
+
+export const CHECK_OPERATION = 'ListRegionSubscriptions';
+/** The whole check stays well inside splunkd's wait for a REST handler and the page's patience. */
+export const CHECK_DEADLINE_MS = 20_000;
+const HTTP_TIMEOUT_MS = 15_000;
+
+export interface CheckResult {
+  ok: boolean;
+  /** absent when ok */
+  category?: ErrorCategory;
+  message: string;
+  /** IAM policy statements to add (permission failures) */
+  statements: string[];
+  /** READY regions when ok */
+  regions?: string[];
+  status?: number;
+  code?: string;
+  opc_request_id?: string;
+}
+
+export type Probe = (account: Account, proxy: ProxySettings | undefined) => Promise<RegionInfo[]>;
+
+/** Signs in with the SDK's signer through our transport and lists the region subscriptions, once. */
+export const ociProbe: Probe = async (account, proxy) => {
+  const { signer } = await createAuth(account);
+  const dispatcher = createDispatcher({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
+  const discovery = new IdentityDiscovery(signer, dispatcher, HTTP_TIMEOUT_MS, account.region, account);
+  try {
+    return await discovery.regionSubscriptions(account.tenancyOcid);
+  } finally {
+    discovery.close();
+    await dispatcher.close().catch(() => undefined);
+  }
+};
+
+/** OCI's key fingerprint: MD5 of the public key's DER (SubjectPublicKeyInfo), colon-separated hex. */
+export function keyFingerprint(privateKeyPem: string, passphrase?: string): string {
+  const key = createPrivateKey({ key: privateKeyPem, format: 'pem', ...(passphrase ? { passphrase } : {}) });
+  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  return (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');
+}
+
+/** A private key that node cannot read: the reason in plain words. */
+export function unreadableKeyReason(pem: string, passphrase: string | undefined, err: unknown): string {
+  const msg = (err as Error)?.message ?? String(err);
+  const encrypted = /ENCRYPTED/.test(pem);
+  if (encrypted && !passphrase) return 'the private key is encrypted and no passphrase is given: enter the key passphrase';
+  if (encrypted || /passphrase|decrypt/i.test(msg)) return 'the passphrase is wrong: it does not decrypt the private key';
+  return 'it is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)';
+}
+
+function principal(account: Account, group: string): string {
+  return account.authType === 'instance_principal' ? `dynamic-group ${group === '<group>' ? '<dynamic-group>' : group}` : `group ${group}`;
+}
+
+/** Runs the check; never throws. */
+export async function checkAccount(account: Account, proxy: ProxySettings | undefined, o: { probe?: Probe; group?: string; deadlineMs?: number } = {}): Promise<CheckResult> {
+  const fail = (category: ErrorCategory, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ ok: false, category, message, statements: [], ...extra });
+  const problems = accountProblems(account);
+  if (problems.length) return fail('configuration', problems.map((p) => p.replace(/^account "[^"]*": /, '')).join('; '));
+  let localFingerprint: string | undefined;
+  if (account.authType === 'api_key' && account.privateKey) {
+    try {
+      localFingerprint = keyFingerprint(account.privateKey, account.passphrase);
+    } catch (err) {
+      return fail('configuration', `The private key cannot be read: ${unreadableKeyReason(account.privateKey, account.passphrase, err)}.`);
+    }
+  }
+  const group = o.group?.trim() || '<group>';
+  const deadline = o.deadlineMs ?? CHECK_DEADLINE_MS;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const regions = await Promise.race([
+      (o.probe ?? ociProbe)(account, proxy),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(Object.assign(new Error(`no answer from OCI within ${Math.round(deadline / 1000)} s`), { name: 'TimeoutError' })), deadline);
+      }),
+    ]);
+    const ready = regions.filter((r) => r.status === 'READY').map((r) => r.name);
+    const who = account.authType === 'instance_principal' ? 'the instance principal' : `user ${account.userOcid}`;
+    return {
+      ok: true,
+      message: `Signed in to OCI as ${who} and listed the tenancy's region subscriptions: ${ready.length} READY region${ready.length === 1 ? '' : 's'}${ready.length ? ` (${ready.join(', ')})` : ''}.`,
+      statements: [],
+      regions: ready,
+    };
+  } catch (err) {
+    if (err instanceof ConfigError) return fail('configuration', err.message.replace(/^account "[^"]*": /, ''));
+    const c = classify(err);
+    const ids = { status: c.status, code: c.code, opc_request_id: c.requestId };
+    const rid = c.requestId ? ` (opc-request-id ${c.requestId})` : '';
+    switch (c.category) {
+      case 'authentication': {
+        const head = `OCI refused the sign-in (401 ${c.code ?? 'NotAuthenticated'})${rid}.`;
+        if (account.authType === 'instance_principal') return fail('authentication', `${head} The instance principal's token was not accepted: is this Splunk server an OCI instance in a dynamic group of the tenancy?`, ids);
+        if (localFingerprint && account.fingerprint && localFingerprint !== account.fingerprint) {
+          return fail('authentication', `${head} The private key does not match the fingerprint: the key's fingerprint is ${localFingerprint}, the account says ${account.fingerprint}. Paste the private key of the API key with fingerprint ${account.fingerprint}, or enter the fingerprint of this key.`, ids);
+        }
+        return fail('authentication', `${head} No API key with fingerprint ${account.fingerprint} is uploaded for user ${account.userOcid} in tenancy ${account.tenancyOcid}: check both OCIDs, and that this key's public key is listed under the user's API keys in the OCI Console (Identity > Users > API keys). OCI also refuses requests signed by a server whose clock is more than 5 minutes off.`, ids);
+      }
+      case 'permission': {
+        const statement = `Allow ${principal(account, group)} to inspect tenancies in tenancy`;
+        return fail('permission', `Signed in, but OCI answered ${c.status} ${c.code ?? 'NotAuthorizedOrNotFound'} to ${CHECK_OPERATION}${rid}: the ${account.authType === 'instance_principal' ? 'dynamic group' : "user's group"} may not list the tenancy's region subscriptions (or the tenancy OCID is wrong). Add this statement to a policy in the root compartment:`, { ...ids, statements: [statement] });
+      }
+      case 'network':
+        return fail('network', `Could not reach OCI Identity at ${identityBase(account, account.region)}: ${c.message}. Check the home region, the identity endpoint, the Proxy tab and that this Splunk server can reach OCI.`, ids);
+      default:
+        return fail(c.category, explain(c, CHECK_OPERATION), ids);
+    }
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------- the account to check
+
+/** The account's fields as the Accounts tab posts them (names of ta_oci_audit_account.conf). */
+export const FORM_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
+
+export interface StoredAccount {
+  conf: Record<string, string>;
+  secret?: { private_key?: string; passphrase?: string };
+}
+
+/**
+ * The account to check: the stored one, with the unsaved form values on top when the form sends them.
+ * A blank private_key keeps the stored key (the form's rule); a passphrase is taken with a new key.
+ */
+export function accountFrom(form: Record<string, string>, stored: StoredAccount | undefined): Account {
+  const posted = FORM_FIELDS.some((f) => f in form);
+  const conf: Record<string, string> = { ...(stored?.conf ?? {}) };
+  if (posted) for (const f of FORM_FIELDS) conf[f] = form[f] ?? '';
+  const formKey = (form.private_key ?? '').trim();
+  const privateKey = formKey ? `${formKey}\n` : stored?.secret?.private_key;
+  const passphrase = formKey ? form.passphrase : form.passphrase || stored?.secret?.passphrase;
+  const authType = (conf.auth_type ?? '').trim() === 'instance_principal' ? 'instance_principal' : 'api_key';
+  const opt = (v: string | undefined): string | undefined => v?.trim() || undefined;
+  return {
+    name: form.name || 'unsaved',
+    authType,
+    tenancyOcid: (conf.tenancy_ocid ?? '').trim(),
+    userOcid: authType === 'api_key' ? opt(conf.user_ocid) : undefined,
+    fingerprint: authType === 'api_key' ? opt(conf.fingerprint)?.toLowerCase() : undefined,
+    region: (conf.region ?? '').trim(),
+    identityEndpoint: opt(conf.identity_endpoint),
+    auditEndpoint: opt(conf.audit_endpoint),
+    privateKey: authType === 'api_key' ? privateKey : undefined,
+    passphrase: authType === 'api_key' ? passphrase || undefined : undefined,
+  };
+}

@@ -1,0 +1,119 @@
+// The connection check endpoint end to end: splunkd (emulator) runs the executable as the persistent REST
+// driver of default/restmap.conf, the driver reads the account through splunkd and signs in to the OCI emulator.
+import assert from 'node:assert/strict';
+import { request } from 'undici';
+import { Agent } from 'undici';
+import { ACCOUNT_REALM, startWorld, type World } from '../support/world';
+
+const PATH = '/servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check';
+
+describe('account check REST endpoint (restmap.conf persist driver = oci_audit --rest-handler)', function () {
+  this.timeout(60_000);
+  let w: World;
+  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+
+  before(async () => {
+    w = await startWorld({ tenancy: { regions: 3, compartments: 2, deletedCompartments: 0, eventsPerDay: 100 } });
+  });
+  after(async () => {
+    await w?.close();
+    await agent.close();
+  });
+
+  async function post(form: Record<string, string>, key = w.splunkd.sessionKey): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, {
+      method: 'POST',
+      dispatcher: agent,
+      headers: { Authorization: `Splunk ${key}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  }
+
+  it('a good stored account: OK with the number of READY regions', async () => {
+    const r = await post({ name: 'main' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.ok, true, String(r.body.message));
+    const ready = w.oci.tenancy.regions.filter((x) => x.status === 'READY').map((x) => x.regionName);
+    assert.deepEqual(r.body.regions, ready);
+    assert.match(String(r.body.message), new RegExp(`${ready.length} READY region`));
+  });
+
+  it('one driver process serves the following requests (persistent)', async () => {
+    await post({ name: 'main' });
+    await post({ name: 'main' });
+    assert.equal(w.splunkd.restDriverPids().length, 1, `driver pids: ${w.splunkd.restDriverPids().join(', ')}`);
+  });
+
+  it('a key that does not match the fingerprint: the 401 explanation names both fingerprints', async () => {
+    const other = w.oci.addApiKey();
+    w.splunkd.setConf('ta_oci_audit_account', 'wrongkey', { ...w.splunkd.getConf('ta_oci_audit_account', 'main') });
+    w.splunkd.setPassword(ACCOUNT_REALM, 'wrongkey', JSON.stringify({ private_key: other.privateKeyPem }));
+    const r = await post({ name: 'wrongkey' });
+    assert.equal(r.body.ok, false);
+    assert.equal(r.body.category, 'authentication');
+    assert.equal(r.body.status, 401);
+    assert.match(String(r.body.message), /The private key does not match the fingerprint/);
+    assert.ok(String(r.body.message).includes(other.fingerprint) && String(r.body.message).includes(w.oci.apiKey.fingerprint));
+  });
+
+  it('a key OCI does not know (deleted from the user): says which key and user', async () => {
+    const gone = w.oci.addApiKey();
+    w.oci.revokeApiKey(gone.fingerprint);
+    const r = await post({ name: 'unsaved', auth_type: 'api_key', tenancy_ocid: gone.tenancyId, user_ocid: gone.userId, fingerprint: gone.fingerprint, region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint, private_key: gone.privateKeyPem });
+    assert.equal(r.body.category, 'authentication');
+    assert.match(String(r.body.message), new RegExp(`No API key with fingerprint ${gone.fingerprint} is uploaded for user ${gone.userId}`));
+  });
+
+  it('denied region subscriptions: the policy statement to add', async () => {
+    w.oci.denyOperation('ListRegionSubscriptions');
+    try {
+      const r = await post({ name: 'main', group: 'SplunkAuditReaders' });
+      assert.equal(r.body.ok, false);
+      assert.equal(r.body.category, 'permission');
+      assert.equal(r.body.status, 404);
+      assert.deepEqual(r.body.statements, ['Allow group SplunkAuditReaders to inspect tenancies in tenancy']);
+      assert.match(String(r.body.message), /may not list the tenancy's region subscriptions/);
+    } finally {
+      w.oci.allowOperation('ListRegionSubscriptions');
+    }
+  });
+
+  it('a wrong passphrase: the configuration message, without calling OCI', async () => {
+    const enc = w.oci.addApiKey({ passphrase: 'right-passphrase' });
+    const base = { auth_type: 'api_key', tenancy_ocid: enc.tenancyId, user_ocid: enc.userId, fingerprint: enc.fingerprint, region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint };
+    w.splunkd.setConf('ta_oci_audit_account', 'enc', base);
+    w.splunkd.setPassword(ACCOUNT_REALM, 'enc', JSON.stringify({ private_key: enc.privateKeyPem, passphrase: 'wrong' }));
+    w.oci.resetStats();
+    const r = await post({ name: 'enc' });
+    assert.equal(r.body.category, 'configuration');
+    assert.match(String(r.body.message), /The private key cannot be read: the passphrase is wrong/);
+    assert.equal(w.oci.stats().requests ?? 0, 0, 'no request reached OCI');
+    // the unsaved form's passphrase wins over the stored one, and the right one works
+    const ok = await post({ name: 'enc', ...base, private_key: enc.privateKeyPem, passphrase: 'right-passphrase' });
+    assert.equal(ok.body.ok, true, String(ok.body.message));
+    const missing = await post({ name: 'enc2', ...base, private_key: enc.privateKeyPem });
+    assert.match(String(missing.body.message), /encrypted and no passphrase is given/);
+  });
+
+  it('an unknown account is a 404 with splunkd\'s message shape; GET is refused; no session is 401', async () => {
+    const r = await post({ name: 'nosuch' });
+    assert.equal(r.status, 404);
+    assert.deepEqual(r.body, { messages: [{ type: 'ERROR', text: 'Account "nosuch" does not exist; save it on the Accounts tab first' }] });
+    const g = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, { dispatcher: agent, headers: { Authorization: `Splunk ${w.splunkd.sessionKey}` } });
+    assert.equal(g.statusCode, 405);
+    await g.body.dump();
+    const n = await post({ name: 'main' }, 'not-a-session');
+    assert.equal(n.status, 401);
+  });
+
+  it('no secret in the answers or in splunkd.log', async () => {
+    const r = await post({ name: 'main' });
+    const keyBody = w.oci.apiKey.privateKeyPem.split('\n')[1];
+    assert.ok(!JSON.stringify(r.body).includes(keyBody));
+    const { readFileSync, existsSync } = await import('node:fs');
+    const logFile = `${w.splunkd.splunkHome}/var/log/splunk/splunkd.log`;
+    const text = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    assert.ok(!text.includes(keyBody) && !text.includes('right-passphrase'));
+  });
+});
