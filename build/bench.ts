@@ -188,7 +188,7 @@ async function main(): Promise<void> {
           const eps = (m: Measured): number => m.events / (m.wallMs / 1000);
           const o = median(ours.map(eps));
           const fl = median(floor.map(eps));
-          row(`backfill ${label}`, `${fmt(expected)} events, ${hours * variant} h, c=8, ${n} run${n > 1 ? 's' : ''}`, `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(Math.max(...ours.map((m) => m.rssMB)))} MB`, `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, RSS ${fmt(median(floor.map((m) => m.rssMB)))} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`);
+          row(`backfill ${label}`, `${fmt(expected)} events, ${fmt(hours * variant, 1)} h, c=8, ${n} run${n > 1 ? 's' : ''}`, `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(Math.max(...ours.map((m) => m.rssMB)))} MB`, `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, RSS ${fmt(median(floor.map((m) => m.rssMB)))} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`);
         }
       }
       // ---- cycle: one 5-minute interval, no checkpoints, every pair one window
