@@ -17,6 +17,7 @@ export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js')
   mkdirSync(path.dirname(outfile), { recursive: true });
   const result = await build({
     entryPoints: [path.join(root, 'src', 'main.ts')],
+    write: false,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -40,6 +41,19 @@ export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js')
     for (const imp of input.imports) if (imp.external && !builtins.has(imp.path) && !OPTIONAL.has(imp.path) && !LATER_BUILTINS.has(imp.path)) externals.add(imp.path);
   }
   if (externals.size) throw new Error(`bundle: unexpected external modules: ${[...externals].join(', ')}`);
+  // The file run is src/boot.ts with the whole program above as a string (see there: start-up time).
+  await build({
+    entryPoints: [path.join(root, 'src', 'boot.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    minify,
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: `var __MAIN__=${JSON.stringify(result.outputFiles[0].text)};` },
+  });
   return { outfile, metafile: result.metafile };
 }
 

@@ -2,8 +2,6 @@
 // --validate-arguments or no argument (splunk-platform.md §1), and with --rest-handler as the
 // persistent driver of the add-on's REST endpoint; admins can also run `preview` and `check` from a shell.
 import { format } from 'node:util';
-import { validateArguments, validationErrorXml } from './cli/validate';
-import { runStreaming } from './cli/stream';
 import { log } from './log/logger';
 import { schemeXml } from './splunk/scheme';
 
@@ -53,7 +51,10 @@ async function main(argv: string[]): Promise<number> {
     await writeOut(schemeXml());
     return 0;
   }
+  // Each mode loads only its own modules: the OCI SDK and undici are most of the start-up time, and
+  // --scheme (run by splunkd at every restart) needs neither.
   if (argv.includes('--validate-arguments')) {
+    const { validateArguments, validationErrorXml } = await import('./cli/validate');
     // splunkd shows only the <error><message>: every failure ends there, without a stack trace.
     const result = await validateArguments().catch((err: unknown) => {
       log.debug(`validation failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -68,7 +69,10 @@ async function main(argv: string[]): Promise<number> {
     const { runRestHandler } = await import('./rest/handler');
     return runRestHandler();
   }
-  if (argv.length === 0) return runStreaming(stopSignal());
+  if (argv.length === 0) {
+    const { runStreaming } = await import('./cli/stream');
+    return runStreaming(stopSignal());
+  }
   const { runAdminCli } = await import('./cli/admin');
   return runAdminCli(argv);
 }

@@ -5,10 +5,11 @@ import * as common from 'oci-common';
 import { log } from '../log/logger';
 import type { Account } from '../splunk/account';
 import { ConfigError } from '../splunk/account';
+import { CachedKeySigner } from './get-signer';
 
 export interface OciAuth {
   provider: common.AuthenticationDetailsProvider;
-  signer: common.DefaultRequestSigner;
+  signer: common.RequestSigner;
 }
 
 export async function createAuth(account: Account): Promise<OciAuth> {
@@ -36,7 +37,8 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     const why = /passphrase|decrypt|encrypted/i.test((err as Error).message) ? 'the passphrase is wrong or missing' : 'it is not an RSA private key in PEM form';
     throw new ConfigError(`account "${account.name}": the private key cannot be read: ${why}`);
   }
-  return { provider, signer };
+  if (account.authType === 'instance_principal') return { provider, signer };
+  return { provider, signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, account.privateKey ?? '', account.passphrase) };
 }
 
 /**

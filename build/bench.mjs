@@ -1,0 +1,10 @@
+// `npm run bench [-- --quick]`: installs what is missing, packages the binary if it is not built yet,
+// then runs build/bench.ts (see there and docs/performance.md).
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { ensureDependencies, root, run } from './setup.mjs';
+
+ensureDependencies();
+const bin = process.env.OCI_AUDIT_BIN ?? path.join(root, 'dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit');
+if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package.mjs')]);
+run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench.ts'), ...process.argv.slice(2)]);
