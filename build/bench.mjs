@@ -2,9 +2,11 @@
 // then runs build/bench.ts (see there and docs/performance.md).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDependencies, root, run } from './setup.mjs';
+import { ensureDebianFile, ensureDependencies, root, run } from './setup.mjs';
 
 ensureDependencies();
+// CPU time and peak RSS of the binary alone come from GNU time.
+ensureDebianFile('/usr/bin/time', 'time');
 const bin = process.env.OCI_AUDIT_BIN ?? path.join(root, 'dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit');
 if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package.mjs')]);
 run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench.ts'), ...process.argv.slice(2)]);

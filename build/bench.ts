@@ -70,7 +70,7 @@ async function measure(emu: Emulator, cmd: string[], input: string | undefined):
   await emu.reset();
   const timeFile = path.join(TMP, 'time.txt');
   const t0 = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' } });
   let lines = 0;
   let bytes = 0;
   child.stdout.on('data', (b: Buffer) => {

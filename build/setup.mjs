@@ -19,17 +19,20 @@ export function run(cmd, args, opts = {}) {
   execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
 }
 
-/** Headless Chromium from Debian for the browser tests (test/e2e/ui.test.ts); apt only when missing. */
-export const CHROMIUM = '/usr/bin/chromium';
-export function ensureChromium() {
-  if (existsSync(CHROMIUM)) return CHROMIUM;
-  console.log('setup: installing chromium (apt-get install -y chromium)');
+/** A Debian package's file, installed with apt-get only when missing. */
+export function ensureDebianFile(file, pkg) {
+  if (existsSync(file)) return file;
+  console.log(`setup: installing ${pkg} (apt-get install -y ${pkg})`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
   const apt = (args) => execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
   apt(['update']);
-  apt(['install', '-y', '--no-install-recommends', 'chromium']);
-  if (!existsSync(CHROMIUM)) throw new Error(`setup: ${CHROMIUM} is still missing after apt-get install chromium`);
-  return CHROMIUM;
+  apt(['install', '-y', '--no-install-recommends', pkg]);
+  if (!existsSync(file)) throw new Error(`setup: ${file} is still missing after apt-get install ${pkg}`);
+  return file;
 }
+
+/** Headless Chromium from Debian for the browser tests (test/e2e/ui.test.ts). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const ensureChromium = () => ensureDebianFile(CHROMIUM, 'chromium');
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'chromium') ensureChromium();
