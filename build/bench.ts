@@ -162,6 +162,7 @@ async function main(): Promise<void> {
   const cycles: Array<{ pairs: number; lat: number; conc: number; wall: number; crit: number; le: number; maxInFlight: number; cpu: number }> = [];
   const costs: Array<{ label: string; pairs: number; le: number; windows: number; discovery: number }> = [];
   const emptyRun: number[] = [];
+  const emptyRss: number[] = [];
   for (const scale of QUICK ? [1] : [1, 10]) {
     const perDay = 1_000_000 * scale;
     const emu = await Emulator.start(96 * scale, perDay, dayStart - 60 * MINUTE);
@@ -220,13 +221,17 @@ async function main(): Promise<void> {
         // ---- empty run: everything already collected up to now - delay
         const name = `bench_empty`;
         await runBinary(splunkd, emu, { start_date_time: iso(cEnd - MINUTE) }, name);
-        for (let i = 0; i < (QUICK ? 3 : 7); i++) emptyRun.push((await runBinary(splunkd, emu, { start_date_time: iso(cEnd - MINUTE) }, name)).wallMs);
+        for (let i = 0; i < (QUICK ? 3 : 7); i++) {
+          const m = await runBinary(splunkd, emu, { start_date_time: iso(cEnd - MINUTE) }, name);
+          emptyRun.push(m.wallMs);
+          emptyRss.push(m.rssMB);
+        }
       }
     });
     await emu.close();
   }
 
-  row('start-up', `median of ${QUICK ? 5 : 20}`, `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); empty run ${fmt(median(emptyRun))} ms`, `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`);
+  row('start-up', `median of ${QUICK ? 5 : 20}`, `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); empty run ${fmt(median(emptyRun))} ms, peak RSS ${fmt(median(emptyRss))} MB`, `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`);
   for (const c of cycles) {
     row(`cycle${c.pairs > 1000 ? ' 10×' : ''}`, `${c.pairs} pairs, ${c.lat} ms latency, c=${c.conc}`, `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms; ListEvents ${c.le}; max in flight ${c.maxInFlight}`, `critical path ${fmt(c.crit)} ms; wall/critical **${(c.wall / c.crit).toFixed(2)}**`);
   }

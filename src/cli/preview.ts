@@ -2,7 +2,8 @@
 // on stdout and a summary on stderr. No KV store, no checkpoints.
 import { log } from '../log/logger';
 import { openSession } from '../oci/session';
-import { EventStream } from '../output/event-stream';
+import { EventStream, oneLine } from '../output/event-stream';
+import type { RawEvent } from '../oci/audit-events';
 import { CheckpointStore, MemoryKv } from '../pipeline/checkpoints';
 import { Collector } from '../pipeline/collector';
 import { parseInputConfig } from '../splunk/parameters';
@@ -59,7 +60,7 @@ export async function preview(f: PreviewFlags): Promise<number> {
     log,
     signal: stop.signal,
     retry: { baseMs: 1000, capMs: 30_000, maxAttempts: 6 },
-    formatterFor: () => ({ format: (ev: unknown) => `${JSON.stringify(ev)}\n` }),
+    formatterFor: () => ({ format: (ev: RawEvent) => `${oneLine(ev.text)}\n` }),
   });
   try {
     const stats = await collector.run();

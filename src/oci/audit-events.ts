@@ -5,10 +5,18 @@
 import type { RequestSigner } from 'oci-common/lib/signer';
 import type { Dispatcher } from 'undici';
 import { MalformedResponseError, OciHttpError } from './errors';
+import { jsonArrayElements, JsonShapeError } from './json-elements';
 import { signedRequest } from './transport';
 
+/** One audit event as the API's own JSON text, with the two fields the pipeline reads. */
+export interface RawEvent {
+  text: string;
+  eventId?: string;
+  eventTime?: string;
+}
+
 export interface EventsPage {
-  events: unknown[];
+  events: RawEvent[];
   nextPage?: string;
   requestId?: string;
 }
@@ -38,17 +46,7 @@ export class AuditEventsReader {
     const res = await signedRequest(this.signer, this.dispatcher, 'GET', uri, this.timeoutMs, signal);
     const requestId = res.headers['opc-request-id'];
     if (res.status !== 200) throw httpError(res.status, res.body, requestId);
-    let events: unknown;
-    try {
-      events = JSON.parse(res.body);
-    } catch (err) {
-      throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${(err as Error).message}; ${res.body.length} bytes)`);
-    }
-    if (!Array.isArray(events)) throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${jsonKind(events)})`);
-    // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
-    // object at all is not an event, and skipping it would lose whatever it should have been.
-    const bad = events.findIndex((e) => jsonKind(e) !== 'an object');
-    if (bad >= 0) throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${bad} is ${jsonKind(events[bad])}, not an audit event object`);
+    const events = rawEvents(res.body);
     const next = res.headers['opc-next-page'];
     return { events, nextPage: next ? next : undefined, requestId };
   }
@@ -61,6 +59,41 @@ export class AuditEventsReader {
     const v = (JSON.parse(res.body) as { retentionPeriodDays?: unknown }).retentionPeriodDays;
     return typeof v === 'number' ? v : undefined;
   }
+}
+
+/**
+ * The page's events as raw text: cut at the top level (json-elements.ts), each element then parsed
+ * alone, which validates it and yields eventId and eventTime; the parsed objects die young, so a
+ * page costs its text, not its object graph. Any malformed element fails the whole page.
+ */
+export function rawEvents(body: string): RawEvent[] {
+  let texts: string[];
+  try {
+    texts = jsonArrayElements(body);
+  } catch (err) {
+    if (!(err instanceof JsonShapeError)) throw err;
+    let kind: string | undefined;
+    try {
+      kind = jsonKind(JSON.parse(body));
+    } catch {
+      // not JSON at all
+    }
+    if (kind !== undefined) throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
+    throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${body.length} bytes)`);
+  }
+  return texts.map((text, i) => {
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (err) {
+      throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is not JSON (${(err as Error).message})`);
+    }
+    // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
+    // object at all is not an event, and skipping it would lose whatever it should have been.
+    if (jsonKind(v) !== 'an object') throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`);
+    const { eventId, eventTime } = v as { eventId?: unknown; eventTime?: unknown };
+    return { text, eventId: typeof eventId === 'string' ? eventId : undefined, eventTime: typeof eventTime === 'string' ? eventTime : undefined };
+  });
 }
 
 function jsonKind(v: unknown): string {

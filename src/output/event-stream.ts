@@ -2,6 +2,7 @@
 // A chunk's promise resolves once the stream has handed it to the OS, which is what a window's
 // checkpoint waits for ("A window's checkpoint moves only after all its events were written").
 import type { Writable } from 'node:stream';
+import type { RawEvent } from '../oci/audit-events';
 import { escapeJsonForXml, escapeXmlAttr } from './xml-escape';
 
 export const SOURCETYPE = 'oci:audit';
@@ -23,21 +24,28 @@ export class EventFormatter {
     this.tail = `<source>${escapeXmlAttr(`oci:audit:${region}`)}</source><sourcetype>${SOURCETYPE}</sourcetype></event>\n`;
   }
 
-  /** One `<event>`; `eventTime` becomes `<time>` (epoch seconds, 3 decimals) when it parses. */
-  format(event: unknown): string {
-    const data = escapeJsonForXml(JSON.stringify(event));
-    const t = eventEpoch(event);
+  /** One `<event>`: `<data>` is the API's own text; `eventTime` becomes `<time>` (epoch seconds, 3 decimals). */
+  format(event: RawEvent): string {
+    const data = escapeJsonForXml(oneLine(event.text));
+    const t = epochOf(event.eventTime);
     return t === undefined
       ? `${this.head}<data>${data}</data>${this.tail}`
       : `${this.head}<time>${t}</time><data>${data}</data>${this.tail}`;
   }
 }
 
-export function eventEpoch(event: unknown): string | undefined {
-  if (typeof event !== 'object' || event === null) return undefined;
-  const t = (event as { eventTime?: unknown }).eventTime;
-  if (typeof t !== 'string') return undefined;
-  const ms = Date.parse(t);
+// Outside strings JSON may hold line breaks as whitespace; inside strings it may not hold them raw.
+// So removing every CR/LF leaves the same JSON on one line, as the event stream needs.
+const LINE_BREAK = /[\r\n]/;
+const LINE_BREAKS_G = /[\r\n]+/g;
+
+export function oneLine(json: string): string {
+  return LINE_BREAK.test(json) ? json.replace(LINE_BREAKS_G, '') : json;
+}
+
+export function epochOf(eventTime: string | undefined): string | undefined {
+  if (eventTime === undefined) return undefined;
+  const ms = Date.parse(eventTime);
   return Number.isFinite(ms) ? (ms / 1000).toFixed(3) : undefined;
 }
 

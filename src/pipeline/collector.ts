@@ -4,7 +4,7 @@
 //
 // Windows of one pair run in order (a checkpoint only moves forward); pairs run side by side, at
 // most max_concurrency at once. Memory holds the pages in flight, never the backlog.
-import type { AuditEventsReader } from '../oci/audit-events';
+import type { AuditEventsReader, RawEvent } from '../oci/audit-events';
 import { classify, explain, type ClassifiedError } from '../oci/errors';
 import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
 import { MINUTE, rfc3339Minute } from '../oci/rfc3339';
@@ -30,7 +30,7 @@ export interface CollectorDeps {
   retry: BackoffPolicy;
   now?: () => number;
   /** Formats one region's events for the stream (XML for splunkd, JSON lines for `preview`). */
-  formatterFor: (region: string) => { format(event: unknown): string };
+  formatterFor: (region: string) => { format(event: RawEvent): string };
   /** Most eventIds remembered per pair for lookback de-duplication. */
   maxSeenIds?: number;
 }
@@ -242,7 +242,7 @@ export class Collector {
   }
 
   /** All pages of one window; returns the delivered eventIds, or undefined when the window failed. */
-  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: unknown): string }, skip?: Set<string>): Promise<string[] | undefined> {
+  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: RawEvent): string }, skip?: Set<string>): Promise<string[] | undefined> {
     const { reader, stream, log } = this.d;
     const startTime = rfc3339Minute(w.start);
     const endTime = rfc3339Minute(w.end);
@@ -259,14 +259,14 @@ export class Collector {
         let chunk = '';
         let n = 0;
         for (const ev of res.events) {
-          const id = (ev as { eventId?: unknown } | null)?.eventId;
-          if (skip && typeof id === 'string' && skip.has(id)) {
+          const id = ev.eventId;
+          if (skip && id !== undefined && skip.has(id)) {
             this.stats.duplicatesDropped++;
             continue;
           }
           chunk += formatter.format(ev);
           n++;
-          if (typeof id === 'string') ids.push(id);
+          if (id !== undefined) ids.push(id);
         }
         // Wait for the previous page's flush before queueing more: stdout back-pressure bounds memory.
         await pending;
