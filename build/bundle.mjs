@@ -15,20 +15,14 @@ const LATER_BUILTINS = new Set(['node:sqlite', '<runtime>']);
 
 export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js'), minify = true } = {}) {
   mkdirSync(path.dirname(outfile), { recursive: true });
+  const shared = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, minify, legalComments: 'none', logLevel: 'warning' };
   const result = await build({
+    ...shared,
     entryPoints: [path.join(root, 'src', 'main.ts')],
     write: false,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    minify,
     keepNames: true,
     sourcemap: false,
-    legalComments: 'none',
     metafile: true,
-    logLevel: 'warning',
     // oci-common pulls node-fetch -> whatwg-url -> tr46 -> require('punycode'), deprecated in Node 22 (DEP0040).
     alias: { punycode: 'punycode/' },
     external: [...OPTIONAL],
@@ -43,15 +37,8 @@ export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js')
   if (externals.size) throw new Error(`bundle: unexpected external modules: ${[...externals].join(', ')}`);
   // The file run is src/boot.ts with the whole program above as a string (see there: start-up time).
   await build({
+    ...shared,
     entryPoints: [path.join(root, 'src', 'boot.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    minify,
-    legalComments: 'none',
-    logLevel: 'warning',
     banner: { js: `var __MAIN__=${JSON.stringify(result.outputFiles[0].text)};` },
   });
   return { outfile, metafile: result.metafile };
