@@ -14,6 +14,8 @@ export interface OciAuth {
 
 export async function createAuth(account: Account): Promise<OciAuth> {
   let provider: common.AuthenticationDetailsProvider;
+  // Decrypted once; the SDK's provider and our GET signer both take the plain PEM.
+  const pem = account.authType === 'instance_principal' ? '' : readPrivateKey(account);
   if (account.authType === 'instance_principal') {
     const builder = new common.InstancePrincipalsAuthenticationDetailsProviderBuilder();
     // Test hooks for an emulated metadata service and auth service; unset in production, where the
@@ -28,7 +30,7 @@ export async function createAuth(account: Account): Promise<OciAuth> {
       throw new ConfigError(`account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`);
     }
   } else {
-    provider = new common.SimpleAuthenticationDetailsProvider(account.tenancyOcid, account.userOcid ?? '', account.fingerprint ?? '', readPrivateKey(account), null);
+    provider = new common.SimpleAuthenticationDetailsProvider(account.tenancyOcid, account.userOcid ?? '', account.fingerprint ?? '', pem, null);
   }
   let signer: common.DefaultRequestSigner;
   try {
@@ -38,7 +40,7 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     throw new ConfigError(`account "${account.name}": the private key cannot be read: ${why}`);
   }
   if (account.authType === 'instance_principal') return { provider, signer };
-  return { provider, signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, account.privateKey ?? '', account.passphrase) };
+  return { provider, signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem) };
 }
 
 /**
