@@ -8,7 +8,7 @@ import { classify, explain, type ErrorCategory } from '../oci/errors';
 import { identityBase } from '../oci/endpoints';
 import { IdentityDiscovery, type RegionInfo } from '../oci/identity';
 import { createDispatcher } from '../oci/transport';
-import { accountProblems, ConfigError, type Account, type ProxySettings } from '../splunk/account';
+import { accountFromConf, accountProblems, ConfigError, type Account, type ProxySettings, type SecretJson } from '../splunk/account';
 
 export const CHECK_OPERATION = 'ListRegionSubscriptions';
 /** The whole check stays well inside splunkd's wait for a REST handler and the page's patience. */
@@ -130,7 +130,7 @@ export const FORM_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerpri
 
 export interface StoredAccount {
   conf: Record<string, string>;
-  secret?: { private_key?: string; passphrase?: string };
+  secret?: SecretJson;
 }
 
 /**
@@ -138,24 +138,11 @@ export interface StoredAccount {
  * A blank private_key keeps the stored key (the form's rule); a passphrase is taken with a new key.
  */
 export function accountFrom(form: Record<string, string>, stored: StoredAccount | undefined): Account {
-  const posted = FORM_FIELDS.some((f) => f in form);
   const conf: Record<string, string> = { ...(stored?.conf ?? {}) };
-  if (posted) for (const f of FORM_FIELDS) conf[f] = form[f] ?? '';
+  if (FORM_FIELDS.some((f) => f in form)) for (const f of FORM_FIELDS) conf[f] = form[f] ?? '';
   const formKey = (form.private_key ?? '').trim();
-  const privateKey = formKey ? `${formKey}\n` : stored?.secret?.private_key;
-  const passphrase = formKey ? form.passphrase : form.passphrase || stored?.secret?.passphrase;
-  const authType = (conf.auth_type ?? '').trim() === 'instance_principal' ? 'instance_principal' : 'api_key';
-  const opt = (v: string | undefined): string | undefined => v?.trim() || undefined;
-  return {
-    name: form.name || 'unsaved',
-    authType,
-    tenancyOcid: (conf.tenancy_ocid ?? '').trim(),
-    userOcid: authType === 'api_key' ? opt(conf.user_ocid) : undefined,
-    fingerprint: authType === 'api_key' ? opt(conf.fingerprint)?.toLowerCase() : undefined,
-    region: (conf.region ?? '').trim(),
-    identityEndpoint: opt(conf.identity_endpoint),
-    auditEndpoint: opt(conf.audit_endpoint),
-    privateKey: authType === 'api_key' ? privateKey : undefined,
-    passphrase: authType === 'api_key' ? passphrase || undefined : undefined,
-  };
+  const secret: SecretJson = formKey
+    ? { private_key: `${formKey}\n`, passphrase: form.passphrase }
+    : { private_key: stored?.secret?.private_key, passphrase: form.passphrase || stored?.secret?.passphrase };
+  return accountFromConf(form.name || 'unsaved', conf, secret);
 }

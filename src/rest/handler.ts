@@ -1,7 +1,7 @@
 // `oci_audit --rest-handler`: the persistent REST driver splunkd starts for default/restmap.conf
 // [script:ta_oci_audit_account_check]. One endpoint: POST …/ta_oci_audit/account_check.
 import { log } from '../log/logger';
-import { ACCOUNT_CONF, ACCOUNT_REALM, ConfigError, loadSettings, type ProxySettings } from '../splunk/account';
+import { ACCOUNT_CONF, ACCOUNT_REALM, ConfigError, loadSettings, readStoredSecret, type ProxySettings } from '../splunk/account';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { checkAccount, accountFrom, type CheckResult, type Probe, type StoredAccount } from './account-check';
 import { errorReply, formOf, jsonReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
@@ -23,21 +23,8 @@ export const splunkdDeps: HandlerDeps = {
     const client = new SplunkdClient(uri, token, { retries: 1, retryBaseMs: 200, timeoutMs: 10_000 });
     try {
       let stored: StoredAccount | undefined;
-      if (name) {
-        const conf = await client.getConfStanza(ACCOUNT_CONF, name);
-        if (conf) {
-          stored = { conf };
-          const entry = (await client.listPasswords()).find((e) => e.realm === ACCOUNT_REALM && e.username === name);
-          if (entry) {
-            try {
-              stored.secret = JSON.parse(entry.clearPassword) as StoredAccount['secret'];
-            } catch {
-              throw new ConfigError('the stored secret is not the JSON object the add-on writes; save the account again');
-            }
-            log.addSecret(entry.clearPassword);
-          }
-        }
-      }
+      const conf = name ? await client.getConfStanza(ACCOUNT_CONF, name) : undefined;
+      if (name && conf) stored = { conf, secret: await readStoredSecret(client, ACCOUNT_REALM, name, `account "${name}"`) };
       const settings = await loadSettings(client);
       return { stored, proxy: settings.proxy };
     } finally {
@@ -66,7 +53,13 @@ export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = 
     return errorReply(typeof status === 'number' && status >= 400 ? status : 500, `cannot read the account from splunkd: ${(err as Error).message}`);
   }
   if (!loaded.stored && !posted) return errorReply(404, `Account "${name}" does not exist; save it on the Accounts tab first`);
-  const account = accountFrom(form, loaded.stored);
+  let account;
+  try {
+    account = accountFrom(form, loaded.stored);
+  } catch (err) {
+    if (err instanceof ConfigError) return jsonReply(200, { ok: false, category: 'configuration', message: err.message, statements: [] } satisfies CheckResult);
+    throw err;
+  }
   const result = await checkAccount(account, loaded.proxy, { probe: deps.probe, group: form.group });
   log.info(`account check: account=${account.name} ok=${result.ok}${result.ok ? '' : ` category=${result.category} status=${result.status ?? ''}`}`, { user: req.session?.user });
   return jsonReply(200, result);

@@ -61,49 +61,64 @@ export function accountProblems(a: Partial<Account> & { name: string }): string[
   return p;
 }
 
-interface SecretJson {
+/** The JSON the setup pages store as a secret in storage/passwords (CONTRACT.md). */
+export interface SecretJson {
   private_key?: string;
   passphrase?: string;
   proxy_password?: string;
   password?: string;
 }
 
-function parseSecret(raw: string, what: string): SecretJson {
+/**
+ * The JSON secret stored for `name` in `realm` (storage/passwords), registered with the log scrubber;
+ * undefined when none is stored. The add-on's pages write it; anything else is a configuration error.
+ */
+export async function readStoredSecret(client: SplunkdClient, realm: string, name: string, what: string): Promise<SecretJson | undefined> {
+  const entry = (await client.listPasswords()).find((e) => e.realm === realm && e.username === name);
+  if (!entry) return undefined;
+  log.addSecret(entry.clearPassword);
+  let v: unknown;
   try {
-    const v = JSON.parse(raw) as unknown;
-    if (typeof v === 'object' && v !== null) return v as SecretJson;
+    v = JSON.parse(entry.clearPassword);
   } catch {
-    // fall through
+    // reported below
   }
-  throw new ConfigError(`${what}: the stored secret is not the JSON object the add-on writes; save it again on the setup page`);
+  if (typeof v !== 'object' || v === null) throw new ConfigError(`${what}: the stored secret is not the JSON object the add-on writes; save it again on the setup page`);
+  const secret = v as SecretJson;
+  for (const s of [secret.private_key, secret.passphrase, secret.proxy_password, secret.password]) log.addSecret(s);
+  return secret;
+}
+
+/**
+ * The account a stanza of ta_oci_audit_account.conf describes (values trimmed, fingerprint lower-cased),
+ * with its key when it uses one; not yet validated (accountProblems). Used by the input and by the
+ * Accounts tab's connection check, so both read an account the same way.
+ */
+export function accountFromConf(name: string, conf: Record<string, string>, secret?: SecretJson): Account {
+  const authType = (conf.auth_type ?? '').trim() || 'api_key';
+  if (authType !== 'api_key' && authType !== 'instance_principal') throw new ConfigError(`account "${name}": auth_type "${authType}" is not accepted; use api_key or instance_principal`);
+  const opt = (v: string | undefined): string | undefined => v?.trim() || undefined;
+  const apiKey = authType === 'api_key';
+  return {
+    name,
+    authType,
+    tenancyOcid: (conf.tenancy_ocid ?? '').trim(),
+    userOcid: apiKey ? opt(conf.user_ocid) : undefined,
+    fingerprint: apiKey ? opt(conf.fingerprint)?.toLowerCase() : undefined,
+    region: (conf.region ?? '').trim(),
+    identityEndpoint: opt(conf.identity_endpoint),
+    auditEndpoint: opt(conf.audit_endpoint),
+    privateKey: apiKey ? secret?.private_key : undefined,
+    passphrase: apiKey ? secret?.passphrase || undefined : undefined,
+  };
 }
 
 export async function loadAccount(client: SplunkdClient, name: string): Promise<Account> {
   const conf = await client.getConfStanza(ACCOUNT_CONF, name);
   if (!conf) throw new ConfigError(`account "${name}" does not exist in ${ACCOUNT_CONF}.conf; add it on the Accounts tab or fix the input's account`);
-  const authRaw = (conf.auth_type ?? 'api_key').trim() || 'api_key';
-  if (authRaw !== 'api_key' && authRaw !== 'instance_principal') throw new ConfigError(`account "${name}": auth_type "${authRaw}" is not accepted; use api_key or instance_principal`);
-  const account: Account = {
-    name,
-    authType: authRaw,
-    tenancyOcid: (conf.tenancy_ocid ?? '').trim(),
-    userOcid: conf.user_ocid?.trim() || undefined,
-    fingerprint: conf.fingerprint?.trim().toLowerCase() || undefined,
-    region: (conf.region ?? '').trim(),
-    identityEndpoint: conf.identity_endpoint?.trim() || undefined,
-    auditEndpoint: conf.audit_endpoint?.trim() || undefined,
-  };
-  if (account.authType === 'api_key') {
-    const entry = (await client.listPasswords()).find((e) => e.realm === ACCOUNT_REALM && e.username === name);
-    if (entry) {
-      const secret = parseSecret(entry.clearPassword, `account "${name}"`);
-      account.privateKey = secret.private_key;
-      account.passphrase = secret.passphrase || undefined;
-      log.addSecret(entry.clearPassword);
-      log.addSecret(account.privateKey);
-      log.addSecret(account.passphrase);
-    }
-  }
+  const keyless = accountFromConf(name, conf);
+  const secret = keyless.authType === 'api_key' ? await readStoredSecret(client, ACCOUNT_REALM, name, `account "${name}"`) : undefined;
+  const account = accountFromConf(name, conf, secret);
   const problems = accountProblems(account);
   if (problems.length) throw new ConfigError(problems.join('; '));
   return account;
@@ -124,15 +139,7 @@ export async function loadSettings(client: SplunkdClient): Promise<Settings> {
   if (!host) throw new ConfigError('[proxy] proxy_url is required when proxy_enabled = 1 (host name or IP of the proxy)');
   if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new ConfigError(`[proxy] proxy_port "${port}" is not a port; use 1-65535`);
   const username = proxyConf.proxy_username?.trim() || undefined;
-  let password: string | undefined;
-  if (username) {
-    const entry = (await client.listPasswords()).find((e) => e.realm === SETTINGS_REALM && e.username === 'proxy');
-    if (entry) {
-      const s = parseSecret(entry.clearPassword, '[proxy]');
-      password = s.proxy_password ?? s.password;
-      log.addSecret(entry.clearPassword);
-      log.addSecret(password);
-    }
-  }
+  const secret = username ? await readStoredSecret(client, SETTINGS_REALM, 'proxy', '[proxy]') : undefined;
+  const password = secret?.proxy_password ?? secret?.password;
   return { logLevel, proxy: { url: `http://${host}:${port}`, username, password } };
 }

@@ -44,6 +44,7 @@ export class SplunkdClient {
   private readonly dispatcher: Dispatcher;
   private readonly retries: number;
   private readonly retryBaseMs: number;
+  private passwords: Promise<PasswordEntry[]> | undefined;
 
   constructor(
     serverUri: string,
@@ -138,13 +139,19 @@ export class SplunkdClient {
     }
   }
 
-  async listPasswords(): Promise<PasswordEntry[]> {
-    const url = this.nsPath('storage/passwords?count=0');
-    const { json } = await this.call('GET', url);
-    return (((json as Json | undefined)?.entry as Json[] | undefined) ?? []).map((e) => {
-      const c = (e.content ?? {}) as Json;
-      return { realm: String(c.realm ?? ''), username: String(c.username ?? ''), clearPassword: String(c.clear_password ?? '') };
+  /** storage/passwords, read once per client: a run asks for the account's and the proxy's secret. */
+  listPasswords(): Promise<PasswordEntry[]> {
+    this.passwords ??= this.call('GET', this.nsPath('storage/passwords?count=0')).then(({ json }) =>
+      (((json as Json | undefined)?.entry as Json[] | undefined) ?? []).map((e) => {
+        const c = (e.content ?? {}) as Json;
+        return { realm: String(c.realm ?? ''), username: String(c.username ?? ''), clearPassword: String(c.clear_password ?? '') };
+      }),
+    );
+    // A failed read is not remembered: the next caller asks again.
+    this.passwords.catch(() => {
+      this.passwords = undefined;
     });
+    return this.passwords;
   }
 
   async kvQuery(collection: string, query: Json, opts: { limit?: number; skip?: number } = {}): Promise<Json[]> {
