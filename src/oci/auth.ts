@@ -5,6 +5,7 @@ import * as common from 'oci-common';
 import { log } from '../log/logger';
 import type { Account } from '../splunk/account';
 import { ConfigError } from '../splunk/account';
+import { keyFailure } from '../splunk/account-rules';
 import { CachedKeySigner } from './get-signer';
 
 export interface OciAuth {
@@ -36,8 +37,8 @@ export async function createAuth(account: Account): Promise<OciAuth> {
   try {
     signer = new common.DefaultRequestSigner(provider);
   } catch (err) {
-    const why = /passphrase|decrypt|encrypted/i.test((err as Error).message) ? 'the passphrase is wrong or missing' : 'it is not an RSA private key in PEM form';
-    throw new ConfigError(`account "${account.name}": the private key cannot be read: ${why}`);
+    // The key was already read and re-exported by readPrivateKey, so this is not a passphrase problem.
+    throw new ConfigError(`account "${account.name}": the OCI SDK cannot use the private key (${(err as Error).message})`);
   }
   if (account.authType === 'instance_principal') return { provider, signer };
   return { provider, signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem) };
@@ -51,16 +52,17 @@ export async function createAuth(account: Account): Promise<OciAuth> {
  */
 export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'passphrase'>): string {
   const pem = account.privateKey ?? '';
-  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/.test(pem);
   const where = `account "${account.name}": the private key cannot be read`;
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem', passphrase: account.passphrase ?? undefined });
   } catch (err) {
-    const code = String((err as { code?: unknown }).code ?? '');
-    if (encrypted && !account.passphrase) throw new ConfigError(`${where}: it is encrypted and no passphrase is stored; enter the key's passphrase on the Accounts tab`);
-    if (encrypted || /BAD_DECRYPT|DECRYPT/.test(code)) throw new ConfigError(`${where}: the passphrase is wrong; enter the key's passphrase again on the Accounts tab`);
-    throw new ConfigError(`${where}: it is not a private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)`);
+    const why = {
+      'no-passphrase': "it is encrypted and no passphrase is stored; enter the key's passphrase on the Accounts tab",
+      'wrong-passphrase': "the passphrase is wrong; enter the key's passphrase again on the Accounts tab",
+      'not-pem': 'it is not a private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
+    }[keyFailure(pem, account.passphrase, err)];
+    throw new ConfigError(`${where}: ${why}`);
   }
   if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
   const plain = key.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -8,6 +8,7 @@ import { classify, explain, type ErrorCategory } from '../oci/errors';
 import { identityBase } from '../oci/endpoints';
 import { IdentityDiscovery, type RegionInfo } from '../oci/identity';
 import { createDispatcher } from '../oci/transport';
+import { keyFailure } from '../splunk/account-rules';
 import { accountFromConf, accountProblems, ConfigError, type Account, type ProxySettings, type SecretJson } from '../splunk/account';
 
 export const CHECK_OPERATION = 'ListRegionSubscriptions';
@@ -51,13 +52,13 @@ export function keyFingerprint(privateKeyPem: string, passphrase?: string): stri
   return (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');
 }
 
-/** A private key that node cannot read: the reason in plain words. */
+/** A private key that node cannot read: the reason in plain words, for the person at the form. */
 export function unreadableKeyReason(pem: string, passphrase: string | undefined, err: unknown): string {
-  const msg = (err as Error)?.message ?? String(err);
-  const encrypted = /ENCRYPTED/.test(pem);
-  if (encrypted && !passphrase) return 'the private key is encrypted and no passphrase is given: enter the key passphrase';
-  if (encrypted || /passphrase|decrypt/i.test(msg)) return 'the passphrase is wrong: it does not decrypt the private key';
-  return 'it is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)';
+  return {
+    'no-passphrase': 'the private key is encrypted and no passphrase is given: enter the key passphrase',
+    'wrong-passphrase': 'the passphrase is wrong: it does not decrypt the private key',
+    'not-pem': 'it is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
+  }[keyFailure(pem, passphrase, err)];
 }
 
 function principal(account: Account, group: string): string {

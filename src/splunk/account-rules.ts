@@ -20,3 +20,16 @@ export function checkEndpointTemplate(field: string, value: string): string | un
   if (u.protocol === 'http:' && (u.hostname === '127.0.0.1' || u.hostname === 'localhost')) return undefined;
   return `${field}: use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)`;
 }
+
+/** An encrypted PEM private key: PKCS#8 "ENCRYPTED PRIVATE KEY", or PKCS#1 with a Proc-Type header. */
+export const ENCRYPTED_PEM_RE = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type:\s*4,ENCRYPTED/;
+
+export type KeyFailure = 'no-passphrase' | 'wrong-passphrase' | 'not-pem';
+
+/** Why node:crypto could not read a PEM private key, decided once for the input and the Accounts tab. */
+export function keyFailure(pem: string, passphrase: string | undefined, err: unknown): KeyFailure {
+  const encrypted = ENCRYPTED_PEM_RE.test(pem);
+  if (encrypted && !passphrase) return 'no-passphrase';
+  const code = String((err as { code?: unknown } | null)?.code ?? '');
+  return encrypted || /DECRYPT/.test(code) ? 'wrong-passphrase' : 'not-pem';
+}

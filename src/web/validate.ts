@@ -1,6 +1,6 @@
 // Field rules of the setup pages. They reuse the modular input's own rules (src/splunk) so the page
 // accepts exactly what --validate-arguments and a run accept; splunkd's answer is still shown verbatim.
-import { checkEndpointTemplate, FINGERPRINT_RE } from '../splunk/account-rules';
+import { checkEndpointTemplate, ENCRYPTED_PEM_RE, FINGERPRINT_RE } from '../splunk/account-rules';
 import { ACCOUNT_RE, OCID_RE, PARAMETERS, ParameterError, parseInputConfig, REGION_RE } from '../splunk/parameters';
 
 export type Problems = Record<string, string>;
@@ -29,7 +29,7 @@ export function pemProblem(pem: string): string | undefined {
 }
 
 export function pemIsEncrypted(pem: string): boolean {
-  return /BEGIN ENCRYPTED PRIVATE KEY|Proc-Type: 4,ENCRYPTED/.test(pem);
+  return ENCRYPTED_PEM_RE.test(pem);
 }
 
 function ocidProblem(kind: 'tenancy' | 'user', v: string): string | undefined {
