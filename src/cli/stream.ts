@@ -14,6 +14,7 @@ import { parseInputDefinition, type InputStanza, type SplunkContext } from '../s
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
+import { envNumber } from '../knobs';
 
 /** Exit codes: 0 done (window errors are logged and retried next run), 1 the run could not proceed. */
 export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
@@ -67,13 +68,11 @@ function describe(err: unknown): string {
 
 /** How long a lease outlives its last renewal; a crashed holder on this host is detected sooner by its pid. */
 function leaseTtlMs(): number {
-  const s = Number(process.env.TA_OCI_AUDIT_LEASE_TTL_S);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 120_000;
+  return envNumber('TA_OCI_AUDIT_LEASE_TTL_S', 120) * 1000;
 }
 
 function retryPolicy(): BackoffPolicy {
-  const base = Number(process.env.TA_OCI_AUDIT_RETRY_BASE_MS);
-  return { baseMs: Number.isFinite(base) && base > 0 ? base : 1000, capMs: 30_000, maxAttempts: 8 };
+  return { baseMs: envNumber('TA_OCI_AUDIT_RETRY_BASE_MS', 1000), capMs: 30_000, maxAttempts: 8 };
 }
 
 async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {

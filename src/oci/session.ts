@@ -6,6 +6,7 @@ import { createAuth } from './auth';
 import { auditBase } from './endpoints';
 import { IdentityDiscovery } from './identity';
 import { createDispatcher } from './transport';
+import { envNumber } from '../knobs';
 
 export interface OciSession {
   tenancyId: string;
@@ -15,8 +16,7 @@ export interface OciSession {
 }
 
 export function httpTimeoutMs(): number {
-  const s = Number(process.env.TA_OCI_AUDIT_HTTP_TIMEOUT_S);
-  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
+  return envNumber('TA_OCI_AUDIT_HTTP_TIMEOUT_S', 60) * 1000;
 }
 
 export async function openSession(account: Account, proxy: ProxySettings | undefined, connections: number): Promise<OciSession> {

@@ -4,6 +4,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { sleep } from '../pipeline/retry';
 import { clip } from './parameters';
+import { envNumber } from '../knobs';
 
 export const APP = 'TA-oci-audit';
 
@@ -67,8 +68,7 @@ export class SplunkdClient {
       bodyTimeout: timeout,
     });
     this.retries = opts.retries ?? 6;
-    const envBase = Number(process.env.TA_OCI_AUDIT_SPLUNKD_RETRY_BASE_MS); // tests only; splunkd's own pace otherwise
-    this.retryBaseMs = opts.retryBaseMs ?? (Number.isFinite(envBase) && envBase > 0 ? envBase : 500);
+    this.retryBaseMs = opts.retryBaseMs ?? envNumber('TA_OCI_AUDIT_SPLUNKD_RETRY_BASE_MS', 500);
   }
 
   async close(): Promise<void> {
