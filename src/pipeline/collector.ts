@@ -205,18 +205,20 @@ export class Collector {
     plan.push(windows(from, this.until, config.queryWindowMinutes));
     let until = from;
     const formatter = this.d.formatterFor(region);
+    // Ids delivered before this run; lookback windows cover disjoint processed times, so a late
+    // event can only repeat one of these, never one delivered by another window of this run.
+    const skip = lookback > 0 && cp ? new Set(seen.flatMap((s) => s.ids)) : undefined;
     for (const part of plan) {
       for (const w of part) {
         if (this.signal.aborted) return;
         // Progress that cannot be saved would be sent again next run: stop instead of sending more.
         if (store.saveError) throw new FatalRunError(`cannot save progress to the KV store (${store.saveError.message}); stopping so that no more windows are sent twice`, 'splunkd');
-        const skip = w.lookback ? new Set(seen.flatMap((s) => s.ids)) : undefined;
-        const ids = await this.collectWindow(region, compartment.id, w, formatter, skip);
-        if (ids === undefined) return; // failed: later windows of this pair wait for the next run
+        const got = await this.collectWindow(region, compartment.id, w, formatter, lookback > 0, w.lookback ? skip : undefined);
+        if (got === undefined) return; // failed: later windows of this pair wait for the next run
         this.stats.windows++;
-        if (log.enabled('DEBUG')) log.debug('window delivered', { region, compartment: compartment.id, start: rfc3339Minute(w.start), end: rfc3339Minute(w.end), events: ids.length, lookback: w.lookback ? 1 : undefined });
+        if (log.enabled('DEBUG')) log.debug('window delivered', { region, compartment: compartment.id, start: rfc3339Minute(w.start), end: rfc3339Minute(w.end), events: got.events, lookback: w.lookback ? 1 : undefined });
         if (!w.lookback) until = w.end;
-        if (lookback > 0) seen = this.remember(seen, w.end, ids, until - lookback);
+        if (lookback > 0) seen = this.remember(seen, w.end, got.ids, until - lookback);
         store.advance({ region, compartmentId: compartment.id, until, seen: lookback > 0 ? seen : undefined } satisfies PairCheckpoint);
         this.lagFloor.set(`${region}|${compartment.id}`, until);
       }
@@ -241,12 +243,16 @@ export class Collector {
     return out;
   }
 
-  /** All pages of one window; returns the delivered eventIds, or undefined when the window failed. */
-  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: RawEvent): string }, skip?: Set<string>): Promise<string[] | undefined> {
+  /**
+   * All pages of one window; returns how many events were delivered and, when `keepIds` (lookback
+   * on), their eventIds; undefined when the window failed.
+   */
+  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: RawEvent): string }, keepIds: boolean, skip?: Set<string>): Promise<{ events: number; ids: string[] } | undefined> {
     const { reader, stream, log } = this.d;
     const startTime = rfc3339Minute(w.start);
     const endTime = rfc3339Minute(w.end);
     const ids: string[] = [];
+    let delivered = 0;
     const tokens = new Set<string>();
     let page: string | undefined;
     let pages = 0;
@@ -266,7 +272,7 @@ export class Collector {
           }
           chunk += formatter.format(ev);
           n++;
-          if (id !== undefined) ids.push(id);
+          if (keepIds && id !== undefined) ids.push(id);
         }
         // Wait for the previous page's flush before queueing more: stdout back-pressure bounds memory.
         await pending;
@@ -276,6 +282,7 @@ export class Collector {
           // fetched must not become an unhandled rejection that kills the process with a trace.
           pending.catch(() => undefined);
           this.stats.events += n;
+          delivered += n;
         }
         if (res.nextPage !== undefined && tokens.has(res.nextPage)) throw new Error('ListEvents returned a page token it had already returned');
         if (res.nextPage !== undefined) tokens.add(res.nextPage);
@@ -283,7 +290,7 @@ export class Collector {
       } while (page !== undefined && !this.signal.aborted);
       await pending;
       if (this.signal.aborted) return undefined;
-      return ids;
+      return { events: delivered, ids };
     } catch (err) {
       await pending.catch(() => undefined);
       if (err instanceof FatalRunError) throw err;
