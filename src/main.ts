@@ -54,7 +54,7 @@ async function main(argv: string[]): Promise<number> {
   // Each mode loads only its own modules: the OCI SDK and undici are most of the start-up time, and
   // --scheme (run by splunkd at every restart) needs neither.
   if (argv.includes('--validate-arguments')) {
-    const { validateArguments, validationErrorXml } = await import('./cli/validate');
+    const { validateArguments, validationErrorXml } = await import('./modular-input/validate');
     // splunkd shows only the <error><message>: every failure ends there, without a stack trace.
     const result = await validateArguments().catch((err: unknown) => {
       log.debug(`validation failed: ${(err as Error)?.stack ?? String(err)}`);
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return runRestHandler();
   }
   if (argv.length === 0) {
-    const { runStreaming } = await import('./cli/stream');
+    const { runStreaming } = await import('./modular-input/run');
     return runStreaming(stopSignal());
   }
   const { runAdminCli } = await import('./cli/admin');

@@ -43,7 +43,16 @@ export async function runAdminCli(argv: string[]): Promise<number> {
         }),
       async (a) => {
         log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
-        code = await preview({ ...a, configFile: a['config-file'], keyFile: a['key-file'], authType: a['auth-type'], identityEndpoint: a['identity-endpoint'], auditEndpoint: a['audit-endpoint'], excludeCompartments: a['exclude-compartments'], maxConcurrency: a['max-concurrency'] });
+        code = await preview({
+          ...a,
+          configFile: a['config-file'],
+          keyFile: a['key-file'],
+          authType: a['auth-type'],
+          identityEndpoint: a['identity-endpoint'],
+          auditEndpoint: a['audit-endpoint'],
+          excludeCompartments: a['exclude-compartments'],
+          maxConcurrency: a['max-concurrency'],
+        });
       },
     )
     .command(
@@ -52,7 +61,14 @@ export async function runAdminCli(argv: string[]): Promise<number> {
       (y) => y.options({ ...accountOptions, group: { type: 'string', describe: 'group name to put in the policy statements' } }),
       async (a) => {
         log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
-        code = await check({ ...a, configFile: a['config-file'], keyFile: a['key-file'], authType: a['auth-type'], identityEndpoint: a['identity-endpoint'], auditEndpoint: a['audit-endpoint'] });
+        code = await check({
+          ...a,
+          configFile: a['config-file'],
+          keyFile: a['key-file'],
+          authType: a['auth-type'],
+          identityEndpoint: a['identity-endpoint'],
+          auditEndpoint: a['audit-endpoint'],
+        });
       },
     )
     .demandCommand(1, 'give a command: preview or check')

@@ -39,7 +39,12 @@ export async function check(f: AccountFlags & { group?: string }): Promise<numbe
       name: `ListEvents (root, ${account.region}, last 5 minutes)`,
       statement: `Allow group ${group} to read audit-events in tenancy`,
       run: async () => {
-        const page = await session.reader.page({ region: account.region, compartmentId: tenancy, startTime: rfc3339Minute(now - 5 * MINUTE), endTime: rfc3339Minute(now) });
+        const page = await session.reader.page({
+          region: account.region,
+          compartmentId: tenancy,
+          startTime: rfc3339Minute(now - 5 * MINUTE),
+          endTime: rfc3339Minute(now),
+        });
         return `${page.events.length} event(s) on the first page`;
       },
     },

@@ -23,9 +23,13 @@ export function accountFromFlags(f: AccountFlags): Account {
   const needFile = !(f.tenancy && (f.authType === 'instance_principal' || (f.user && f.fingerprint && f.keyFile)) && f.region);
   if (needFile) {
     try {
-      fromFile = f.configFile ? common.ConfigFileReader.parseFileFromPath(f.configFile, f.profile ?? 'DEFAULT') : common.ConfigFileReader.parseDefault(f.profile ?? 'DEFAULT');
+      fromFile = f.configFile
+        ? common.ConfigFileReader.parseFileFromPath(f.configFile, f.profile ?? 'DEFAULT')
+        : common.ConfigFileReader.parseDefault(f.profile ?? 'DEFAULT');
     } catch (err) {
-      throw new ConfigError(`cannot read the OCI config file (${(err as Error).message}); give --config-file or --tenancy --user --fingerprint --key-file --region`);
+      throw new ConfigError(
+        `cannot read the OCI config file (${(err as Error).message}); give --config-file or --tenancy --user --fingerprint --key-file --region`,
+      );
     }
   }
   const get = (k: string): string | undefined => fromFile?.get(k) ?? undefined;

@@ -46,11 +46,21 @@ export class Logger {
     return RANK[level] >= RANK[this.level];
   }
 
-  debug(msg: string, fields?: LogFields): void { this.log('DEBUG', msg, fields); }
-  info(msg: string, fields?: LogFields): void { this.log('INFO', msg, fields); }
-  warn(msg: string, fields?: LogFields): void { this.log('WARN', msg, fields); }
-  error(msg: string, fields?: LogFields): void { this.log('ERROR', msg, fields); }
-  fatal(msg: string, fields?: LogFields): void { this.log('FATAL', msg, fields); }
+  debug(msg: string, fields?: LogFields): void {
+    this.log('DEBUG', msg, fields);
+  }
+  info(msg: string, fields?: LogFields): void {
+    this.log('INFO', msg, fields);
+  }
+  warn(msg: string, fields?: LogFields): void {
+    this.log('WARN', msg, fields);
+  }
+  error(msg: string, fields?: LogFields): void {
+    this.log('ERROR', msg, fields);
+  }
+  fatal(msg: string, fields?: LogFields): void {
+    this.log('FATAL', msg, fields);
+  }
 
   log(level: Level, msg: string, fields?: LogFields): void {
     if (!this.enabled(level)) return;

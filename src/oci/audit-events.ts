@@ -78,7 +78,8 @@ export function rawEvents(body: string): RawEvent[] {
     } catch {
       // not JSON at all
     }
-    if (kind !== undefined) throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
+    if (kind !== undefined)
+      throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
     throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${body.length} bytes)`);
   }
   return texts.map((text, i) => {
@@ -90,9 +91,16 @@ export function rawEvents(body: string): RawEvent[] {
     }
     // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
     // object at all is not an event, and skipping it would lose whatever it should have been.
-    if (jsonKind(v) !== 'an object') throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`);
+    if (jsonKind(v) !== 'an object')
+      throw new MalformedResponseError(
+        `ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`,
+      );
     const { eventId, eventTime } = v as { eventId?: unknown; eventTime?: unknown };
-    return { text, eventId: typeof eventId === 'string' ? eventId : undefined, eventTime: typeof eventTime === 'string' ? eventTime : undefined };
+    return {
+      text,
+      eventId: typeof eventId === 'string' ? eventId : undefined,
+      eventTime: typeof eventTime === 'string' ? eventTime : undefined,
+    };
   });
 }
 

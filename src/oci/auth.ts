@@ -28,10 +28,18 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     try {
       provider = await builder.build();
     } catch (err) {
-      throw new ConfigError(`account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`);
+      throw new ConfigError(
+        `account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`,
+      );
     }
   } else {
-    provider = new common.SimpleAuthenticationDetailsProvider(account.tenancyOcid, account.userOcid ?? '', account.fingerprint ?? '', pem, null);
+    provider = new common.SimpleAuthenticationDetailsProvider(
+      account.tenancyOcid,
+      account.userOcid ?? '',
+      account.fingerprint ?? '',
+      pem,
+      null,
+    );
   }
   let signer: common.DefaultRequestSigner;
   try {
@@ -41,7 +49,10 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     throw new ConfigError(`account "${account.name}": the OCI SDK cannot use the private key (${(err as Error).message})`);
   }
   if (account.authType === 'instance_principal') return { provider, signer };
-  return { provider, signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem) };
+  return {
+    provider,
+    signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem),
+  };
 }
 
 /**
@@ -64,7 +75,8 @@ export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'p
     }[keyFailure(pem, account.passphrase, err)];
     throw new ConfigError(`${where}: ${why}`);
   }
-  if (key.asymmetricKeyType !== 'rsa') throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
   const plain = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   log.addSecret(plain); // the decrypted form is a secret of its own (other base64 lines)
   return plain;

@@ -34,11 +34,20 @@ export class MalformedResponseError extends Error {
   }
 }
 
-const TLS_CODES = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
+const TLS_CODES =
+  /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|ERR_TLS_CERT_ALTNAME_INVALID|HOSTNAME_MISMATCH)$/;
 const NETWORK_CODES = /^(UND_ERR_|ECONN|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ERR_SOCKET|ABORT_ERR|23$)/;
 
 export function classify(err: unknown): ClassifiedError {
-  const e = (err ?? {}) as { statusCode?: unknown; serviceCode?: unknown; code?: unknown; message?: unknown; opcRequestId?: unknown; name?: unknown; cause?: unknown };
+  const e = (err ?? {}) as {
+    statusCode?: unknown;
+    serviceCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    opcRequestId?: unknown;
+    name?: unknown;
+    cause?: unknown;
+  };
   const message = typeof e.message === 'string' ? e.message : String(err);
   const requestId = typeof e.opcRequestId === 'string' ? e.opcRequestId : undefined;
   if (typeof e.statusCode === 'number' && e.statusCode > 0) {
@@ -60,15 +69,39 @@ export function classify(err: unknown): ClassifiedError {
   const proxy = /Proxy response \((\d{3})\) !== 200|Proxy Authentication Required \((407)\)/.exec(`${message} ${causeMessage}`);
   if (proxy) {
     const status = Number(proxy[1] ?? proxy[2]);
-    if (status === 407) return { category: 'configuration', retryable: false, code: 'ProxyAuthenticationRequired', message: 'the proxy refused the credentials (407 Proxy Authentication Required): check proxy_username and the proxy password on the Proxy tab' };
-    return { category: 'network', retryable: status >= 500, code: 'ProxyError', message: `the proxy answered ${status} to the CONNECT request${status === 403 ? ': it does not allow this host or port' : ''}` };
+    if (status === 407)
+      return {
+        category: 'configuration',
+        retryable: false,
+        code: 'ProxyAuthenticationRequired',
+        message:
+          'the proxy refused the credentials (407 Proxy Authentication Required): check proxy_username and the proxy password on the Proxy tab',
+      };
+    return {
+      category: 'network',
+      retryable: status >= 500,
+      code: 'ProxyError',
+      message: `the proxy answered ${status} to the CONNECT request${status === 403 ? ': it does not allow this host or port' : ''}`,
+    };
   }
   const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
   const causeCode = String(((e.cause ?? {}) as { code?: unknown }).code ?? '');
   // TLS verification stays on: an untrusted certificate is a setup problem, not a transient one.
   const tls = [code, causeCode].find((c) => TLS_CODES.test(c));
-  if (tls) return { category: 'configuration', retryable: false, code: tls, message: `the server's TLS certificate is not trusted (${tls}: ${causeMessage || message}); certificate verification stays on: use an endpoint whose certificate chains to a trusted CA` };
-  if (NETWORK_CODES.test(code) || NETWORK_CODES.test(causeCode) || /fetch failed|socket|timeout|aborted|other side closed|EOPENBREAKER/i.test(message) || e.name === 'AbortError' || e.name === 'TimeoutError') {
+  if (tls)
+    return {
+      category: 'configuration',
+      retryable: false,
+      code: tls,
+      message: `the server's TLS certificate is not trusted (${tls}: ${causeMessage || message}); certificate verification stays on: use an endpoint whose certificate chains to a trusted CA`,
+    };
+  if (
+    NETWORK_CODES.test(code) ||
+    NETWORK_CODES.test(causeCode) ||
+    /fetch failed|socket|timeout|aborted|other side closed|EOPENBREAKER/i.test(message) ||
+    e.name === 'AbortError' ||
+    e.name === 'TimeoutError'
+  ) {
     return { category: 'network', retryable: true, code: code || causeCode || undefined, message };
   }
   return { category: 'configuration', retryable: false, code: code || undefined, message };

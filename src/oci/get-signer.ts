@@ -20,7 +20,8 @@ export class CachedKeySigner implements RequestSigner {
   ) {}
 
   async signHttpRequest(request: HttpRequest, forceExcludeBody?: boolean): Promise<void> {
-    if (request.method.toUpperCase() !== 'GET' || request.body !== undefined || this.unusable) return this.sdk.signHttpRequest(request, forceExcludeBody);
+    if (request.method.toUpperCase() !== 'GET' || request.body !== undefined || this.unusable)
+      return this.sdk.signHttpRequest(request, forceExcludeBody);
     try {
       this.key ??= createPrivateKey(this.passphrase ? { key: this.pem, passphrase: this.passphrase } : this.pem);
     } catch {
@@ -36,6 +37,9 @@ export class CachedKeySigner implements RequestSigner {
     if (!h.has('date')) h.set('date', now); // http-signature adds it (unsigned); sent alike
     const signing = `x-date: ${h.get('x-date')}\n(request-target): get ${url.pathname}${url.search}\nhost: ${h.get('host')}`;
     const signature = createSign('RSA-SHA256').update(signing).sign(this.key, 'base64');
-    h.set('authorization', `Signature version="1",keyId="${this.keyId}",algorithm="rsa-sha256",headers="x-date (request-target) host",signature="${signature}"`);
+    h.set(
+      'authorization',
+      `Signature version="1",keyId="${this.keyId}",algorithm="rsa-sha256",headers="x-date (request-target) host",signature="${signature}"`,
+    );
   }
 }

@@ -35,7 +35,15 @@ class TransportHttpClient implements common.HttpClient {
 
   async send(req: common.HttpRequest): Promise<Response> {
     const method = req.method.toUpperCase() === 'POST' ? 'POST' : 'GET';
-    const raw = await signedRequest(this.signer, this.dispatcher, method, req.uri, this.timeoutMs, undefined, typeof req.body === 'string' ? req.body : undefined);
+    const raw = await signedRequest(
+      this.signer,
+      this.dispatcher,
+      method,
+      req.uri,
+      this.timeoutMs,
+      undefined,
+      typeof req.body === 'string' ? req.body : undefined,
+    );
     return new Response(raw.body === '' && raw.status === 204 ? null : raw.body, { status: raw.status, headers: raw.headers });
   }
 }
@@ -43,13 +51,7 @@ class TransportHttpClient implements common.HttpClient {
 export class IdentityDiscovery {
   private readonly client: IdentityClient;
 
-  constructor(
-    signer: common.RequestSigner,
-    dispatcher: Dispatcher,
-    timeoutMs: number,
-    homeRegion: string,
-    endpoints: EndpointTemplates,
-  ) {
+  constructor(signer: common.RequestSigner, dispatcher: Dispatcher, timeoutMs: number, homeRegion: string, endpoints: EndpointTemplates) {
     this.client = new IdentityClient(
       { httpClient: new TransportHttpClient(signer, dispatcher, timeoutMs) },
       { retryConfiguration: ONE_ATTEMPT, circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true } as never) },
@@ -104,5 +106,11 @@ export class IdentityDiscovery {
 function toInfo(c: models.Compartment): CompartmentInfo {
   const created = c.timeCreated as unknown;
   const t = created instanceof Date ? created : typeof created === 'string' ? new Date(created) : undefined;
-  return { id: c.id, parentId: c.compartmentId, name: c.name, lifecycleState: String(c.lifecycleState), timeCreated: t && Number.isFinite(t.getTime()) ? t : undefined };
+  return {
+    id: c.id,
+    parentId: c.compartmentId,
+    name: c.name,
+    lifecycleState: String(c.lifecycleState),
+    timeCreated: t && Number.isFinite(t.getTime()) ? t : undefined,
+  };
 }

@@ -22,7 +22,7 @@ function skipSpace(s: string, i: number): number {
 
 /** Index just after the string that starts at `i` (which holds a quote); -1 when it never closes. */
 function endOfString(s: string, i: number): number {
-  for (let j = i + 1; ; ) {
+  for (let j = i + 1; ;) {
     const q = s.indexOf('"', j);
     if (q < 0) return -1;
     let backslashes = 0;

@@ -5,8 +5,9 @@ const XML_SPECIAL_G = /[&<>]/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 // XML 1.0 Char excludes C0 controls other than TAB/LF/CR, lone surrogates, U+FFFE and U+FFFF.
-// eslint-disable-next-line no-control-regex
-const XML_INVALID_G = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const XML_INVALID_G =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escapes text for an XML element body; characters XML 1.0 cannot carry become U+FFFD. */
 export function escapeXmlText(s: string): string {

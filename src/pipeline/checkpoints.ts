@@ -88,7 +88,14 @@ export class CheckpointStore {
     } else {
       this.inputRec = { input: this.inputName, inputUid: randomUUID(), firstRunAt: now };
       await this.client.kvBatchSave(COLLECTION, [
-        { _key: inputKey(this.inputName), type: 'input', input: this.inputName, input_uid: this.inputRec.inputUid, first_run_at: now, updated_at: new Date(now).toISOString() },
+        {
+          _key: inputKey(this.inputName),
+          type: 'input',
+          input: this.inputName,
+          input_uid: this.inputRec.inputUid,
+          first_run_at: now,
+          updated_at: new Date(now).toISOString(),
+        },
       ]);
       return;
     }
@@ -134,7 +141,10 @@ export class CheckpointStore {
         const batch = [...this.pending.values()];
         this.pending.clear();
         try {
-          await this.client.kvBatchSave(COLLECTION, batch.map((c) => this.toRecord(c)));
+          await this.client.kvBatchSave(
+            COLLECTION,
+            batch.map((c) => this.toRecord(c)),
+          );
           this.saves++;
         } catch (err) {
           // Keep what was not saved (unless a newer advance replaced it) for a later flush.
@@ -195,7 +205,9 @@ function fromRecord(r: Json): PairCheckpoint | undefined {
   const epoch = typeof r.checkpoint_epoch === 'number' ? r.checkpoint_epoch * 1000 : Date.parse(String(r.checkpoint ?? ''));
   if (!Number.isFinite(epoch)) return undefined;
   const seen = Array.isArray(r.seen)
-    ? (r.seen as Json[]).filter((s) => typeof s.end === 'number' && Array.isArray(s.ids)).map((s) => ({ end: s.end as number, ids: (s.ids as unknown[]).map(String) }))
+    ? (r.seen as Json[])
+        .filter((s) => typeof s.end === 'number' && Array.isArray(s.ids))
+        .map((s) => ({ end: s.end as number, ids: (s.ids as unknown[]).map(String) }))
     : undefined;
   return { region: r.region, compartmentId: r.compartment_id, until: Math.round(epoch), seen };
 }

@@ -42,7 +42,10 @@ interface Pair {
 
 /** Stops the whole run: authentication failures, a closed stdout, unsaved progress. */
 export class FatalRunError extends Error {
-  constructor(message: string, readonly category?: string) {
+  constructor(
+    message: string,
+    readonly category?: string,
+  ) {
     super(message);
     this.name = 'FatalRunError';
   }
@@ -86,7 +89,17 @@ export class Collector {
 
     const queue = new AsyncQueue<Pair>();
     const workers = Array.from({ length: config.maxConcurrency }, () => this.worker(queue));
-    const progress = setInterval(() => log.info('progress', { input: config.name, windows: this.stats.windows, events: this.stats.events, pages: this.stats.pages, retries: this.stats.retries }), 15_000);
+    const progress = setInterval(
+      () =>
+        log.info('progress', {
+          input: config.name,
+          windows: this.stats.windows,
+          events: this.stats.events,
+          pages: this.stats.pages,
+          retries: this.stats.retries,
+        }),
+      15_000,
+    );
     progress.unref();
     try {
       await this.discover(queue);
@@ -108,13 +121,15 @@ export class Collector {
     const { config, discovery, tenancyId, log } = this.d;
     // The first compartment page is asked for together with the regions: one round trip less before
     // the first ListEvents (docs/performance.md, cycle). Its failure is handled where it is awaited.
-    const listCompartments = (token?: string): Promise<{ items: CompartmentInfo[]; next?: string }> => this.withRetry('list compartments', true, () => discovery.compartmentPage(tenancyId, token));
+    const listCompartments = (token?: string): Promise<{ items: CompartmentInfo[]; next?: string }> =>
+      this.withRetry('list compartments', true, () => discovery.compartmentPage(tenancyId, token));
     let firstPage = config.compartments === '*' ? listCompartments() : undefined;
     firstPage?.catch(() => undefined);
     const regions = await this.withRetry('list region subscriptions', true, async () => {
       if (config.regions !== '*') return config.regions;
       const subs = await discovery.regionSubscriptions(tenancyId);
-      for (const s of subs) if (s.status !== 'READY') log.info('region skipped: subscription not READY', { region: s.name, status: s.status });
+      for (const s of subs)
+        if (s.status !== 'READY') log.info('region skipped: subscription not READY', { region: s.name, status: s.status });
       return subs.filter((s) => s.status === 'READY').map((s) => s.name);
     });
     this.stats.regions = regions.length;
@@ -146,7 +161,11 @@ export class Collector {
           log.warn('compartment details unavailable; collecting it from the start date', { compartment: id });
           return { id, name: id, lifecycleState: 'ACTIVE' } satisfies CompartmentInfo;
         });
-        if (info.lifecycleState !== 'ACTIVE') log.warn('compartment is not ACTIVE; collecting it anyway because it is listed explicitly', { compartment: id, state: info.lifecycleState });
+        if (info.lifecycleState !== 'ACTIVE')
+          log.warn('compartment is not ACTIVE; collecting it anyway because it is listed explicitly', {
+            compartment: id,
+            state: info.lifecycleState,
+          });
         enqueue(info);
       }
       return;
@@ -169,7 +188,11 @@ export class Collector {
     if (excluded.size) {
       const byId = new Map(held.map((c) => [c.id, c]));
       const isExcluded = (c: CompartmentInfo): boolean => {
-        for (let cur: CompartmentInfo | undefined = c, depth = 0; cur && depth < 64; cur = cur.parentId ? byId.get(cur.parentId) : undefined, depth++) {
+        for (
+          let cur: CompartmentInfo | undefined = c, depth = 0;
+          cur && depth < 64;
+          cur = cur.parentId ? byId.get(cur.parentId) : undefined, depth++
+        ) {
           if (excluded.has(cur.id)) return true;
         }
         return false;
@@ -212,11 +235,23 @@ export class Collector {
       for (const w of part) {
         if (this.signal.aborted) return;
         // Progress that cannot be saved would be sent again next run: stop instead of sending more.
-        if (store.saveError) throw new FatalRunError(`cannot save progress to the KV store (${store.saveError.message}); stopping so that no more windows are sent twice`, 'splunkd');
+        if (store.saveError)
+          throw new FatalRunError(
+            `cannot save progress to the KV store (${store.saveError.message}); stopping so that no more windows are sent twice`,
+            'splunkd',
+          );
         const got = await this.collectWindow(region, compartment.id, w, formatter, lookback > 0, w.lookback ? skip : undefined);
         if (got === undefined) return; // failed: later windows of this pair wait for the next run
         this.stats.windows++;
-        if (log.enabled('DEBUG')) log.debug('window delivered', { region, compartment: compartment.id, start: rfc3339Minute(w.start), end: rfc3339Minute(w.end), events: got.events, lookback: w.lookback ? 1 : undefined });
+        if (log.enabled('DEBUG'))
+          log.debug('window delivered', {
+            region,
+            compartment: compartment.id,
+            start: rfc3339Minute(w.start),
+            end: rfc3339Minute(w.end),
+            events: got.events,
+            lookback: w.lookback ? 1 : undefined,
+          });
         if (!w.lookback) until = w.end;
         if (lookback > 0) seen = this.remember(seen, w.end, got.ids, until - lookback);
         store.advance({ region, compartmentId: compartment.id, until, seen: lookback > 0 ? seen : undefined } satisfies PairCheckpoint);
@@ -247,7 +282,14 @@ export class Collector {
    * All pages of one window; returns how many events were delivered and, when `keepIds` (lookback
    * on), their eventIds; undefined when the window failed.
    */
-  private async collectWindow(region: string, compartmentId: string, w: Window, formatter: { format(event: RawEvent): string }, keepIds: boolean, skip?: Set<string>): Promise<{ events: number; ids: string[] } | undefined> {
+  private async collectWindow(
+    region: string,
+    compartmentId: string,
+    w: Window,
+    formatter: { format(event: RawEvent): string },
+    keepIds: boolean,
+    skip?: Set<string>,
+  ): Promise<{ events: number; ids: string[] } | undefined> {
     const { reader, stream, log } = this.d;
     const startTime = rfc3339Minute(w.start);
     const endTime = rfc3339Minute(w.end);
@@ -259,7 +301,9 @@ export class Collector {
     let pending: Promise<void> = Promise.resolve();
     try {
       do {
-        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, false, () => reader.page({ region, compartmentId, startTime, endTime, page }, this.signal));
+        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, false, () =>
+          reader.page({ region, compartmentId, startTime, endTime, page }, this.signal),
+        );
         this.stats.pages++;
         if (++pages > MAX_PAGES_PER_WINDOW) throw new Error(`more than ${MAX_PAGES_PER_WINDOW} pages in one window`);
         let chunk = '';
@@ -284,7 +328,8 @@ export class Collector {
           this.stats.events += n;
           delivered += n;
         }
-        if (res.nextPage !== undefined && tokens.has(res.nextPage)) throw new Error('ListEvents returned a page token it had already returned');
+        if (res.nextPage !== undefined && tokens.has(res.nextPage))
+          throw new Error('ListEvents returned a page token it had already returned');
         if (res.nextPage !== undefined) tokens.add(res.nextPage);
         page = res.nextPage;
       } while (page !== undefined && !this.signal.aborted);
@@ -299,7 +344,10 @@ export class Collector {
       const c = classify(err);
       this.stats.windowsFailed++;
       this.stats.error(c.category);
-      log.error(explain(c, `ListEvents region=${region} compartment=${compartmentId} window=${startTime}..${endTime}`), { category: c.category, action: 'window retried next run' });
+      log.error(explain(c, `ListEvents region=${region} compartment=${compartmentId} window=${startTime}..${endTime}`), {
+        category: c.category,
+        action: 'window retried next run',
+      });
       return undefined;
     }
   }

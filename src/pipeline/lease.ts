@@ -80,7 +80,16 @@ export class Lease {
 
   private record(): Json {
     const now = this.now();
-    return { _key: leaseKey(this.input), type: 'lease', input: this.input, owner: this.owner, host: this.host, pid: this.pid, expires_at: now + this.o.ttlMs, updated_at: new Date(now).toISOString() };
+    return {
+      _key: leaseKey(this.input),
+      type: 'lease',
+      input: this.input,
+      owner: this.owner,
+      host: this.host,
+      pid: this.pid,
+      expires_at: now + this.o.ttlMs,
+      updated_at: new Date(now).toISOString(),
+    };
   }
 
   /** Acquires the lease, or answers who holds it. Starts renewing on success. */
@@ -121,12 +130,16 @@ export class Lease {
     if (this.ac.signal.aborted) return;
     try {
       const holder = holderOf(await this.kv.kvGet(this.collection, leaseKey(this.input)));
-      if (holder?.owner !== this.owner) return this.lose(`the lease of input ${this.input} was taken over by ${holder ? `${holder.host} pid ${holder.pid}` : 'nobody (deleted)'}`);
+      if (holder?.owner !== this.owner)
+        return this.lose(
+          `the lease of input ${this.input} was taken over by ${holder ? `${holder.host} pid ${holder.pid}` : 'nobody (deleted)'}`,
+        );
       const rec = this.record();
       await this.kv.kvPut(this.collection, leaseKey(this.input), rec);
       this.expiresAt = Number(rec.expires_at);
     } catch (err) {
-      if (this.now() >= this.expiresAt) return this.lose(`the lease of input ${this.input} expired: it could not be renewed (${(err as Error).message})`);
+      if (this.now() >= this.expiresAt)
+        return this.lose(`the lease of input ${this.input} expired: it could not be renewed (${(err as Error).message})`);
       this.o.onWarn?.(`could not renew the lease of input ${this.input}: ${(err as Error).message}`);
     }
   }

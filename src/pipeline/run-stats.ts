@@ -14,7 +14,15 @@ export class RunStats {
   pages = 0;
   retries = 0;
   throttles = 0;
-  readonly errors: Record<ErrorCategory, number> = { authentication: 0, permission: 0, network: 0, throttling: 0, server: 0, configuration: 0, malformed: 0 };
+  readonly errors: Record<ErrorCategory, number> = {
+    authentication: 0,
+    permission: 0,
+    network: 0,
+    throttling: 0,
+    server: 0,
+    configuration: 0,
+    malformed: 0,
+  };
   lagSeconds: number | undefined;
 
   error(category: ErrorCategory): void {

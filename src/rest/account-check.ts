@@ -66,8 +66,18 @@ function principal(account: Account, group: string): string {
 }
 
 /** Runs the check; never throws. */
-export async function checkAccount(account: Account, proxy: ProxySettings | undefined, o: { probe?: Probe; group?: string; deadlineMs?: number } = {}): Promise<CheckResult> {
-  const fail = (category: ErrorCategory, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({ ok: false, category, message, statements: [], ...extra });
+export async function checkAccount(
+  account: Account,
+  proxy: ProxySettings | undefined,
+  o: { probe?: Probe; group?: string; deadlineMs?: number } = {},
+): Promise<CheckResult> {
+  const fail = (category: ErrorCategory, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+    ok: false,
+    category,
+    message,
+    statements: [],
+    ...extra,
+  });
   const problems = accountProblems(account);
   if (problems.length) return fail('configuration', problems.map((p) => p.replace(/^account "[^"]*": /, '')).join('; '));
   let localFingerprint: string | undefined;
@@ -85,7 +95,10 @@ export async function checkAccount(account: Account, proxy: ProxySettings | unde
     const regions = await Promise.race([
       (o.probe ?? ociProbe)(account, proxy),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(Object.assign(new Error(`no answer from OCI within ${Math.round(deadline / 1000)} s`), { name: 'TimeoutError' })), deadline);
+        timer = setTimeout(
+          () => reject(Object.assign(new Error(`no answer from OCI within ${Math.round(deadline / 1000)} s`), { name: 'TimeoutError' })),
+          deadline,
+        );
       }),
     ]);
     const ready = regions.filter((r) => r.status === 'READY').map((r) => r.name);
@@ -104,18 +117,39 @@ export async function checkAccount(account: Account, proxy: ProxySettings | unde
     switch (c.category) {
       case 'authentication': {
         const head = `OCI refused the sign-in (401 ${c.code ?? 'NotAuthenticated'})${rid}.`;
-        if (account.authType === 'instance_principal') return fail('authentication', `${head} The instance principal's token was not accepted: is this Splunk server an OCI instance in a dynamic group of the tenancy?`, ids);
+        if (account.authType === 'instance_principal')
+          return fail(
+            'authentication',
+            `${head} The instance principal's token was not accepted: is this Splunk server an OCI instance in a dynamic group of the tenancy?`,
+            ids,
+          );
         if (localFingerprint && account.fingerprint && localFingerprint !== account.fingerprint) {
-          return fail('authentication', `${head} The private key does not match the fingerprint: the key's fingerprint is ${localFingerprint}, the account says ${account.fingerprint}. Paste the private key of the API key with fingerprint ${account.fingerprint}, or enter the fingerprint of this key.`, ids);
+          return fail(
+            'authentication',
+            `${head} The private key does not match the fingerprint: the key's fingerprint is ${localFingerprint}, the account says ${account.fingerprint}. Paste the private key of the API key with fingerprint ${account.fingerprint}, or enter the fingerprint of this key.`,
+            ids,
+          );
         }
-        return fail('authentication', `${head} No API key with fingerprint ${account.fingerprint} is uploaded for user ${account.userOcid} in tenancy ${account.tenancyOcid}: check both OCIDs, and that this key's public key is listed under the user's API keys in the OCI Console (Identity > Users > API keys). OCI also refuses requests signed by a server whose clock is more than 5 minutes off.`, ids);
+        return fail(
+          'authentication',
+          `${head} No API key with fingerprint ${account.fingerprint} is uploaded for user ${account.userOcid} in tenancy ${account.tenancyOcid}: check both OCIDs, and that this key's public key is listed under the user's API keys in the OCI Console (Identity > Users > API keys). OCI also refuses requests signed by a server whose clock is more than 5 minutes off.`,
+          ids,
+        );
       }
       case 'permission': {
         const statement = `Allow ${principal(account, group)} to inspect tenancies in tenancy`;
-        return fail('permission', `Signed in, but OCI answered ${c.status} ${c.code ?? 'NotAuthorizedOrNotFound'} to ${CHECK_OPERATION}${rid}: the ${account.authType === 'instance_principal' ? 'dynamic group' : "user's group"} may not list the tenancy's region subscriptions (or the tenancy OCID is wrong). Add this statement to a policy in the root compartment:`, { ...ids, statements: [statement] });
+        return fail(
+          'permission',
+          `Signed in, but OCI answered ${c.status} ${c.code ?? 'NotAuthorizedOrNotFound'} to ${CHECK_OPERATION}${rid}: the ${account.authType === 'instance_principal' ? 'dynamic group' : "user's group"} may not list the tenancy's region subscriptions (or the tenancy OCID is wrong). Add this statement to a policy in the root compartment:`,
+          { ...ids, statements: [statement] },
+        );
       }
       case 'network':
-        return fail('network', `Could not reach OCI Identity at ${identityBase(account, account.region)}: ${c.message}. Check the home region, the identity endpoint, the Proxy tab and that this Splunk server can reach OCI.`, ids);
+        return fail(
+          'network',
+          `Could not reach OCI Identity at ${identityBase(account, account.region)}: ${c.message}. Check the home region, the identity endpoint, the Proxy tab and that this Splunk server can reach OCI.`,
+          ids,
+        );
       default:
         return fail(c.category, explain(c, CHECK_OPERATION), ids);
     }
@@ -127,7 +161,15 @@ export async function checkAccount(account: Account, proxy: ProxySettings | unde
 // ---------------------------------------------------------------- the account to check
 
 /** The account's fields as the Accounts tab posts them (names of ta_oci_audit_account.conf). */
-export const FORM_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
+export const FORM_FIELDS = [
+  'auth_type',
+  'tenancy_ocid',
+  'user_ocid',
+  'fingerprint',
+  'region',
+  'identity_endpoint',
+  'audit_endpoint',
+] as const;
 
 export interface StoredAccount {
   conf: Record<string, string>;

@@ -37,7 +37,8 @@ export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = 
   const path = (req.rest_path ?? req.path_info ?? '').replace(/\/+$/, '');
   if (!path.endsWith(CHECK_PATH)) return errorReply(404, `Not Found: ${path || '/'}`);
   const method = (req.method ?? 'GET').toUpperCase();
-  if (method !== 'POST') return errorReply(405, `${method} is not supported; POST the account name (name=…) and, for an unsaved form, its fields`);
+  if (method !== 'POST')
+    return errorReply(405, `${method} is not supported; POST the account name (name=…) and, for an unsaved form, its fields`);
   const form = formOf(req);
   const name = form.name?.trim() || undefined;
   const posted = 'tenancy_ocid' in form;
@@ -48,20 +49,28 @@ export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = 
   try {
     loaded = await deps.load(req, name);
   } catch (err) {
-    if (err instanceof ConfigError) return jsonReply(200, { ok: false, category: 'configuration', message: err.message, statements: [] } satisfies CheckResult);
+    if (err instanceof ConfigError)
+      return jsonReply(200, { ok: false, category: 'configuration', message: err.message, statements: [] } satisfies CheckResult);
     const status = (err as { status?: unknown }).status;
-    return errorReply(typeof status === 'number' && status >= 400 ? status : 500, `cannot read the account from splunkd: ${(err as Error).message}`);
+    return errorReply(
+      typeof status === 'number' && status >= 400 ? status : 500,
+      `cannot read the account from splunkd: ${(err as Error).message}`,
+    );
   }
   if (!loaded.stored && !posted) return errorReply(404, `Account "${name}" does not exist; save it on the Accounts tab first`);
   let account;
   try {
     account = accountFrom(form, loaded.stored);
   } catch (err) {
-    if (err instanceof ConfigError) return jsonReply(200, { ok: false, category: 'configuration', message: err.message, statements: [] } satisfies CheckResult);
+    if (err instanceof ConfigError)
+      return jsonReply(200, { ok: false, category: 'configuration', message: err.message, statements: [] } satisfies CheckResult);
     throw err;
   }
   const result = await checkAccount(account, loaded.proxy, { probe: deps.probe, group: form.group });
-  log.info(`account check: account=${account.name} ok=${result.ok}${result.ok ? '' : ` category=${result.category} status=${result.status ?? ''}`}`, { user: req.session?.user });
+  log.info(
+    `account check: account=${account.name} ok=${result.ok}${result.ok ? '' : ` category=${result.category} status=${result.status ?? ''}`}`,
+    { user: req.session?.user },
+  );
   return jsonReply(200, result);
 }
 

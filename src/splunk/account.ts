@@ -44,11 +44,14 @@ export class ConfigError extends Error {
 export function accountProblems(a: Partial<Account> & { name: string }): string[] {
   const p: string[] = [];
   const where = `account "${a.name}"`;
-  if (!a.tenancyOcid || !/^ocid1\.tenancy\./.test(a.tenancyOcid) || !OCID_RE.test(a.tenancyOcid)) p.push(`${where}: tenancy_ocid must be a tenancy OCID (ocid1.tenancy.oc1..aaaa…)`);
+  if (!a.tenancyOcid || !/^ocid1\.tenancy\./.test(a.tenancyOcid) || !OCID_RE.test(a.tenancyOcid))
+    p.push(`${where}: tenancy_ocid must be a tenancy OCID (ocid1.tenancy.oc1..aaaa…)`);
   if (!a.region || !REGION_RE.test(a.region)) p.push(`${where}: region must be the tenancy's home region identifier, e.g. us-ashburn-1`);
   if (a.authType === 'api_key') {
-    if (!a.userOcid || !/^ocid1\.user\./.test(a.userOcid) || !OCID_RE.test(a.userOcid)) p.push(`${where}: user_ocid must be a user OCID (ocid1.user.oc1..aaaa…)`);
-    if (!a.fingerprint || !FINGERPRINT_RE.test(a.fingerprint)) p.push(`${where}: fingerprint must be 16 colon-separated lower-case hex pairs (aa:bb:…)`);
+    if (!a.userOcid || !/^ocid1\.user\./.test(a.userOcid) || !OCID_RE.test(a.userOcid))
+      p.push(`${where}: user_ocid must be a user OCID (ocid1.user.oc1..aaaa…)`);
+    if (!a.fingerprint || !FINGERPRINT_RE.test(a.fingerprint))
+      p.push(`${where}: fingerprint must be 16 colon-separated lower-case hex pairs (aa:bb:…)`);
     if (!a.privateKey) p.push(`${where}: no private key in storage/passwords; add it on the Accounts tab`);
   }
   for (const f of ['identityEndpoint', 'auditEndpoint'] as const) {
@@ -83,7 +86,8 @@ export async function readStoredSecret(client: SplunkdClient, realm: string, nam
   } catch {
     // reported below
   }
-  if (typeof v !== 'object' || v === null) throw new ConfigError(`${what}: the stored secret is not the JSON object the add-on writes; save it again on the setup page`);
+  if (typeof v !== 'object' || v === null)
+    throw new ConfigError(`${what}: the stored secret is not the JSON object the add-on writes; save it again on the setup page`);
   const secret = v as SecretJson;
   for (const s of [secret.private_key, secret.passphrase, secret.proxy_password, secret.password]) log.addSecret(s);
   return secret;
@@ -96,7 +100,8 @@ export async function readStoredSecret(client: SplunkdClient, realm: string, nam
  */
 export function accountFromConf(name: string, conf: Record<string, string>, secret?: SecretJson): Account {
   const authType = (conf.auth_type ?? '').trim() || 'api_key';
-  if (authType !== 'api_key' && authType !== 'instance_principal') throw new ConfigError(`account "${name}": auth_type "${authType}" is not accepted; use api_key or instance_principal`);
+  if (authType !== 'api_key' && authType !== 'instance_principal')
+    throw new ConfigError(`account "${name}": auth_type "${authType}" is not accepted; use api_key or instance_principal`);
   const opt = (v: string | undefined): string | undefined => v?.trim() || undefined;
   const apiKey = authType === 'api_key';
   return {
@@ -115,7 +120,10 @@ export function accountFromConf(name: string, conf: Record<string, string>, secr
 
 export async function loadAccount(client: SplunkdClient, name: string): Promise<Account> {
   const conf = await client.getConfStanza(ACCOUNT_CONF, name);
-  if (!conf) throw new ConfigError(`account "${name}" does not exist in ${ACCOUNT_CONF}.conf; add it on the Accounts tab or fix the input's account`);
+  if (!conf)
+    throw new ConfigError(
+      `account "${name}" does not exist in ${ACCOUNT_CONF}.conf; add it on the Accounts tab or fix the input's account`,
+    );
   const keyless = accountFromConf(name, conf);
   const secret = keyless.authType === 'api_key' ? await readStoredSecret(client, ACCOUNT_REALM, name, `account "${name}"`) : undefined;
   const account = accountFromConf(name, conf, secret);
@@ -129,15 +137,22 @@ function truthy(v: string | undefined): boolean {
 }
 
 export async function loadSettings(client: SplunkdClient): Promise<Settings> {
-  const [proxyConf, loggingConf] = await Promise.all([client.getConfStanza(SETTINGS_CONF, 'proxy'), client.getConfStanza(SETTINGS_CONF, 'logging')]);
+  const [proxyConf, loggingConf] = await Promise.all([
+    client.getConfStanza(SETTINGS_CONF, 'proxy'),
+    client.getConfStanza(SETTINGS_CONF, 'logging'),
+  ]);
   const logLevel = parseLevel(loggingConf?.loglevel) ?? 'INFO';
   if (!proxyConf || !truthy(proxyConf.proxy_enabled)) return { logLevel };
   const type = (proxyConf.proxy_type ?? 'http').trim() || 'http';
   if (type !== 'http') throw new ConfigError(`[proxy] proxy_type "${type}" is not supported; use http`);
-  const host = (proxyConf.proxy_url ?? '').trim().replace(/^https?:\/\//, '').replace(/\/$/, '');
+  const host = (proxyConf.proxy_url ?? '')
+    .trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/$/, '');
   const port = (proxyConf.proxy_port ?? '').trim();
   if (!host) throw new ConfigError('[proxy] proxy_url is required when proxy_enabled = 1 (host name or IP of the proxy)');
-  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new ConfigError(`[proxy] proxy_port "${port}" is not a port; use 1-65535`);
+  if (!/^[0-9]{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)
+    throw new ConfigError(`[proxy] proxy_port "${port}" is not a port; use 1-65535`);
   const username = proxyConf.proxy_username?.trim() || undefined;
   const secret = username ? await readStoredSecret(client, SETTINGS_REALM, 'proxy', '[proxy]') : undefined;
   const password = secret?.proxy_password ?? secret?.password;

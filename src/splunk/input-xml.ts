@@ -92,8 +92,10 @@ function depthExceeds(text: string, max: number): boolean {
 
 function check(text: string): void {
   if (Buffer.byteLength(text) > MAX_INPUT_BYTES) throw new InputXmlError(`the document on stdin is larger than ${MAX_INPUT_BYTES} bytes`);
-  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw new InputXmlError('the document on stdin has a DOCTYPE or ENTITY declaration, which splunkd never sends');
-  if (depthExceeds(text, MAX_DEPTH)) throw new InputXmlError(`the document on stdin nests elements more than ${MAX_DEPTH} levels deep, which splunkd never sends`);
+  if (/<!DOCTYPE|<!ENTITY/i.test(text))
+    throw new InputXmlError('the document on stdin has a DOCTYPE or ENTITY declaration, which splunkd never sends');
+  if (depthExceeds(text, MAX_DEPTH))
+    throw new InputXmlError(`the document on stdin nests elements more than ${MAX_DEPTH} levels deep, which splunkd never sends`);
   const v = XMLValidator.validate(text);
   if (v !== true) throw new InputXmlError(`the document on stdin is not well-formed XML: ${quoteSafe(v.err.msg)} (line ${v.err.line})`);
 }
@@ -151,7 +153,8 @@ function parseRoot(doc: string, rootName: 'input' | 'items'): Node {
   }
   const root = parsed[rootName];
   if (root === '') return {}; // <input/>, or only comments inside
-  if (typeof root !== 'object' || root === null || Array.isArray(root)) throw new InputXmlError(`expected an <${rootName}> document on stdin`);
+  if (typeof root !== 'object' || root === null || Array.isArray(root))
+    throw new InputXmlError(`expected an <${rootName}> document on stdin`);
   return root as Node;
 }
 

@@ -11,17 +11,85 @@ export interface ParameterSpec {
 }
 
 export const PARAMETERS: readonly ParameterSpec[] = [
-  { name: 'account', title: 'Account', description: 'Name of the OCI account (a stanza of ta_oci_audit_account.conf).', dataType: 'string', required: true },
-  { name: 'regions', title: 'Regions', description: 'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.', dataType: 'string', required: false },
-  { name: 'compartments', title: 'Compartments', description: 'Comma-separated compartment OCIDs, or * for the root compartment and every ACTIVE compartment below it.', dataType: 'string', required: false },
-  { name: 'exclude_compartments', title: 'Excluded compartments', description: 'Comma-separated compartment OCIDs skipped together with everything below them.', dataType: 'string', required: false },
-  { name: 'start_date_time', title: 'Start date-time', description: 'ISO 8601 UTC (2026-01-31T00:00:00Z): first processed time collected for a region and compartment with no checkpoint. Default: 24 hours before the first run.', dataType: 'string', required: false },
-  { name: 'end_date_time', title: 'End date-time', description: 'Optional ISO 8601 UTC: collect up to this time, then stop (a one-off backfill).', dataType: 'string', required: false },
-  { name: 'query_window_size', title: 'Query window (minutes)', description: 'Minutes covered by one ListEvents time window, 1-1440. Default 60.', dataType: 'number', required: false },
-  { name: 'delay_throttle', title: 'Delay (minutes)', description: 'Minutes held back from now for events OCI has not yet made visible, 0-1440. Default 5.', dataType: 'number', required: false },
-  { name: 'max_concurrency', title: 'Maximum concurrency', description: 'Region and compartment windows fetched at once, 1-64. Default 8.', dataType: 'number', required: false },
-  { name: 'lookback_minutes', title: 'Lookback (minutes)', description: 'Also re-read this many minutes before the checkpoint and drop events already delivered, 0-1440. Default 0 (off).', dataType: 'number', required: false },
-  { name: 'partition', title: 'Partition', description: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n. Default 0/1.', dataType: 'string', required: false },
+  {
+    name: 'account',
+    title: 'Account',
+    description: 'Name of the OCI account (a stanza of ta_oci_audit_account.conf).',
+    dataType: 'string',
+    required: true,
+  },
+  {
+    name: 'regions',
+    title: 'Regions',
+    description:
+      'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.',
+    dataType: 'string',
+    required: false,
+  },
+  {
+    name: 'compartments',
+    title: 'Compartments',
+    description: 'Comma-separated compartment OCIDs, or * for the root compartment and every ACTIVE compartment below it.',
+    dataType: 'string',
+    required: false,
+  },
+  {
+    name: 'exclude_compartments',
+    title: 'Excluded compartments',
+    description: 'Comma-separated compartment OCIDs skipped together with everything below them.',
+    dataType: 'string',
+    required: false,
+  },
+  {
+    name: 'start_date_time',
+    title: 'Start date-time',
+    description:
+      'ISO 8601 UTC (2026-01-31T00:00:00Z): first processed time collected for a region and compartment with no checkpoint. Default: 24 hours before the first run.',
+    dataType: 'string',
+    required: false,
+  },
+  {
+    name: 'end_date_time',
+    title: 'End date-time',
+    description: 'Optional ISO 8601 UTC: collect up to this time, then stop (a one-off backfill).',
+    dataType: 'string',
+    required: false,
+  },
+  {
+    name: 'query_window_size',
+    title: 'Query window (minutes)',
+    description: 'Minutes covered by one ListEvents time window, 1-1440. Default 60.',
+    dataType: 'number',
+    required: false,
+  },
+  {
+    name: 'delay_throttle',
+    title: 'Delay (minutes)',
+    description: 'Minutes held back from now for events OCI has not yet made visible, 0-1440. Default 5.',
+    dataType: 'number',
+    required: false,
+  },
+  {
+    name: 'max_concurrency',
+    title: 'Maximum concurrency',
+    description: 'Region and compartment windows fetched at once, 1-64. Default 8.',
+    dataType: 'number',
+    required: false,
+  },
+  {
+    name: 'lookback_minutes',
+    title: 'Lookback (minutes)',
+    description: 'Also re-read this many minutes before the checkpoint and drop events already delivered, 0-1440. Default 0 (off).',
+    dataType: 'number',
+    required: false,
+  },
+  {
+    name: 'partition',
+    title: 'Partition',
+    description: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n. Default 0/1.',
+    dataType: 'string',
+    required: false,
+  },
 ];
 
 export interface Partition {
@@ -72,7 +140,10 @@ function single(v: ParamValue | undefined): string | undefined {
 }
 
 function list(v: string | undefined): string[] {
-  return (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Parses an ISO 8601 UTC date-time; undefined when it is not one. */
@@ -102,8 +173,11 @@ function integer(name: string, raw: string | undefined, def: number, min: number
  */
 export function clip(s: string, n = 80): string {
   const head = s.length > 2 * n + 2 ? s.slice(0, 2 * n + 2) : s;
-  // eslint-disable-next-line no-control-regex
-  const clean = head.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '?');
+  const clean = head.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '?',
+  );
   const chars = Array.from(clean);
   return chars.length > n || head.length < s.length ? `${chars.slice(0, n).join('')}…` : clean;
 }
@@ -125,14 +199,18 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
 
   const account = single(params.account);
   if (account === undefined) problems.push('account: required; give the name of an account configured on the Accounts tab');
-  else if (!ACCOUNT_RE.test(account)) problems.push(`account: "${clip(account)}" is not an account name; use letters, digits, _ . @ - (up to 100)`);
+  else if (!ACCOUNT_RE.test(account))
+    problems.push(`account: "${clip(account)}" is not an account name; use letters, digits, _ . @ - (up to 100)`);
 
   const regionsRaw = single(params.regions) ?? '*';
   let regions: '*' | string[] = '*';
   if (regionsRaw !== '*') {
     regions = list(regionsRaw);
     const bad = regions.filter((r) => !REGION_RE.test(r));
-    if (bad.length || regions.length === 0) problems.push(`regions: "${clip(bad.join(',') || regionsRaw)}" is not a region identifier; use * or a comma list such as us-ashburn-1,eu-frankfurt-1`);
+    if (bad.length || regions.length === 0)
+      problems.push(
+        `regions: "${clip(bad.join(',') || regionsRaw)}" is not a region identifier; use * or a comma list such as us-ashburn-1,eu-frankfurt-1`,
+      );
   }
 
   const compartmentsRaw = single(params.compartments) ?? '*';
@@ -140,12 +218,18 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   if (compartmentsRaw !== '*') {
     compartments = list(compartmentsRaw);
     const bad = compartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
-    if (bad.length || compartments.length === 0) problems.push(`compartments: "${clip(bad[0] ?? compartmentsRaw)}" is not a compartment or tenancy OCID; use * or a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`);
+    if (bad.length || compartments.length === 0)
+      problems.push(
+        `compartments: "${clip(bad[0] ?? compartmentsRaw)}" is not a compartment or tenancy OCID; use * or a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`,
+      );
   }
 
   const excludeCompartments = list(single(params.exclude_compartments));
   const badEx = excludeCompartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
-  if (badEx.length) problems.push(`exclude_compartments: "${clip(badEx[0])}" is not a compartment OCID; use a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`);
+  if (badEx.length)
+    problems.push(
+      `exclude_compartments: "${clip(badEx[0])}" is not a compartment OCID; use a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`,
+    );
 
   const date = (key: 'start_date_time' | 'end_date_time'): Date | undefined => {
     const raw = single(params[key]);
@@ -159,8 +243,10 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   };
   const startDateTime = date('start_date_time');
   const endDateTime = date('end_date_time');
-  if (startDateTime && startDateTime.getTime() > now.getTime()) problems.push(`start_date_time: "${clip(single(params.start_date_time) ?? '')}" is in the future; use a date-time in the past`);
-  if (startDateTime && endDateTime && endDateTime.getTime() <= startDateTime.getTime()) problems.push('end_date_time: must be later than start_date_time');
+  if (startDateTime && startDateTime.getTime() > now.getTime())
+    problems.push(`start_date_time: "${clip(single(params.start_date_time) ?? '')}" is in the future; use a date-time in the past`);
+  if (startDateTime && endDateTime && endDateTime.getTime() <= startDateTime.getTime())
+    problems.push('end_date_time: must be later than start_date_time');
 
   const queryWindowMinutes = integer('query_window_size', single(params.query_window_size), 60, 1, 1440, problems);
   const delayMinutes = integer('delay_throttle', single(params.delay_throttle), 5, 0, 1440, problems);
@@ -171,7 +257,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   const partRaw = single(params.partition);
   if (partRaw !== undefined) {
     const m = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(partRaw);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
+    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
+      problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
     else partition = { k: Number(m[1]), n: Number(m[2]) };
   }
 

@@ -59,7 +59,8 @@ export class SplunkdClient {
       // handled below
     }
     // server_uri comes from stdin: a clear error, not a TypeError with a stack trace.
-    if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:')) throw new SplunkdError(`the server_uri from splunkd "${clip(serverUri)}" is not an http(s) URL`, 0, '');
+    if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:'))
+      throw new SplunkdError(`the server_uri from splunkd "${clip(serverUri)}" is not an http(s) URL`, 0, '');
     this.base = base;
     const timeout = opts.timeoutMs ?? 30_000;
     this.dispatcher = new Agent({
@@ -80,7 +81,12 @@ export class SplunkdClient {
   }
 
   /** One REST call; retries 503 (KV store starting), 5xx and network errors, never 4xx. */
-  async call(method: 'GET' | 'POST' | 'DELETE', path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; json: unknown }> {
+  async call(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: string,
+    contentType = 'application/json',
+  ): Promise<{ status: number; json: unknown }> {
     const url = new URL(path, this.base);
     url.searchParams.set('output_mode', 'json');
     let attempt = 0;
@@ -115,7 +121,12 @@ export class SplunkdClient {
       } catch {
         json = undefined;
       }
-      if (status >= 400) throw new SplunkdError(`splunkd ${method} ${url.pathname} answered ${status}: ${messagesOf(json) || text.slice(0, 200)}`, status, url.pathname);
+      if (status >= 400)
+        throw new SplunkdError(
+          `splunkd ${method} ${url.pathname} answered ${status}: ${messagesOf(json) || text.slice(0, 200)}`,
+          status,
+          url.pathname,
+        );
       return { status, json };
     }
   }
@@ -233,7 +244,10 @@ export class SplunkdClient {
   }
 
   async kvDeleteQuery(collection: string, query: Json): Promise<void> {
-    await this.call('DELETE', this.nsPath(`storage/collections/data/${collection}?${new URLSearchParams({ query: JSON.stringify(query) })}`));
+    await this.call(
+      'DELETE',
+      this.nsPath(`storage/collections/data/${collection}?${new URLSearchParams({ query: JSON.stringify(query) })}`),
+    );
   }
 }
 

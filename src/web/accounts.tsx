@@ -14,10 +14,29 @@ import { CheckMessage, errText, Field, Notice, ServerError } from './form';
 import { accountFormProblems, type AccountForm } from './validate';
 
 const CONF_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
-const EMPTY: AccountForm = { name: '', auth_type: 'api_key', tenancy_ocid: '', user_ocid: '', fingerprint: '', region: '', identity_endpoint: '', audit_endpoint: '', private_key: '', passphrase: '' };
+const EMPTY: AccountForm = {
+  name: '',
+  auth_type: 'api_key',
+  tenancy_ocid: '',
+  user_ocid: '',
+  fingerprint: '',
+  region: '',
+  identity_endpoint: '',
+  audit_endpoint: '',
+  private_key: '',
+  passphrase: '',
+};
 
-interface Editing { creating: boolean; values: AccountForm; hasStoredKey: boolean }
-interface Check { running?: boolean; result?: AccountCheck; error?: string }
+interface Editing {
+  creating: boolean;
+  values: AccountForm;
+  hasStoredKey: boolean;
+}
+interface Check {
+  running?: boolean;
+  result?: AccountCheck;
+  error?: string;
+}
 
 /** The form as the check endpoint reads it: the account's fields; the key only when one was typed. */
 function checkForm(v: AccountForm): Record<string, string> {
@@ -140,7 +159,16 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       }
       await markConfigured();
       setNotice(`Account "${v.name}" saved.${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`);
-      setSavedWarning(c.result?.ok ? undefined : (c.result ?? { ok: false, category: 'unknown', message: `the connection check could not run: ${c.error ?? ''}`, statements: [] }));
+      setSavedWarning(
+        c.result?.ok
+          ? undefined
+          : (c.result ?? {
+              ok: false,
+              category: 'unknown',
+              message: `the connection check could not run: ${c.error ?? ''}`,
+              statements: [],
+            }),
+      );
       setSaveAnyway(false);
       setCheck({});
       setEditing(undefined);
@@ -161,7 +189,9 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       // an input of a deleted account fails at every run: refuse, naming the inputs
       const users = (await list(`data/inputs/${SCHEME}`)).filter((i) => str(i.content.account) === name).map((i) => i.name);
       if (users.length) {
-        setServerError(`Account "${name}" is used by ${users.length === 1 ? 'input' : 'inputs'} ${users.map((u) => `"${u}"`).join(', ')}. Delete ${users.length === 1 ? 'that input' : 'those inputs'} or point ${users.length === 1 ? 'it' : 'them'} to another account on the Inputs tab first.`);
+        setServerError(
+          `Account "${name}" is used by ${users.length === 1 ? 'input' : 'inputs'} ${users.map((u) => `"${u}"`).join(', ')}. Delete ${users.length === 1 ? 'that input' : 'those inputs'} or point ${users.length === 1 ? 'it' : 'them'} to another account on the Inputs tab first.`,
+        );
         return;
       }
       if (!window.confirm(`Delete account "${name}"?`)) return;
@@ -189,19 +219,62 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
         <ServerError text={serverError} />
         <CheckMessage result={check.result} error={check.error} />
         {check.running && <p data-test="check-running">Signing in to OCI…</p>}
-        {editing.creating && <Field label="Account name" name="name" value={v.name} onChange={set} error={shown('name')} required help="Referenced by inputs; letters, digits, _ . @ -" />}
+        {editing.creating && (
+          <Field
+            label="Account name"
+            name="name"
+            value={v.name}
+            onChange={set}
+            error={shown('name')}
+            required
+            help="Referenced by inputs; letters, digits, _ . @ -"
+          />
+        )}
         <ControlGroup label="Authentication" labelWidth={180}>
           <RadioBar value={v.auth_type} onChange={(_e, d) => set('auth_type', String(d.value))}>
             <RadioBar.Option value="api_key" label="API key" />
             <RadioBar.Option value="instance_principal" label="Instance principal" />
           </RadioBar>
         </ControlGroup>
-        <Field label="Tenancy OCID" name="tenancy_ocid" value={v.tenancy_ocid} onChange={set} error={shown('tenancy_ocid')} required placeholder="ocid1.tenancy.oc1..aaaa…" />
-        <Field label="Home region" name="region" value={v.region} onChange={set} error={shown('region')} required placeholder="us-ashburn-1" />
+        <Field
+          label="Tenancy OCID"
+          name="tenancy_ocid"
+          value={v.tenancy_ocid}
+          onChange={set}
+          error={shown('tenancy_ocid')}
+          required
+          placeholder="ocid1.tenancy.oc1..aaaa…"
+        />
+        <Field
+          label="Home region"
+          name="region"
+          value={v.region}
+          onChange={set}
+          error={shown('region')}
+          required
+          placeholder="us-ashburn-1"
+        />
         {apiKey && (
           <>
-            <Field label="User OCID" name="user_ocid" value={v.user_ocid} onChange={set} error={shown('user_ocid')} required placeholder="ocid1.user.oc1..aaaa…" />
-            <Field label="Key fingerprint" name="fingerprint" value={v.fingerprint} onChange={set} error={shown('fingerprint')} required placeholder="aa:bb:cc:…" help="As shown under the user's API keys in the OCI Console" />
+            <Field
+              label="User OCID"
+              name="user_ocid"
+              value={v.user_ocid}
+              onChange={set}
+              error={shown('user_ocid')}
+              required
+              placeholder="ocid1.user.oc1..aaaa…"
+            />
+            <Field
+              label="Key fingerprint"
+              name="fingerprint"
+              value={v.fingerprint}
+              onChange={set}
+              error={shown('fingerprint')}
+              required
+              placeholder="aa:bb:cc:…"
+              help="As shown under the user's API keys in the OCI Console"
+            />
             <Field
               label="Private key (PEM)"
               name="private_key"
@@ -213,21 +286,56 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
               placeholder={editing.hasStoredKey ? 'Stored. Leave blank to keep the stored key.' : '-----BEGIN PRIVATE KEY-----'}
               help={
                 <span>
-                  Paste the key or upload the file: <input type="file" name="private_key_file" accept=".pem,.key,text/plain" onChange={onFile} />
+                  Paste the key or upload the file:{' '}
+                  <input type="file" name="private_key_file" accept=".pem,.key,text/plain" onChange={onFile} />
                   {editing.hasStoredKey && <em> A key is stored; it is never shown. Leave blank to keep it.</em>}
                 </span>
               }
             />
-            <Field label="Key passphrase" name="passphrase" value={v.passphrase} onChange={set} error={shown('passphrase')} type="password" help="Only for an encrypted key; kept in storage/passwords with the key" />
+            <Field
+              label="Key passphrase"
+              name="passphrase"
+              value={v.passphrase}
+              onChange={set}
+              error={shown('passphrase')}
+              type="password"
+              help="Only for an encrypted key; kept in storage/passwords with the key"
+            />
           </>
         )}
-        <Field label="Identity endpoint" name="identity_endpoint" value={v.identity_endpoint} onChange={set} error={shown('identity_endpoint')} placeholder="https://identity.{region}.oraclecloud.com" help="Optional URL template with {region}" />
-        <Field label="Audit endpoint" name="audit_endpoint" value={v.audit_endpoint} onChange={set} error={shown('audit_endpoint')} placeholder="https://audit.{region}.oraclecloud.com" help="Optional URL template with {region}" />
+        <Field
+          label="Identity endpoint"
+          name="identity_endpoint"
+          value={v.identity_endpoint}
+          onChange={set}
+          error={shown('identity_endpoint')}
+          placeholder="https://identity.{region}.oraclecloud.com"
+          help="Optional URL template with {region}"
+        />
+        <Field
+          label="Audit endpoint"
+          name="audit_endpoint"
+          value={v.audit_endpoint}
+          onChange={set}
+          error={shown('audit_endpoint')}
+          placeholder="https://audit.{region}.oraclecloud.com"
+          help="Optional URL template with {region}"
+        />
         <div style={{ marginTop: 16 }}>
-          <Button appearance="primary" label={saveAnyway ? 'Save anyway' : 'Save'} onClick={() => void save()} disabled={busy} data-test="save" />
+          <Button
+            appearance="primary"
+            label={saveAnyway ? 'Save anyway' : 'Save'}
+            onClick={() => void save()}
+            disabled={busy}
+            data-test="save"
+          />
           <Button label="Test connection" onClick={() => void testConnection()} disabled={busy} data-test="test-connection" />
           <Button label="Cancel" onClick={() => setEditing(undefined)} />
-          {saveAnyway && <p style={{ marginTop: 8 }}>The account can be saved anyway (for example before the policy exists); inputs that use it fail until the check passes.</p>}
+          {saveAnyway && (
+            <p style={{ marginTop: 8 }}>
+              The account can be saved anyway (for example before the policy exists); inputs that use it fail until the check passes.
+            </p>
+          )}
         </div>
       </div>
     );

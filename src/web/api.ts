@@ -2,10 +2,16 @@
 // CSRF header X-Splunk-Form-Key = cookie splunkweb_csrf_token_<port> (@splunk/splunk-utils fetch.js).
 import { APP_ID } from '../splunk/account-rules';
 
-export interface Entry { name: string; content: Record<string, unknown> }
+export interface Entry {
+  name: string;
+  content: Record<string, unknown>;
+}
 
 export class SplunkdError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -21,7 +27,12 @@ function formKey(): string {
 }
 
 /** One REST call; errors carry splunkd's message text verbatim. */
-export async function call(method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>, query: Record<string, string> = {}): Promise<unknown> {
+export async function call(
+  method: 'GET' | 'POST' | 'DELETE',
+  path: string,
+  form?: Record<string, string>,
+  query: Record<string, string> = {},
+): Promise<unknown> {
   const q = new URLSearchParams({ output_mode: 'json', ...query });
   const headers: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest', 'X-Splunk-Form-Key': formKey() };
   let body: string | undefined;
@@ -39,7 +50,13 @@ export async function call(method: 'GET' | 'POST' | 'DELETE', path: string, form
   }
   if (!res.ok) {
     const msgs = (json as { messages?: Array<{ text?: string }> } | undefined)?.messages;
-    throw new SplunkdError(res.status, msgs?.map((m) => m.text).filter(Boolean).join('\n') || `${res.status} ${res.statusText}: ${text.slice(0, 300)}`);
+    throw new SplunkdError(
+      res.status,
+      msgs
+        ?.map((m) => m.text)
+        .filter(Boolean)
+        .join('\n') || `${res.status} ${res.statusText}: ${text.slice(0, 300)}`,
+    );
   }
   return json;
 }

@@ -26,7 +26,16 @@ export function Field(p: FieldProps): React.JSX.Element {
       {p.multiline ? (
         <TextArea name={p.name} value={p.value} onChange={change} error={Boolean(p.error)} rowsMin={4} rowsMax={10} disabled={p.disabled} />
       ) : (
-        <Text name={p.name} value={p.value} onChange={change} error={Boolean(p.error)} type={p.type ?? 'text'} placeholder={p.placeholder} disabled={p.disabled} autoComplete={p.type === 'password' ? 'new-password' : 'off'} />
+        <Text
+          name={p.name}
+          value={p.value}
+          onChange={change}
+          error={Boolean(p.error)}
+          type={p.type ?? 'text'}
+          placeholder={p.placeholder}
+          disabled={p.disabled}
+          autoComplete={p.type === 'password' ? 'new-password' : 'off'}
+        />
       )}
     </ControlGroup>
   );
@@ -37,7 +46,9 @@ export function ServerError({ text }: { text: string }): React.JSX.Element | nul
   if (!text) return null;
   return (
     <Message type="error">
-      <span data-test="server-error" style={{ whiteSpace: 'pre-wrap' }}>{text}</span>
+      <span data-test="server-error" style={{ whiteSpace: 'pre-wrap' }}>
+        {text}
+      </span>
     </Message>
   );
 }
@@ -64,11 +75,21 @@ const CATEGORY: Record<string, string> = {
 };
 
 /** The connection check's answer in plain words, with the IAM statements to add; or why it could not run. */
-export function CheckMessage({ result, error, saved }: { result?: { ok: boolean; category?: string; message: string; statements: string[] }; error?: string; saved?: boolean }): React.JSX.Element | null {
+export function CheckMessage({
+  result,
+  error,
+  saved,
+}: {
+  result?: { ok: boolean; category?: string; message: string; statements: string[] };
+  error?: string;
+  saved?: boolean;
+}): React.JSX.Element | null {
   if (error) {
     return (
       <Message type="warning">
-        <span data-test="check-result" style={{ whiteSpace: 'pre-wrap' }}>The connection check could not run: {error}</span>
+        <span data-test="check-result" style={{ whiteSpace: 'pre-wrap' }}>
+          The connection check could not run: {error}
+        </span>
       </Message>
     );
   }

@@ -14,13 +14,27 @@ import { inputFormProblems } from './validate';
 
 export const CHECKPOINTS = 'oci_audit_checkpoints';
 const DEFAULTS: Record<string, string> = {
-  regions: '*', compartments: '*', exclude_compartments: '', start_date_time: '', end_date_time: '',
-  query_window_size: '60', delay_throttle: '5', max_concurrency: '8', lookback_minutes: '0', partition: '0/1', interval: '300', index: 'default',
+  regions: '*',
+  compartments: '*',
+  exclude_compartments: '',
+  start_date_time: '',
+  end_date_time: '',
+  query_window_size: '60',
+  delay_throttle: '5',
+  max_concurrency: '8',
+  lookback_minutes: '0',
+  partition: '0/1',
+  interval: '300',
+  index: 'default',
 };
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
 const ALL_FIELDS = [...PARAM_NAMES, 'interval', 'index'];
 
-interface Editing { mode: 'create' | 'edit' | 'clone'; name: string; values: Record<string, string> }
+interface Editing {
+  mode: 'create' | 'edit' | 'clone';
+  name: string;
+  values: Record<string, string>;
+}
 
 export function InputsTab({ accountsVersion }: { accountsVersion: number }): React.JSX.Element {
   const [rows, setRows] = useState<Entry[]>([]);
@@ -123,19 +137,58 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
       <div data-test="input-form">
         <h3>{editing.mode === 'edit' ? `Edit input ${editing.name}` : editing.mode === 'clone' ? 'Clone input' : 'Add input'}</h3>
         <ServerError text={serverError} />
-        {creating && <Field label="Input name" name="name" value={editing.name} onChange={set} error={shown('name')} required help="The stanza oci_audit://<name>" />}
+        {creating && (
+          <Field
+            label="Input name"
+            name="name"
+            value={editing.name}
+            onChange={set}
+            error={shown('name')}
+            required
+            help="The stanza oci_audit://<name>"
+          />
+        )}
         <ControlGroup label="Account" labelWidth={180} required error={shown('account')} help="An account of the Accounts tab">
-          <Select value={v.account} onChange={(_e, d) => set('account', String(d.value))} data-test="account" placeholder="Select an account">
+          <Select
+            value={v.account}
+            onChange={(_e, d) => set('account', String(d.value))}
+            data-test="account"
+            placeholder="Select an account"
+          >
             {accounts.map((a) => (
               <Select.Option key={a} label={a} value={a} />
             ))}
           </Select>
         </ControlGroup>
         {PARAMETERS.filter((p) => p.name !== 'account').map((p) => (
-          <Field key={p.name} label={p.title} name={p.name} value={v[p.name]} onChange={set} error={shown(p.name)} placeholder={DEFAULTS[p.name]} help={p.description} />
+          <Field
+            key={p.name}
+            label={p.title}
+            name={p.name}
+            value={v[p.name]}
+            onChange={set}
+            error={shown(p.name)}
+            placeholder={DEFAULTS[p.name]}
+            help={p.description}
+          />
         ))}
-        <Field label="Interval" name="interval" value={v.interval} onChange={set} error={shown('interval')} placeholder="300" help="Seconds between runs (or a cron schedule). Default 300." />
-        <Field label="Index" name="index" value={v.index} onChange={set} placeholder="default" help="Destination index. Default: default." />
+        <Field
+          label="Interval"
+          name="interval"
+          value={v.interval}
+          onChange={set}
+          error={shown('interval')}
+          placeholder="300"
+          help="Seconds between runs (or a cron schedule). Default 300."
+        />
+        <Field
+          label="Index"
+          name="index"
+          value={v.index}
+          onChange={set}
+          placeholder="default"
+          help="Destination index. Default: default."
+        />
         <div style={{ marginTop: 16 }}>
           <Button appearance="primary" label="Save" onClick={() => void save()} disabled={busy} />
           <Button label="Cancel" onClick={() => setEditing(undefined)} />

@@ -24,7 +24,13 @@ export function ProxyTab(): React.JSX.Element {
       try {
         const r = (await call('GET', `configs/conf-${SETTINGS_CONF}/proxy`)) as { entry?: Array<{ content: Record<string, unknown> }> };
         const c = r.entry?.[0]?.content ?? {};
-        setV({ proxy_enabled: truthy(c.proxy_enabled), proxy_url: str(c.proxy_url), proxy_port: str(c.proxy_port), proxy_username: str(c.proxy_username), proxy_password: '' });
+        setV({
+          proxy_enabled: truthy(c.proxy_enabled),
+          proxy_url: str(c.proxy_url),
+          proxy_port: str(c.proxy_port),
+          proxy_username: str(c.proxy_username),
+          proxy_password: '',
+        });
         setHasPassword(Boolean((await readSecret(SETTINGS_REALM, 'proxy'))?.proxy_password));
       } catch (e) {
         setServerError(errText(e));
@@ -45,7 +51,11 @@ export function ProxyTab(): React.JSX.Element {
     if (Object.keys(problems).length) return;
     try {
       await call('POST', `configs/conf-${SETTINGS_CONF}/proxy`, {
-        proxy_enabled: v.proxy_enabled ? '1' : '0', proxy_type: 'http', proxy_url: v.proxy_url.trim(), proxy_port: v.proxy_port.trim(), proxy_username: v.proxy_username.trim(),
+        proxy_enabled: v.proxy_enabled ? '1' : '0',
+        proxy_type: 'http',
+        proxy_url: v.proxy_url.trim(),
+        proxy_port: v.proxy_port.trim(),
+        proxy_username: v.proxy_username.trim(),
       });
       if (v.proxy_password !== '') {
         await writeSecret(SETTINGS_REALM, 'proxy', { proxy_password: v.proxy_password });
@@ -63,7 +73,12 @@ export function ProxyTab(): React.JSX.Element {
       <ServerError text={serverError} />
       <Notice text={notice} />
       <ControlGroup label="Enable proxy" labelWidth={180} controlsLayout="none">
-        <Switch appearance="toggle" selected={v.proxy_enabled} onClick={() => setV((o) => ({ ...o, proxy_enabled: !o.proxy_enabled }))} data-test="proxy_enabled">
+        <Switch
+          appearance="toggle"
+          selected={v.proxy_enabled}
+          onClick={() => setV((o) => ({ ...o, proxy_enabled: !o.proxy_enabled }))}
+          data-test="proxy_enabled"
+        >
           {v.proxy_enabled ? 'Enabled' : 'Disabled'}
         </Switch>
       </ControlGroup>
@@ -72,10 +87,31 @@ export function ProxyTab(): React.JSX.Element {
           <Select.Option label="http" value="http" />
         </Select>
       </ControlGroup>
-      <Field label="Proxy host" name="proxy_url" value={v.proxy_url} onChange={set} error={touched ? problems.proxy_url : undefined} placeholder="proxy.example.com" />
-      <Field label="Proxy port" name="proxy_port" value={v.proxy_port} onChange={set} error={touched ? problems.proxy_port : undefined} placeholder="3128" />
+      <Field
+        label="Proxy host"
+        name="proxy_url"
+        value={v.proxy_url}
+        onChange={set}
+        error={touched ? problems.proxy_url : undefined}
+        placeholder="proxy.example.com"
+      />
+      <Field
+        label="Proxy port"
+        name="proxy_port"
+        value={v.proxy_port}
+        onChange={set}
+        error={touched ? problems.proxy_port : undefined}
+        placeholder="3128"
+      />
       <Field label="Username" name="proxy_username" value={v.proxy_username} onChange={set} help="Optional" />
-      <Field label="Password" name="proxy_password" value={v.proxy_password} onChange={set} type="password" help={hasPassword ? 'A password is stored; leave blank to keep it.' : 'Optional; kept in storage/passwords'} />
+      <Field
+        label="Password"
+        name="proxy_password"
+        value={v.proxy_password}
+        onChange={set}
+        type="password"
+        help={hasPassword ? 'A password is stored; leave blank to keep it.' : 'Optional; kept in storage/passwords'}
+      />
       <Button appearance="primary" label="Save" onClick={() => void save()} />
     </div>
   );
@@ -107,11 +143,19 @@ export function LoggingTab(): React.JSX.Element {
     <div data-test="logging">
       <ServerError text={serverError} />
       <Notice text={notice} />
-      <ControlGroup label="Log level" labelWidth={180} help="Level of ta_oci_audit.log and of the input's lines in splunkd.log. Default INFO.">
-        <Select value={level} onChange={(_e, d) => {
+      <ControlGroup
+        label="Log level"
+        labelWidth={180}
+        help="Level of ta_oci_audit.log and of the input's lines in splunkd.log. Default INFO."
+      >
+        <Select
+          value={level}
+          onChange={(_e, d) => {
             setLevel(String(d.value));
             setServerError('');
-          }} data-test="loglevel">
+          }}
+          data-test="loglevel"
+        >
           {['DEBUG', 'INFO', 'WARN', 'ERROR'].map((l) => (
             <Select.Option key={l} label={l} value={l} />
           ))}

@@ -23,7 +23,10 @@ export function pemProblem(pem: string): string | undefined {
   const t = pem.trim();
   const m = /^-----BEGIN ((?:RSA |EC |ENCRYPTED )?PRIVATE KEY)-----\r?\n([\s\S]*?)\r?\n?-----END \1-----$/.exec(t);
   if (!m) return 'not a PEM private key: expected -----BEGIN PRIVATE KEY----- … -----END PRIVATE KEY----- (PKCS#8 or PKCS#1)';
-  const body = m[2].split(/\r?\n/).filter((l) => !/^[A-Za-z-]+:/.test(l) && l.trim() !== '').join('');
+  const body = m[2]
+    .split(/\r?\n/)
+    .filter((l) => !/^[A-Za-z-]+:/.test(l) && l.trim() !== '')
+    .join('');
   if (body.length < 64 || !/^[A-Za-z0-9+/]+={0,2}$/.test(body) || body.length % 4 !== 0) return 'the PEM body is not valid base64';
   return undefined;
 }
@@ -44,15 +47,22 @@ export function accountFormProblems(a: AccountForm, opts: { creating: boolean; h
   const set = (k: string, v: string | undefined): void => {
     if (v) p[k] = v;
   };
-  if (opts.creating) set('name', ACCOUNT_RE.test(a.name) ? undefined : 'use 1 to 100 letters, digits, _ . @ - (starting with a letter or digit)');
+  if (opts.creating)
+    set('name', ACCOUNT_RE.test(a.name) ? undefined : 'use 1 to 100 letters, digits, _ . @ - (starting with a letter or digit)');
   set('tenancy_ocid', ocidProblem('tenancy', a.tenancy_ocid));
   set('region', REGION_RE.test(a.region.trim()) ? undefined : "the tenancy's home region identifier, e.g. us-ashburn-1");
   if (a.auth_type === 'api_key') {
     set('user_ocid', ocidProblem('user', a.user_ocid));
-    set('fingerprint', FINGERPRINT_RE.test(a.fingerprint.trim()) ? undefined : '16 colon-separated lower-case hex pairs, e.g. 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0');
+    set(
+      'fingerprint',
+      FINGERPRINT_RE.test(a.fingerprint.trim())
+        ? undefined
+        : '16 colon-separated lower-case hex pairs, e.g. 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0',
+    );
     if (a.private_key.trim() !== '') set('private_key', pemProblem(a.private_key));
     else if (!opts.hasStoredKey) set('private_key', 'required: paste the PEM or upload the key file');
-    if (a.private_key.trim() !== '' && pemIsEncrypted(a.private_key) && a.passphrase === '') set('passphrase', 'this key is encrypted: enter its passphrase');
+    if (a.private_key.trim() !== '' && pemIsEncrypted(a.private_key) && a.passphrase === '')
+      set('passphrase', 'this key is encrypted: enter its passphrase');
   }
   for (const f of ['identity_endpoint', 'audit_endpoint'] as const) {
     if (a[f].trim() !== '') set(f, checkEndpointTemplate(f, a[f].trim())?.replace(`${f}: `, ''));
@@ -68,7 +78,8 @@ export function inputFormProblems(name: string, values: Record<string, string>, 
   const p: Problems = {};
   if (opts.creating && !INPUT_NAME_RE.test(name)) p.name = 'use 1 to 200 letters, digits, _ . - (starting with a letter or digit)';
   const interval = (values.interval ?? '').trim();
-  if (interval !== '' && !/^[0-9]+$/.test(interval) && !/^(\S+\s+){4}\S+$/.test(interval)) p.interval = 'seconds (e.g. 300) or a cron schedule';
+  if (interval !== '' && !/^[0-9]+$/.test(interval) && !/^(\S+\s+){4}\S+$/.test(interval))
+    p.interval = 'seconds (e.g. 300) or a cron schedule';
   try {
     parseInputConfig(name || 'x', values, opts.now ?? new Date());
   } catch (e) {
@@ -84,7 +95,8 @@ export function inputFormProblems(name: string, values: Record<string, string>, 
 export function proxyFormProblems(v: { proxy_enabled: boolean; proxy_url: string; proxy_port: string }): Problems {
   const p: Problems = {};
   if (!v.proxy_enabled && v.proxy_url.trim() === '') return p;
-  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9a-fA-F:]+\]$/.test(v.proxy_url.trim())) p.proxy_url = 'host name or IP address of the proxy, without scheme or port';
+  if (!/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[[0-9a-fA-F:]+\]$/.test(v.proxy_url.trim()))
+    p.proxy_url = 'host name or IP address of the proxy, without scheme or port';
   const port = Number(v.proxy_port);
   if (!/^[0-9]+$/.test(v.proxy_port.trim()) || port < 1 || port > 65535) p.proxy_port = 'a port number from 1 to 65535';
   return p;

@@ -20,7 +20,10 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
     await agent.close();
   });
 
-  async function post(form: Record<string, string>, key = w.splunkd.sessionKey): Promise<{ status: number; body: Record<string, unknown> }> {
+  async function post(
+    form: Record<string, string>,
+    key = w.splunkd.sessionKey,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, {
       method: 'POST',
       dispatcher: agent,
@@ -60,7 +63,17 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
   it('a key OCI does not know (deleted from the user): says which key and user', async () => {
     const gone = w.oci.addApiKey();
     w.oci.revokeApiKey(gone.fingerprint);
-    const r = await post({ name: 'unsaved', auth_type: 'api_key', tenancy_ocid: gone.tenancyId, user_ocid: gone.userId, fingerprint: gone.fingerprint, region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint, private_key: gone.privateKeyPem });
+    const r = await post({
+      name: 'unsaved',
+      auth_type: 'api_key',
+      tenancy_ocid: gone.tenancyId,
+      user_ocid: gone.userId,
+      fingerprint: gone.fingerprint,
+      region: w.oci.tenancy.homeRegion,
+      identity_endpoint: w.oci.identityEndpoint,
+      audit_endpoint: w.oci.auditEndpoint,
+      private_key: gone.privateKeyPem,
+    });
     assert.equal(r.body.category, 'authentication');
     assert.match(String(r.body.message), new RegExp(`No API key with fingerprint ${gone.fingerprint} is uploaded for user ${gone.userId}`));
   });
@@ -81,7 +94,15 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
 
   it('a wrong passphrase: the configuration message, without calling OCI', async () => {
     const enc = w.oci.addApiKey({ passphrase: 'right-passphrase' });
-    const base = { auth_type: 'api_key', tenancy_ocid: enc.tenancyId, user_ocid: enc.userId, fingerprint: enc.fingerprint, region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint };
+    const base = {
+      auth_type: 'api_key',
+      tenancy_ocid: enc.tenancyId,
+      user_ocid: enc.userId,
+      fingerprint: enc.fingerprint,
+      region: w.oci.tenancy.homeRegion,
+      identity_endpoint: w.oci.identityEndpoint,
+      audit_endpoint: w.oci.auditEndpoint,
+    };
     w.splunkd.setConf('ta_oci_audit_account', 'enc', base);
     w.splunkd.setPassword(ACCOUNT_REALM, 'enc', JSON.stringify({ private_key: enc.privateKeyPem, passphrase: 'wrong' }));
     w.oci.resetStats();
@@ -96,11 +117,14 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
     assert.match(String(missing.body.message), /encrypted and no passphrase is given/);
   });
 
-  it('an unknown account is a 404 with splunkd\'s message shape; GET is refused; no session is 401', async () => {
+  it("an unknown account is a 404 with splunkd's message shape; GET is refused; no session is 401", async () => {
     const r = await post({ name: 'nosuch' });
     assert.equal(r.status, 404);
     assert.deepEqual(r.body, { messages: [{ type: 'ERROR', text: 'Account "nosuch" does not exist; save it on the Accounts tab first' }] });
-    const g = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, { dispatcher: agent, headers: { Authorization: `Splunk ${w.splunkd.sessionKey}` } });
+    const g = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, {
+      dispatcher: agent,
+      headers: { Authorization: `Splunk ${w.splunkd.sessionKey}` },
+    });
     assert.equal(g.statusCode, 405);
     await g.body.dump();
     const n = await post({ name: 'main' }, 'not-a-session');

@@ -11,7 +11,10 @@ import { binaryCommand, isoMinutesAgo } from '../support/world';
 function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const [cmd, ...pre] = binaryCommand();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, TA_OCI_AUDIT_RETRY_BASE_MS: '20', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...pre, ...args], {
+      env: { ...process.env, TA_OCI_AUDIT_RETRY_BASE_MS: '20', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -31,7 +34,10 @@ describe('admin commands: preview and check (end to end)', function () {
   let dir: string;
   let flags: string[];
   before(async () => {
-    oci = await startOciEmulator({ tenancy: generateTenancy({ seed: 11, regions: 2, compartments: 3, eventsPerDay: 20_000 }), pageSize: 100 });
+    oci = await startOciEmulator({
+      tenancy: generateTenancy({ seed: 11, regions: 2, compartments: 3, eventsPerDay: 20_000 }),
+      pageSize: 100,
+    });
     dir = mkdtempSync(path.join(tmpdir(), 'oci-cli-'));
     writeFileSync(path.join(dir, 'key.pem'), oci.apiKey.privateKeyPem, { mode: 0o600 });
     // An OCI CLI config file, as `oci setup config` writes it.
@@ -60,7 +66,24 @@ describe('admin commands: preview and check (end to end)', function () {
   });
 
   it('preview with flags only and --limit stops early', async () => {
-    const r = await run(['preview', '--tenancy', oci.tenancy.tenancyId, '--user', oci.apiKey.userId, '--fingerprint', oci.apiKey.fingerprint, '--key-file', path.join(dir, 'key.pem'), '--region', oci.tenancy.homeRegion, '--start', isoMinutesAgo(60), '--limit', '5', ...flags]);
+    const r = await run([
+      'preview',
+      '--tenancy',
+      oci.tenancy.tenancyId,
+      '--user',
+      oci.apiKey.userId,
+      '--fingerprint',
+      oci.apiKey.fingerprint,
+      '--key-file',
+      path.join(dir, 'key.pem'),
+      '--region',
+      oci.tenancy.homeRegion,
+      '--start',
+      isoMinutesAgo(60),
+      '--limit',
+      '5',
+      ...flags,
+    ]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.trim().split('\n').length >= 5);
   });
@@ -92,7 +115,20 @@ describe('admin commands: preview and check (end to end)', function () {
   it('check: a key that does not match says so (401) and stops', async () => {
     const other = oci.addApiKey();
     writeFileSync(path.join(dir, 'other.pem'), other.privateKeyPem, { mode: 0o600 });
-    const r = await run(['check', '--tenancy', oci.tenancy.tenancyId, '--user', oci.apiKey.userId, '--fingerprint', oci.apiKey.fingerprint, '--key-file', path.join(dir, 'other.pem'), '--region', oci.tenancy.homeRegion, ...flags]);
+    const r = await run([
+      'check',
+      '--tenancy',
+      oci.tenancy.tenancyId,
+      '--user',
+      oci.apiKey.userId,
+      '--fingerprint',
+      oci.apiKey.fingerprint,
+      '--key-file',
+      path.join(dir, 'other.pem'),
+      '--region',
+      oci.tenancy.homeRegion,
+      ...flags,
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^FAIL {2}ListRegionSubscriptions: .*401.*private key matches/m);
     assert.equal(r.stdout.match(/^FAIL/gm)?.length, 1, 'stops after an authentication failure');

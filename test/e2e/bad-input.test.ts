@@ -27,7 +27,15 @@ function run(args: string[], stdin: Buffer | string): Promise<Ran> {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(killer);
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderrLines: Buffer.concat(err).toString('utf8').split('\n').filter((l) => l !== ''), ms: Date.now() - t0 });
+      resolve({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderrLines: Buffer.concat(err)
+          .toString('utf8')
+          .split('\n')
+          .filter((l) => l !== ''),
+        ms: Date.now() - t0,
+      });
     });
     child.stdin.end(stdin);
   });
@@ -35,20 +43,35 @@ function run(args: string[], stdin: Buffer | string): Promise<Ran> {
 
 const rng = new Rng(4242);
 const randomBytes = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(rng.next() * 256)));
-const validInput = '<input><server_host>h</server_host><server_uri>https://127.0.0.1:8089</server_uri><session_key>abc</session_key><checkpoint_dir>/tmp</checkpoint_dir><configuration><stanza name="oci_audit://x"><param name="account">main</param></stanza></configuration></input>';
-const validItems = '<items><server_host>h</server_host><server_uri>https://127.0.0.1:8089</server_uri><session_key>abc</session_key><checkpoint_dir>/tmp</checkpoint_dir><item name="x"><param name="account">main</param></item></items>';
-const bomb = (root: string): string => `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><${root}><session_key>&lol3;</session_key></${root}>`;
+const validInput =
+  '<input><server_host>h</server_host><server_uri>https://127.0.0.1:8089</server_uri><session_key>abc</session_key><checkpoint_dir>/tmp</checkpoint_dir><configuration><stanza name="oci_audit://x"><param name="account">main</param></stanza></configuration></input>';
+const validItems =
+  '<items><server_host>h</server_host><server_uri>https://127.0.0.1:8089</server_uri><session_key>abc</session_key><checkpoint_dir>/tmp</checkpoint_dir><item name="x"><param name="account">main</param></item></items>';
+const bomb = (root: string): string =>
+  `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><${root}><session_key>&lol3;</session_key></${root}>`;
 const twoMb = (root: string): string => `<${root}><session_key>${'k'.repeat(2 * 1024 * 1024)}</session_key></${root}>`;
 
 const CASES: Array<{ name: string; input: (root: 'input' | 'items') => Buffer | string; expect: RegExp }> = [
   { name: 'random bytes', input: () => randomBytes, expect: /not well-formed XML/ },
   { name: 'truncated XML', input: (root) => (root === 'input' ? validInput : validItems).slice(0, 120), expect: /not well-formed XML/ },
   { name: 'a DOCTYPE bomb (billion laughs)', input: bomb, expect: /DOCTYPE or ENTITY declaration/ },
-  { name: 'an external SYSTEM entity', input: (root) => `<!DOCTYPE ${root} [<!ENTITY x SYSTEM "file:///etc/passwd">]><${root}>&x;</${root}>`, expect: /DOCTYPE or ENTITY declaration/ },
+  {
+    name: 'an external SYSTEM entity',
+    input: (root) => `<!DOCTYPE ${root} [<!ENTITY x SYSTEM "file:///etc/passwd">]><${root}>&x;</${root}>`,
+    expect: /DOCTYPE or ENTITY declaration/,
+  },
   { name: 'a 2 MB document', input: twoMb, expect: /larger than 1048576 bytes/ },
-  { name: 'elements nested 100 000 deep', input: (root) => `<${root}>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</${root}>`, expect: /nests elements more than/ },
+  {
+    name: 'elements nested 100 000 deep',
+    input: (root) => `<${root}>${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}</${root}>`,
+    expect: /nests elements more than/,
+  },
   { name: 'empty stdin', input: () => '', expect: /not well-formed XML/ },
-  { name: 'a server_uri that is not a URL', input: (root) => (root === 'input' ? validInput : validItems).replace('https://127.0.0.1:8089', 'not a url'), expect: /server_uri from splunkd "not a url" is not an http\(s\) URL/ },
+  {
+    name: 'a server_uri that is not a URL',
+    input: (root) => (root === 'input' ? validInput : validItems).replace('https://127.0.0.1:8089', 'not a url'),
+    expect: /server_uri from splunkd "not a url" is not an http\(s\) URL/,
+  },
 ];
 
 const STACK = /\s+at \S+ \(|^\s+at /;
@@ -77,7 +100,11 @@ describe('bad input on stdin, through the executable', function () {
       assert.ok(m, `stdout is exactly one <error><message>: ${r.stdout.slice(0, 500)}`);
       assert.match(m[1], c.expect);
       assert.ok(m[1].length < 400, `a short message (${m[1].length})`);
-      assert.deepEqual(r.stderrLines.filter((l) => STACK.test(l) || /^(FATAL|ERROR)/.test(l)), [], 'no stack trace, no FATAL');
+      assert.deepEqual(
+        r.stderrLines.filter((l) => STACK.test(l) || /^(FATAL|ERROR)/.test(l)),
+        [],
+        'no stack trace, no FATAL',
+      );
       assert.ok(r.ms < 5000, `${r.ms} ms`);
     });
   }

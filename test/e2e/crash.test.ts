@@ -25,22 +25,34 @@ describe('crash and overlap suite', function () {
     const spanMin = 600;
     // eventsPerDay chosen so that the span holds about 10 k (quick) or 40 k (full) events.
     const eventsPerDay = Math.round(((FULL ? 40_000 : 10_000) * 1440) / spanMin);
-    w = await startWorld({ tenancy: { seed: 11, regions: 1, compartments: 4, deletedCompartments: 0, eventsPerDay }, oci: { pageSize: 100, faults: { latencyMs: [5, 25] } } });
+    w = await startWorld({
+      tenancy: { seed: 11, regions: 1, compartments: 4, deletedCompartments: 0, eventsPerDay },
+      oci: { pageSize: 100, faults: { latencyMs: [5, 25] } },
+    });
     const start = new Date(isoMinutesAgo(spanMin + 10));
     const end = new Date(isoMinutesAgo(10));
     const truth = groundTruth(w, start, end, WINDOW);
-    const params = { start_date_time: start.toISOString(), end_date_time: end.toISOString(), query_window_size: String(WINDOW), max_concurrency: String(CONCURRENCY) };
+    const params = {
+      start_date_time: start.toISOString(),
+      end_date_time: end.toISOString(),
+      query_window_size: String(WINDOW),
+      max_concurrency: String(CONCURRENCY),
+    };
     const ledger = new Ledger();
     const rng = new Rng(2026);
     const perKill: Array<{ at: number; delivered: number; duplicates: number; dupWindows: number; unsaved: number }> = [];
     let previous: RunResult | undefined;
     let prevSaved = new Map<string, string>();
-    const saved = (): Map<string, string> => new Map(w.checkpoints('test').map((c) => [`${String(c.region)}|${String(c.compartment_id)}`, String(c.checkpoint)]));
+    const saved = (): Map<string, string> =>
+      new Map(w.checkpoints('test').map((c) => [`${String(c.region)}|${String(c.compartment_id)}`, String(c.checkpoint)]));
     for (let k = 0; k < kills; k++) {
       const at = 400 + Math.floor(rng.next() * 1600); // after start-up, while windows are in flight
       const r = await w.run(params, { killAfterMs: at });
       const again = ledger.add(r);
-      assert.deepEqual(r.streamErrors.filter((e) => !/unterminated/.test(e)), []);
+      assert.deepEqual(
+        r.streamErrors.filter((e) => !/unterminated/.test(e)),
+        [],
+      );
       // Duplicates of this run: events the previous (killed) run had sent but not checkpointed.
       if (previous) perKill[perKill.length - 1].duplicates = again.length;
       if (previous) perKill[perKill.length - 1].dupWindows = new Set(again.map((id) => truth.get(id))).size;
@@ -70,13 +82,29 @@ describe('crash and overlap suite', function () {
     // flight plus those completed while their batch_save was still under way (one per pair in
     // flight, as saves are coalesced per pair): 2 x max_concurrency windows.
     for (const p of perKill) assert.ok(p.dupWindows <= 2 * CONCURRENCY, `kill at ${p.at} ms re-sent ${p.dupWindows} windows`);
-    assert.equal(ledger.duplicates, perKill.reduce((n, p) => n + p.duplicates, 0));
+    assert.equal(
+      ledger.duplicates,
+      perKill.reduce((n, p) => n + p.duplicates, 0),
+    );
     assert.ok(killsThatSent >= Math.ceil(kills / 2), `most kills landed mid-collection (${killsThatSent} of ${kills})`);
-    recordResult(`crash: ${kills} SIGKILLs over a ${truth.size}-event backfill`, { runs: kills + 1, kills, events: truth.size, lost: 0, duplicates: ledger.duplicates, maxDuplicateWindowsPerKill: maxDupWindows, maxEventsPerKill: Math.max(...perKill.map((p) => p.duplicates)), bound: `${2 * CONCURRENCY} windows per kill`, perKill });
+    recordResult(`crash: ${kills} SIGKILLs over a ${truth.size}-event backfill`, {
+      runs: kills + 1,
+      kills,
+      events: truth.size,
+      lost: 0,
+      duplicates: ledger.duplicates,
+      maxDuplicateWindowsPerKill: maxDupWindows,
+      maxEventsPerKill: Math.max(...perKill.map((p) => p.duplicates)),
+      bound: `${2 * CONCURRENCY} windows per kill`,
+      perKill,
+    });
   });
 
   it('SIGTERM mid-run with OCI requests in flight: exit within 5 s, nothing checkpointed beyond what was sent; the next run completes', async () => {
-    w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 }, oci: { pageSize: 50, faults: { latencyMs: [100, 1500] } } });
+    w = await startWorld({
+      tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 },
+      oci: { pageSize: 50, faults: { latencyMs: [100, 1500] } },
+    });
     const start = new Date(isoMinutesAgo(130));
     const end = new Date(isoMinutesAgo(10));
     const truth = groundTruth(w, start, end, 15);
@@ -91,17 +119,31 @@ describe('crash and overlap suite', function () {
     assert.ok(r1.stderrLines.some((l) => /^WARN stopping: SIGTERM received/.test(l)));
     assert.deepEqual(r1.streamErrors, [], 'the stream is closed properly');
     assertNoLossBelowCheckpoints(w, start, ledger);
-    assert.ok(w.checkpoints('test').some((c) => c.checkpoint !== end.toISOString()) || w.checkpoints('test').length < 4, 'the run was really cut short');
+    assert.ok(
+      w.checkpoints('test').some((c) => c.checkpoint !== end.toISOString()) || w.checkpoints('test').length < 4,
+      'the run was really cut short',
+    );
     w.oci.setFaults({});
     const r2 = await w.run(params);
     const again = ledger.add(r2);
     assert.equal(r2.exitCode, 0, errors(r2).join('\n'));
     assertComplete(w, truth, end, ledger);
-    recordResult('SIGTERM mid-run', { runs: 2, events: truth.size, exitAfterTermMs: afterTerm, run1Events: r1.events.length, duplicates: again.length, duplicateWindows: new Set(again.map((id) => truth.get(id))).size, lost: 0 });
+    recordResult('SIGTERM mid-run', {
+      runs: 2,
+      events: truth.size,
+      exitAfterTermMs: afterTerm,
+      run1Events: r1.events.length,
+      duplicates: again.length,
+      duplicateWindows: new Set(again.map((id) => truth.get(id))).size,
+      lost: 0,
+    });
   });
 
   it('stdout closed by the reader (EPIPE): exit within 5 s with an ERROR, nothing checkpointed beyond what was read; the next run completes', async () => {
-    w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 40_000 }, oci: { pageSize: 50, faults: { latencyMs: [5, 20] } } });
+    w = await startWorld({
+      tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 40_000 },
+      oci: { pageSize: 50, faults: { latencyMs: [5, 20] } },
+    });
     const start = new Date(isoMinutesAgo(130));
     const end = new Date(isoMinutesAgo(10));
     const truth = groundTruth(w, start, end, 15);
@@ -112,19 +154,32 @@ describe('crash and overlap suite', function () {
     ledger.add(r1);
     assert.ok(Date.now() - t0 < 8000 && r1.durationMs < 5000, `ended ${r1.durationMs} ms after start`);
     assert.equal(r1.exitCode, 1);
-    assert.ok(r1.stderrLines.some((l) => /^ERROR .*stdout was closed/.test(l)), r1.stderrLines.join('\n'));
+    assert.ok(
+      r1.stderrLines.some((l) => /^ERROR .*stdout was closed/.test(l)),
+      r1.stderrLines.join('\n'),
+    );
     assert.ok(!r1.stderrLines.some((l) => /^\s+at /.test(l)), 'no stack trace');
     assertNoLossBelowCheckpoints(w, start, ledger);
     const r2 = await w.run(params);
     const again = ledger.add(r2);
     assert.equal(r2.exitCode, 0, errors(r2).join('\n'));
     assertComplete(w, truth, end, ledger);
-    recordResult('stdout closed (EPIPE)', { runs: 2, events: truth.size, run1Events: r1.events.length, run1Ms: r1.durationMs, duplicates: again.length, lost: 0 });
+    recordResult('stdout closed (EPIPE)', {
+      runs: 2,
+      events: truth.size,
+      run1Events: r1.events.length,
+      run1Ms: r1.durationMs,
+      duplicates: again.length,
+      lost: 0,
+    });
   });
 
   for (const delay of [0, 400]) {
     it(`two processes of the same input ${delay ? `${delay} ms apart` : 'at once'}: one collects, the other exits 0 without emitting; no duplicates, no lost windows`, async () => {
-      w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 }, oci: { pageSize: 50, faults: { latencyMs: [20, 80] } } });
+      w = await startWorld({
+        tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 },
+        oci: { pageSize: 50, faults: { latencyMs: [20, 80] } },
+      });
       const start = new Date(isoMinutesAgo(130));
       const end = new Date(isoMinutesAgo(10));
       const truth = groundTruth(w, start, end, 15);

@@ -16,7 +16,10 @@ describe('instance principal authentication (end to end)', function () {
       identity_endpoint: w.oci.identityEndpoint,
       audit_endpoint: w.oci.auditEndpoint,
     });
-    env = { TA_OCI_AUDIT_IMDS_URL: w.oci.instancePrincipal.metadataBaseUrl, TA_OCI_AUDIT_FEDERATION_URL: w.oci.instancePrincipal.federationEndpoint };
+    env = {
+      TA_OCI_AUDIT_IMDS_URL: w.oci.instancePrincipal.metadataBaseUrl,
+      TA_OCI_AUDIT_FEDERATION_URL: w.oci.instancePrincipal.federationEndpoint,
+    };
   });
   after(() => w.close());
 
@@ -42,7 +45,10 @@ describe('instance principal authentication (end to end)', function () {
       const r = await w.run({ account: 'ip', start_date_time: isoMinutesAgo(40) }, { name: 'ip_off', env });
       assert.equal(r.exitCode, 1);
       assert.equal(r.events.length, 0);
-      assert.ok(r.stderrLines.some((l) => /^ERROR .*instance principal authentication failed.*OCI instance/.test(l)), r.stderrLines.join('\n'));
+      assert.ok(
+        r.stderrLines.some((l) => /^ERROR .*instance principal authentication failed.*OCI instance/.test(l)),
+        r.stderrLines.join('\n'),
+      );
       assert.equal(w.checkpoints('ip_off').length, 0);
     } finally {
       w.oci.instancePrincipal.setAvailable(true);

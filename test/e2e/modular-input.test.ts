@@ -59,7 +59,10 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
         for (const c of active) assert.ok(pairs.has(`${r}|${c}`));
         for (const c of deleted) assert.ok(!pairs.has(`${r}|${c}`));
       }
-      assert.ok(w.oci.tenancy.compartments.some((c) => c.compartmentId !== w.oci.tenancy.tenancyId && c.lifecycleState === 'ACTIVE'), 'the tenancy has nested compartments');
+      assert.ok(
+        w.oci.tenancy.compartments.some((c) => c.compartmentId !== w.oci.tenancy.tenancyId && c.lifecycleState === 'ACTIVE'),
+        'the tenancy has nested compartments',
+      );
       const sources = new Set(first.events.map((e) => e.source));
       for (const r of regions) assert.ok(sources.has(`oci:audit:${r}`));
     });
@@ -70,7 +73,10 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       const again = new Set(ids(first));
       const dup = ids(second).filter((id) => again.has(id));
       assert.deepEqual(dup, []);
-      assert.ok(second.splunkdLog.some((l) => /INFO .*run summary/.test(l)), 'a run summary line reaches splunkd.log');
+      assert.ok(
+        second.splunkdLog.some((l) => /INFO .*run summary/.test(l)),
+        'a run summary line reaches splunkd.log',
+      );
     });
 
     it('writes its own log to $SPLUNK_HOME/var/log/splunk/ta_oci_audit.log at the level of the Logging tab', async () => {
@@ -109,19 +115,27 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       assertClean(r1);
       const region = w.oci.tenancy.homeRegion;
       const comp = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
-      const added = { eventId: 'added-after-first-run', eventTime: isoMinutesAgo(31).replace('Z', '.000Z'), eventType: 'com.oraclecloud.identityControlPlane.CreatePolicy', data: { compartmentId: comp } };
+      const added = {
+        eventId: 'added-after-first-run',
+        eventTime: isoMinutesAgo(31).replace('Z', '.000Z'),
+        eventType: 'com.oraclecloud.identityControlPlane.CreatePolicy',
+        data: { compartmentId: comp },
+      };
       w.oci.addEvent(region, comp, added, new Date(Date.parse(t1) + 25 * 60_000));
       const r2 = await w.run({ start_date_time: t0, end_date_time: t2 });
       assertClean(r2);
       const firstIds = new Set(ids(r1));
-      assert.deepEqual(ids(r2).filter((i) => firstIds.has(i)), []);
+      assert.deepEqual(
+        ids(r2).filter((i) => firstIds.has(i)),
+        [],
+      );
       assert.ok(ids(r2).includes('added-after-first-run'));
       const expected = expectedEvents(w, new Date(t0));
       assert.equal(firstIds.size + r2.events.length, expected.size);
       for (const cp of w.checkpoints('test')) assert.equal(cp.checkpoint, t2.replace('Z', '.000Z'));
     });
 
-    it('a new input with a deleted input\'s name starts afresh: the old records are removed, not reused', async () => {
+    it("a new input with a deleted input's name starts afresh: the old records are removed, not reused", async () => {
       // A fixed end: a minute boundary between the runs cannot add events to the second one.
       const t0 = isoMinutesAgo(30);
       const t1 = isoMinutesAgo(10);
@@ -136,7 +150,11 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       // The admin deletes gc_old; the next run of any input removes its records.
       w.splunkd.deleteConf('inputs', 'oci_audit://gc_old');
       assertClean(await w.run({ start_date_time: t0, end_date_time: t1 }, { name: 'gc_keep' }));
-      assert.equal(w.splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.input_uid === uid).length, 0, 'records of the deleted input removed');
+      assert.equal(
+        w.splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.input_uid === uid).length,
+        0,
+        'records of the deleted input removed',
+      );
       assert.ok(w.checkpoints('gc_keep').length > 0, 'records of existing inputs kept');
       // A new input with the same name collects its own start_date_time again.
       w.splunkd.setConf('inputs', 'oci_audit://gc_old', params);
@@ -164,10 +182,26 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       const root = w.oci.tenancy.tenancyId;
       const at = new Date(Date.parse(isoMinutesAgo(30)) + 5_000);
       const nasty = [
-        { eventId: 'n1', eventTime: '2026-01-01T00:00:00.000Z', data: { message: 'ctrl \u0001\u0002\u001f tab\t nl\n', stateChange: null, additionalDetails: null } },
-        { eventId: 'n2', eventTime: '2026-01-01T00:00:00.001Z', data: { message: 'nonchar \uFFFE \uFFFF and ]]> and <![CDATA[x]]> &amp; </data></event>' } },
-        { eventId: 'n3', eventTime: '2026-01-01T00:00:00.002Z', data: { payload: 'p'.repeat(200_000), unicode: 'Zürich 東京 😀', lone: '\uD800' } },
-        { eventId: 'n4', eventTime: 'not a time', data: { number: 1.5e300, big: 12345678901234, neg: -0.25, bool: false, arr: [null, 1, 'x'] } },
+        {
+          eventId: 'n1',
+          eventTime: '2026-01-01T00:00:00.000Z',
+          data: { message: 'ctrl \u0001\u0002\u001f tab\t nl\n', stateChange: null, additionalDetails: null },
+        },
+        {
+          eventId: 'n2',
+          eventTime: '2026-01-01T00:00:00.001Z',
+          data: { message: 'nonchar \uFFFE \uFFFF and ]]> and <![CDATA[x]]> &amp; </data></event>' },
+        },
+        {
+          eventId: 'n3',
+          eventTime: '2026-01-01T00:00:00.002Z',
+          data: { payload: 'p'.repeat(200_000), unicode: 'Zürich 東京 😀', lone: '\uD800' },
+        },
+        {
+          eventId: 'n4',
+          eventTime: 'not a time',
+          data: { number: 1.5e300, big: 12345678901234, neg: -0.25, bool: false, arr: [null, 1, 'x'] },
+        },
       ];
       for (const e of nasty) w.oci.addEvent(region, root, e, at);
       const r = await w.run({ start_date_time: isoMinutesAgo(60), regions: region, compartments: root });
@@ -208,9 +242,11 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('exclude_compartments skips the compartment and everything below it', async () => {
       const t = w.oci.tenancy;
-      const parent = t.compartments.find((c) => c.lifecycleState === 'ACTIVE' && t.compartments.some((k) => k.compartmentId === c.id && k.lifecycleState === 'ACTIVE'))!;
+      const parent = t.compartments.find(
+        (c) => c.lifecycleState === 'ACTIVE' && t.compartments.some((k) => k.compartmentId === c.id && k.lifecycleState === 'ACTIVE'),
+      )!;
       const below = new Set<string>([parent.id]);
-      for (let grew = true; grew; ) {
+      for (let grew = true; grew;) {
         grew = false;
         for (const c of t.compartments) {
           if (below.has(c.compartmentId) && !below.has(c.id)) {
@@ -219,7 +255,10 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
           }
         }
       }
-      const r = await w.run({ start_date_time: isoMinutesAgo(20), exclude_compartments: parent.id, regions: t.homeRegion }, { name: 'excl' });
+      const r = await w.run(
+        { start_date_time: isoMinutesAgo(20), exclude_compartments: parent.id, regions: t.homeRegion },
+        { name: 'excl' },
+      );
       assertClean(r);
       const got = new Set(w.checkpoints('excl').map((c) => String(c.compartment_id)));
       for (const id of below) assert.ok(!got.has(id), 'excluded subtree');
@@ -229,11 +268,20 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('explicit regions and compartments collect exactly those pairs', async () => {
       const t = w.oci.tenancy;
-      const comps = t.compartments.filter((c) => c.lifecycleState === 'ACTIVE').slice(0, 2).map((c) => c.id);
+      const comps = t.compartments
+        .filter((c) => c.lifecycleState === 'ACTIVE')
+        .slice(0, 2)
+        .map((c) => c.id);
       const regions = t.regions.slice(0, 2).map((r) => r.regionName);
-      const r = await w.run({ start_date_time: isoMinutesAgo(20), regions: regions.join(','), compartments: comps.join(',') }, { name: 'explicit' });
+      const r = await w.run(
+        { start_date_time: isoMinutesAgo(20), regions: regions.join(','), compartments: comps.join(',') },
+        { name: 'explicit' },
+      );
       assertClean(r);
-      const pairs = w.checkpoints('explicit').map((c) => `${c.region}|${c.compartment_id}`).sort();
+      const pairs = w
+        .checkpoints('explicit')
+        .map((c) => `${c.region}|${c.compartment_id}`)
+        .sort();
       assert.deepEqual(pairs, regions.flatMap((rg) => comps.map((c) => `${rg}|${c}`)).sort());
     });
 
@@ -242,7 +290,8 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       for (let k = 0; k < 3; k++) {
         const r = await w.run({ start_date_time: isoMinutesAgo(15), partition: `${k}/3` }, { name: `part${k}` });
         assertClean(r);
-        for (const c of w.checkpoints(`part${k}`)) seen.set(`${c.region}|${c.compartment_id}`, (seen.get(`${c.region}|${c.compartment_id}`) ?? 0) + 1);
+        for (const c of w.checkpoints(`part${k}`))
+          seen.set(`${c.region}|${c.compartment_id}`, (seen.get(`${c.region}|${c.compartment_id}`) ?? 0) + 1);
       }
       const active = w.oci.tenancy.compartments.filter((c) => c.lifecycleState === 'ACTIVE').length + 1;
       assert.equal(seen.size, active * w.oci.tenancy.regions.filter((r) => r.status === 'READY').length);
@@ -259,13 +308,27 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('bad credentials: a clear ERROR, nothing emitted, no checkpoint moved', async () => {
       const other = w.oci.addApiKey();
-      w.splunkd.setConf('ta_oci_audit_account', 'wrongkey', { tenancy_ocid: w.oci.tenancy.tenancyId, user_ocid: w.oci.apiKey.userId, fingerprint: w.oci.apiKey.fingerprint, region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint });
-      w.splunkd.setPassword('__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account', 'wrongkey', JSON.stringify({ private_key: other.privateKeyPem }));
+      w.splunkd.setConf('ta_oci_audit_account', 'wrongkey', {
+        tenancy_ocid: w.oci.tenancy.tenancyId,
+        user_ocid: w.oci.apiKey.userId,
+        fingerprint: w.oci.apiKey.fingerprint,
+        region: w.oci.tenancy.homeRegion,
+        identity_endpoint: w.oci.identityEndpoint,
+        audit_endpoint: w.oci.auditEndpoint,
+      });
+      w.splunkd.setPassword(
+        '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
+        'wrongkey',
+        JSON.stringify({ private_key: other.privateKeyPem }),
+      );
       const r = await w.run({ account: 'wrongkey', start_date_time: isoMinutesAgo(30) }, { name: 'badcreds' });
       assert.equal(r.exitCode, 1);
       assert.equal(r.events.length, 0);
       assert.equal(r.stdout, '');
-      assert.ok(r.splunkdLog.some((l) => / ERROR .*401.*private key matches/.test(l)), r.splunkdLog.join('\n'));
+      assert.ok(
+        r.splunkdLog.some((l) => / ERROR .*401.*private key matches/.test(l)),
+        r.splunkdLog.join('\n'),
+      );
       assert.equal(w.checkpoints('badcreds').length, 0);
     });
 
@@ -300,7 +363,22 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       assert.equal(s.useSingleInstance, false);
       assert.equal(s.useExternalValidation, true);
       const names = s.args.map((a) => a.name).sort();
-      assert.deepEqual(names, ['account', 'compartments', 'delay_throttle', 'end_date_time', 'exclude_compartments', 'lookback_minutes', 'max_concurrency', 'partition', 'query_window_size', 'regions', 'start_date_time'].sort());
+      assert.deepEqual(
+        names,
+        [
+          'account',
+          'compartments',
+          'delay_throttle',
+          'end_date_time',
+          'exclude_compartments',
+          'lookback_minutes',
+          'max_concurrency',
+          'partition',
+          'query_window_size',
+          'regions',
+          'start_date_time',
+        ].sort(),
+      );
       for (const a of s.args) assert.ok(a.title && a.description, a.name);
       assert.equal(s.args.find((a) => a.name === 'account')?.requiredOnCreate, true);
     });
@@ -329,7 +407,12 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
     }
 
     it('accepts a valid input silently', async () => {
-      const v = await w.validate('v', { account: 'main', regions: 'us-ashburn-1', start_date_time: '2026-01-31T00:00:00Z', query_window_size: '15' });
+      const v = await w.validate('v', {
+        account: 'main',
+        regions: 'us-ashburn-1',
+        start_date_time: '2026-01-31T00:00:00Z',
+        query_window_size: '15',
+      });
       assert.equal(v.exitCode, 0, v.stdout + v.stderr);
       assert.equal(v.stdout, '');
     });

@@ -35,7 +35,11 @@ describe('secrets never leak', function () {
     });
   };
   const collect = (label: string, r: RunResult): void => {
-    outputs.push({ where: `${label}: stdout`, text: r.stdout }, { where: `${label}: stderr`, text: r.stderrLines.join('\n') }, { where: `${label}: splunkd.log lines`, text: r.splunkdLog.join('\n') });
+    outputs.push(
+      { where: `${label}: stdout`, text: r.stdout },
+      { where: `${label}: stderr`, text: r.stderrLines.join('\n') },
+      { where: `${label}: splunkd.log lines`, text: r.splunkdLog.join('\n') },
+    );
   };
   const setAccount = (key: { userId: string; fingerprint: string; privateKeyPem: string }, passphrase: string): void => {
     w.splunkd.setConf('ta_oci_audit_account', 'main', {
@@ -51,7 +55,11 @@ describe('secrets never leak', function () {
   };
   let sessionKey = '';
   let key: ReturnType<World['oci']['addApiKey']>;
-  const params = (): Record<string, string> => ({ start_date_time: isoMinutesAgo(130), end_date_time: isoMinutesAgo(10), query_window_size: '60' });
+  const params = (): Record<string, string> => ({
+    start_date_time: isoMinutesAgo(130),
+    end_date_time: isoMinutesAgo(10),
+    query_window_size: '60',
+  });
   const run = (label: string, extra: { logLevel?: 'DEBUG' | 'INFO'; name?: string } = {}): Promise<RunResult> =>
     w.run(params(), { sessionKey, name: extra.name ?? 'test', logLevel: extra.logLevel ?? 'INFO', timeoutMs: 60_000 }).then((r) => {
       collect(label, r);
@@ -64,7 +72,13 @@ describe('secrets never leak', function () {
     key = w.oci.addApiKey({ passphrase: PASSPHRASE, format: 'pkcs8' });
     assert.match(key.privateKeyPem, /^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
     setAccount(key, PASSPHRASE);
-    w.splunkd.setConf('ta_oci_audit_settings', 'proxy', { proxy_enabled: '1', proxy_type: 'http', proxy_url: '127.0.0.1', proxy_port: String(proxy.port), proxy_username: PROXY_USER });
+    w.splunkd.setConf('ta_oci_audit_settings', 'proxy', {
+      proxy_enabled: '1',
+      proxy_type: 'http',
+      proxy_url: '127.0.0.1',
+      proxy_port: String(proxy.port),
+      proxy_username: PROXY_USER,
+    });
     w.splunkd.setPassword(SETTINGS_REALM, 'proxy', JSON.stringify({ proxy_password: PROXY_PASSWORD }));
     sessionKey = w.splunkd.newSessionKey({ ttlMs: 600_000 });
     addPem('API key', key.privateKeyPem);
@@ -93,7 +107,10 @@ describe('secrets never leak', function () {
     assert.ok(ps.requests > 0);
     assert.equal(ps.requests, os.requests, `proxy forwarded ${ps.requests}, OCI emulator saw ${os.requests}`);
     assert.equal(ps.rejected, 0);
-    assert.ok(ps.authorizations.every((a) => a === `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`), 'Basic auth with the stored password');
+    assert.ok(
+      ps.authorizations.every((a) => a === `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`),
+      'Basic auth with the stored password',
+    );
     counts.normal = { events: r.events.length, proxyRequests: ps.requests, ociRequests: os.requests, tunnels: ps.tunnels };
   });
 
@@ -102,7 +119,10 @@ describe('secrets never leak', function () {
     try {
       const r = await run('DEBUG run', { logLevel: 'DEBUG', name: 'debugrun' });
       assert.equal(r.exitCode, 0, errors(r).join('\n'));
-      assert.ok(r.stderrLines.some((l) => l.startsWith('DEBUG ')), 'DEBUG lines were written');
+      assert.ok(
+        r.stderrLines.some((l) => l.startsWith('DEBUG ')),
+        'DEBUG lines were written',
+      );
       counts.debug = { lines: r.stderrLines.length, debugLines: r.stderrLines.filter((l) => l.startsWith('DEBUG ')).length };
     } finally {
       w.splunkd.setConf('ta_oci_audit_settings', 'logging', { loglevel: 'INFO' });
@@ -153,7 +173,10 @@ describe('secrets never leak', function () {
       const r = await run('revoked key');
       assert.equal(r.exitCode, 1);
       const errs = errors(r);
-      assert.ok(errs.length >= 1 && errs.every((l) => /401 NotAuthenticated/.test(l) && /category=authentication/.test(l)), errs.join('\n'));
+      assert.ok(
+        errs.length >= 1 && errs.every((l) => /401 NotAuthenticated/.test(l) && /category=authentication/.test(l)),
+        errs.join('\n'),
+      );
       counts.revokedKey = errs[0];
     } finally {
       setAccount(key, PASSPHRASE);
@@ -180,15 +203,26 @@ describe('secrets never leak', function () {
       outputs.push({ where: f, text: readFileSync(file, 'utf8') });
     }
     const taLog = outputs[outputs.length - 1].text;
-    assert.ok(taLog.split('\n').length > 10 && /DEBUG /.test(taLog) && /ERROR /.test(taLog), 'ta_oci_audit.log holds the runs, DEBUG and ERROR lines included');
+    assert.ok(
+      taLog.split('\n').length > 10 && /DEBUG /.test(taLog) && /ERROR /.test(taLog),
+      'ta_oci_audit.log holds the runs, DEBUG and ERROR lines included',
+    );
     const kv = w.splunkd.kvRecords('oci_audit_checkpoints');
     assert.ok(kv.length > 0);
     outputs.push({ where: 'KV oci_audit_checkpoints', text: JSON.stringify(kv) });
     for (const [file, text] of Object.entries(w.splunkd.confFilesText())) outputs.push({ where: `conf ${file}`, text });
-    assert.ok(outputs.some((o) => o.where.endsWith('passwords.conf')), 'passwords.conf (encrypted form) is among the conf files');
+    assert.ok(
+      outputs.some((o) => o.where.endsWith('passwords.conf')),
+      'passwords.conf (encrypted form) is among the conf files',
+    );
     const leaks: string[] = [];
     for (const o of outputs) for (const [label, s] of secrets) if (o.text.includes(s)) leaks.push(`${label} in ${o.where}`);
     assert.deepEqual(leaks, []);
-    recordResult('security: secrets never leak', { outputsSearched: outputs.length, secrets: secrets.size, bytesSearched: outputs.reduce((n, o) => n + o.text.length, 0), ...counts });
+    recordResult('security: secrets never leak', {
+      outputsSearched: outputs.length,
+      secrets: secrets.size,
+      bytesSearched: outputs.reduce((n, o) => n + o.text.length, 0),
+      ...counts,
+    });
   });
 });

@@ -100,7 +100,10 @@ describe('TLS stays on', function () {
     account({ audit_endpoint: `${front.url}/audit/{region}` });
     const r = await w.run(params, { name: 'auditonly' });
     const errs = errors(r);
-    assert.ok(errs.length > 0 && errs.every((l) => /TLS certificate is not trusted/.test(l) && /category=configuration/.test(l)), errs.join('\n'));
+    assert.ok(
+      errs.length > 0 && errs.every((l) => /TLS certificate is not trusted/.test(l) && /category=configuration/.test(l)),
+      errs.join('\n'),
+    );
     assert.equal(r.events.length, 0);
     assert.equal(front.forwarded, 0);
     assert.equal(w.checkpoints('auditonly').length, 0, 'no checkpoint moved');
@@ -108,14 +111,20 @@ describe('TLS stays on', function () {
   });
 
   it('plain http:// to a host other than localhost: rejected before any request, the message names the field', async () => {
-    for (const [field, value] of [['audit_endpoint', 'http://audit.{region}.oraclecloud.com'], ['identity_endpoint', 'http://identity.{region}.example.com']] as const) {
+    for (const [field, value] of [
+      ['audit_endpoint', 'http://audit.{region}.oraclecloud.com'],
+      ['identity_endpoint', 'http://identity.{region}.example.com'],
+    ] as const) {
       account({ [field]: value });
       w.oci.resetStats();
       const r = await w.run(params);
       const errs = errors(r);
       assert.equal(r.exitCode, 1);
       assert.equal(errs.length, 1, errs.join('\n'));
-      assert.match(errs[0], new RegExp(`account "main": ${field}: use https:// \\(plain http:// is allowed only for 127.0.0.1 or localhost\\)`));
+      assert.match(
+        errs[0],
+        new RegExp(`account "main": ${field}: use https:// \\(plain http:// is allowed only for 127.0.0.1 or localhost\\)`),
+      );
       assert.equal(w.oci.stats().requests, 0);
       outcomes[field] = errs[0];
     }

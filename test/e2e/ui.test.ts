@@ -23,7 +23,7 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
   before(async function () {
     this.timeout(180_000);
     // chromium from apt when missing, and the setup pages' bundle into appserver/static (git-ignored)
-    for (const args of [['-e', "import('./build/setup.mjs').then((m) => m.ensureChromium())"], ['build/web.mjs']]) {
+    for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
       const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
       assert.equal(r.status, 0, `node ${args.join(' ')}`);
     }
@@ -33,7 +33,16 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     web = await startSplunkWeb(w.splunkd, { appDir: ROOT });
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.setDefaultTimeout(10_000);
@@ -80,9 +89,15 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('user_ocid').fill(w.oci.apiKey.userId);
     await field('fingerprint').fill(w.oci.apiKey.fingerprint);
     await field('private_key').fill('');
-    await page.locator('input[name="private_key_file"]').setInputFiles({ name: 'oci_api_key.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(w.oci.apiKey.privateKeyPem) });
+    await page
+      .locator('input[name="private_key_file"]')
+      .setInputFiles({ name: 'oci_api_key.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(w.oci.apiKey.privateKeyPem) });
     for (let i = 0; i < 100 && !(await field('private_key').inputValue()).includes('BEGIN'); i++) await page.waitForTimeout(50);
-    assert.equal((await field('private_key').inputValue()).trim(), w.oci.apiKey.privateKeyPem.trim(), 'the uploaded file fills the key field');
+    assert.equal(
+      (await field('private_key').inputValue()).trim(),
+      w.oci.apiKey.privateKeyPem.trim(),
+      'the uploaded file fills the key field',
+    );
     await field('identity_endpoint').fill(w.oci.identityEndpoint);
     await field('audit_endpoint').fill(w.oci.auditEndpoint);
     await shot('accounts-form');
@@ -94,18 +109,24 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
 
     const conf = w.splunkd.getConf('ta_oci_audit_account', 'uiacct');
     assert.deepEqual(conf, {
-      auth_type: 'api_key', tenancy_ocid: w.oci.tenancy.tenancyId, user_ocid: w.oci.apiKey.userId, fingerprint: w.oci.apiKey.fingerprint,
-      region: w.oci.tenancy.homeRegion, identity_endpoint: w.oci.identityEndpoint, audit_endpoint: w.oci.auditEndpoint,
+      auth_type: 'api_key',
+      tenancy_ocid: w.oci.tenancy.tenancyId,
+      user_ocid: w.oci.apiKey.userId,
+      fingerprint: w.oci.apiKey.fingerprint,
+      region: w.oci.tenancy.homeRegion,
+      identity_endpoint: w.oci.identityEndpoint,
+      audit_endpoint: w.oci.auditEndpoint,
     });
     const secret = w.splunkd.passwords().find((p) => p.realm === ACCOUNT_REALM && p.name === 'uiacct');
     assert.ok(secret, 'a storage/passwords entry in the account realm');
     assert.deepEqual(JSON.parse(secret.clear_password), { private_key: w.oci.apiKey.privateKeyPem.trim() + '\n' });
     const keyBody = w.oci.apiKey.privateKeyPem.split('\n')[1];
-    for (const [file, text] of Object.entries(w.splunkd.confFilesText())) assert.ok(!text.includes(keyBody) && !text.includes('PRIVATE KEY'), `no key in ${file}`);
+    for (const [file, text] of Object.entries(w.splunkd.confFilesText()))
+      assert.ok(!text.includes(keyBody) && !text.includes('PRIVATE KEY'), `no key in ${file}`);
     assert.equal(w.splunkd.getConf('app', 'install')?.is_configured, '1', 'setup marks the app configured');
   });
 
-  it('Accounts: a duplicate name shows splunkd\'s error verbatim', async () => {
+  it("Accounts: a duplicate name shows splunkd's error verbatim", async () => {
     await button('Add account').click();
     await field('name').fill('uiacct');
     await page.getByRole('radio', { name: 'Instance principal' }).click();
@@ -115,7 +136,10 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('region').fill(w.oci.tenancy.homeRegion);
     // off OCI the instance principal cannot sign in: the check says so and Save becomes "Save anyway"
     await button('Save').click();
-    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: the account settings are wrong. instance principal authentication failed');
+    await assertText(
+      page.locator('[data-test="check-result"]'),
+      'Connection check failed: the account settings are wrong. instance principal authentication failed',
+    );
     await button('Save anyway').click();
     await assertText(page.locator('[data-test="server-error"]'), 'An object with name=uiacct already exists');
     // a change of the form clears splunkd's stale message and the check
@@ -159,8 +183,14 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await field('identity_endpoint').fill(w.oci.identityEndpoint);
     await field('audit_endpoint').fill(w.oci.auditEndpoint);
     await button('Test connection').click();
-    await assertText(page.locator('[data-test="check-result"]'), 'Connection check failed: the key was not accepted. OCI refused the sign-in (401 NotAuthenticated)');
-    await assertText(page.locator('[data-test="check-result"]'), `The private key does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${w.oci.apiKey.fingerprint}.`);
+    await assertText(
+      page.locator('[data-test="check-result"]'),
+      'Connection check failed: the key was not accepted. OCI refused the sign-in (401 NotAuthenticated)',
+    );
+    await assertText(
+      page.locator('[data-test="check-result"]'),
+      `The private key does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${w.oci.apiKey.fingerprint}.`,
+    );
     await shot('accounts-check');
     // the right key, but no policy for ListRegionSubscriptions: the statement to add
     w.oci.denyOperation('ListRegionSubscriptions');
@@ -199,7 +229,13 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await shot('proxy');
     await button('Save').click();
     await assertText(page.locator('[data-test="notice"]'), 'Proxy settings saved.');
-    assert.deepEqual(w.splunkd.getConf('ta_oci_audit_settings', 'proxy'), { proxy_enabled: '1', proxy_type: 'http', proxy_url: 'proxy.example.com', proxy_port: '3128', proxy_username: 'squid' });
+    assert.deepEqual(w.splunkd.getConf('ta_oci_audit_settings', 'proxy'), {
+      proxy_enabled: '1',
+      proxy_type: 'http',
+      proxy_url: 'proxy.example.com',
+      proxy_port: '3128',
+      proxy_username: 'squid',
+    });
     const pw = w.splunkd.passwords().find((p) => p.realm === SETTINGS_REALM && p.name === 'proxy');
     assert.deepEqual(JSON.parse(pw?.clear_password ?? '{}'), { proxy_password: 's3cret-proxy' });
     assert.ok(!Object.values(w.splunkd.confFilesText()).some((t) => t.includes('s3cret-proxy')));
@@ -208,7 +244,10 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await button('Save').click();
     await assertText(page.locator('[data-test="notice"]'), 'Proxy settings saved.');
     assert.equal(w.splunkd.getConf('ta_oci_audit_settings', 'proxy')?.proxy_enabled, '0');
-    assert.ok(w.splunkd.passwords().some((p) => p.realm === SETTINGS_REALM && p.name === 'proxy'), 'blank password keeps the stored one');
+    assert.ok(
+      w.splunkd.passwords().some((p) => p.realm === SETTINGS_REALM && p.name === 'proxy'),
+      'blank password keeps the stored one',
+    );
   });
 
   it('Logging: the log level', async () => {
@@ -223,7 +262,10 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
 
   it('CSRF: a write through the proxy without X-Splunk-Form-Key is refused', async () => {
     const r = await page.evaluate(async () => {
-      const res = await fetch('/en-US/splunkd/__raw/servicesNS/nobody/TA-oci-audit/configs/conf-ta_oci_audit_settings/logging?output_mode=json', { method: 'POST', body: 'loglevel=ERROR', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+      const res = await fetch(
+        '/en-US/splunkd/__raw/servicesNS/nobody/TA-oci-audit/configs/conf-ta_oci_audit_settings/logging?output_mode=json',
+        { method: 'POST', body: 'loglevel=ERROR', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+      );
       return { status: res.status, text: await res.text() };
     });
     assert.equal(r.status, 401);
@@ -232,8 +274,12 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
   });
 
   const start = isoMinutesAgo(120);
-  it('Inputs: validation while typing, splunkd\'s --validate-arguments message verbatim, then a created input', async () => {
-    w.splunkd.setConf('ta_oci_audit_account', 'ghost', { auth_type: 'instance_principal', tenancy_ocid: w.oci.tenancy.tenancyId, region: w.oci.tenancy.homeRegion });
+  it("Inputs: validation while typing, splunkd's --validate-arguments message verbatim, then a created input", async () => {
+    w.splunkd.setConf('ta_oci_audit_account', 'ghost', {
+      auth_type: 'instance_principal',
+      tenancy_ocid: w.oci.tenancy.tenancyId,
+      region: w.oci.tenancy.homeRegion,
+    });
     await tab('Inputs');
     await button('Add input').click();
     await field('name').fill('ui_input');
@@ -258,7 +304,12 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     await button('Save').click();
     await assertText(page.locator('[data-test="notice"]'), 'Input "ui_input" saved.');
     await row('ui_input').waitFor();
-    assert.deepEqual(w.splunkd.getConf('inputs', 'oci_audit://ui_input'), { account: 'uiacct', start_date_time: start, query_window_size: '30', interval: '600' });
+    assert.deepEqual(w.splunkd.getConf('inputs', 'oci_audit://ui_input'), {
+      account: 'uiacct',
+      start_date_time: start,
+      query_window_size: '30',
+      interval: '600',
+    });
   });
 
   it('Inputs: edit, clone, disable and enable', async () => {
@@ -297,22 +348,33 @@ describe('setup pages in a browser (Splunk Web emulator)', function () {
     const cps = w.checkpoints('ui_input');
     assert.ok(cps.length > 0);
     let expected = 0;
-    for (const cp of cps) expected += [...w.oci.events(String(cp.region), String(cp.compartment_id), new Date(start), new Date(String(cp.checkpoint)))].length;
+    for (const cp of cps)
+      expected += [...w.oci.events(String(cp.region), String(cp.compartment_id), new Date(start), new Date(String(cp.checkpoint)))].length;
     assert.equal(r.events.length, expected, 'every event of the collected windows');
-    assert.ok(w.splunkd.kvRecords('oci_audit_checkpoints').some((k) => k.input === 'ui_input' && k.type === 'input'), 'the input record exists');
+    assert.ok(
+      w.splunkd.kvRecords('oci_audit_checkpoints').some((k) => k.input === 'ui_input' && k.type === 'input'),
+      'the input record exists',
+    );
     await tab('Accounts');
     await tab('Inputs');
     await button('Delete', row('ui_input')).click();
     await assertText(page.locator('[data-test="notice"]'), 'Input "ui_input" and its checkpoints deleted.');
     assert.equal(w.splunkd.getConf('inputs', 'oci_audit://ui_input'), undefined);
-    assert.deepEqual(w.splunkd.kvRecords('oci_audit_checkpoints').filter((k) => k.input === 'ui_input'), [], 'every KV record of the input is gone');
+    assert.deepEqual(
+      w.splunkd.kvRecords('oci_audit_checkpoints').filter((k) => k.input === 'ui_input'),
+      [],
+      'every KV record of the input is gone',
+    );
     assert.ok(w.splunkd.getConf('inputs', 'oci_audit://ui_clone'));
   });
 
   it('Accounts: an account that inputs use cannot be deleted; delete removes the stanza and its secret', async () => {
     await tab('Accounts');
     await button('Delete', row('uiacct')).click();
-    await assertText(page.locator('[data-test="server-error"]'), 'Account "uiacct" is used by input "ui_clone". Delete that input or point it to another account on the Inputs tab first.');
+    await assertText(
+      page.locator('[data-test="server-error"]'),
+      'Account "uiacct" is used by input "ui_clone". Delete that input or point it to another account on the Inputs tab first.',
+    );
     assert.ok(w.splunkd.getConf('ta_oci_audit_account', 'uiacct'), 'not deleted');
     await tab('Inputs');
     await button('Delete', row('ui_clone')).click();
@@ -329,7 +391,12 @@ async function assertText(l: Locator, text: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   let last = '';
   while (Date.now() < deadline) {
-    last = (await l.count()) ? await l.first().innerText().catch(() => '') : '';
+    last = (await l.count())
+      ? await l
+          .first()
+          .innerText()
+          .catch(() => '')
+      : '';
     if (last.includes(text)) return;
     await new Promise((r) => setTimeout(r, 50));
   }

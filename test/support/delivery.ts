@@ -21,7 +21,8 @@ export function groundTruth(w: World, start: Date, end: Date, windowMin: number)
   for (const p of allPairs(w)) {
     for (let t = start.getTime(); t < end.getTime(); t += windowMin * 60_000) {
       const we = new Date(Math.min(t + windowMin * 60_000, end.getTime()));
-      for (const ev of w.oci.events(p.region, p.compartment, new Date(t), we)) out.set(String(ev.eventId), `${p.region}|${p.compartment}|${new Date(t).toISOString()}`);
+      for (const ev of w.oci.events(p.region, p.compartment, new Date(t), we))
+        out.set(String(ev.eventId), `${p.region}|${p.compartment}|${new Date(t).toISOString()}`);
     }
   }
   return out;
@@ -56,7 +57,10 @@ export function assertNoLossBelowCheckpoints(w: World, start: Date, ledger: Ledg
     const until = new Date(String(cp.checkpoint));
     for (const ev of w.oci.events(String(cp.region), String(cp.compartment_id), start, until)) {
       checked++;
-      assert.ok(ledger.counts.has(String(ev.eventId)), `event ${String(ev.eventId)} of ${String(cp.region)}|${String(cp.compartment_id)} is below the checkpoint ${until.toISOString()} but was never delivered`);
+      assert.ok(
+        ledger.counts.has(String(ev.eventId)),
+        `event ${String(ev.eventId)} of ${String(cp.region)}|${String(cp.compartment_id)} is below the checkpoint ${until.toISOString()} but was never delivered`,
+      );
     }
   }
   return checked;

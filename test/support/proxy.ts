@@ -122,10 +122,11 @@ export async function startProxy(o: { username: string; password: string }): Pro
       client.resume();
     };
     if (head.length) start(head);
-    else client.once('data', (b: Buffer) => {
-      client.pause();
-      start(b);
-    });
+    else
+      client.once('data', (b: Buffer) => {
+        client.pause();
+        start(b);
+      });
   });
   server.on('connection', track);
 

@@ -7,9 +7,12 @@ class Reporter extends Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const s = runner.stats;
       process.stdout.write(`\n${s.passes} passed, ${s.failures} failed, ${s.pending} skipped\n`);
-      // build/test.mjs adds up several mocha runs into one closing line.
+      // build/dev/test.mjs adds up several mocha runs into one closing line.
       if (process.env.MOCHA_STATS_FILE) {
-        require('node:fs').writeFileSync(process.env.MOCHA_STATS_FILE, JSON.stringify({ passes: s.passes, failures: s.failures, pending: s.pending }));
+        require('node:fs').writeFileSync(
+          process.env.MOCHA_STATS_FILE,
+          JSON.stringify({ passes: s.passes, failures: s.failures, pending: s.pending }),
+        );
       }
     });
   }

@@ -7,18 +7,50 @@
 
 /** Commands the checker understands. Anything else after a pipe fails. */
 export const COMMANDS = new Set([
-  'search', 'where', 'eval', 'stats', 'eventstats', 'timechart', 'chart', 'top', 'table', 'fields',
-  'rename', 'sort', 'head', 'bin', 'convert', 'tstats', 'inputlookup',
+  'search',
+  'where',
+  'eval',
+  'stats',
+  'eventstats',
+  'timechart',
+  'chart',
+  'top',
+  'table',
+  'fields',
+  'rename',
+  'sort',
+  'head',
+  'bin',
+  'convert',
+  'tstats',
+  'inputlookup',
 ]);
 /** Commands that may start a search after a leading pipe. */
 const GENERATING = new Set(['tstats', 'inputlookup']);
 
 /** Functions allowed inside eval/where expressions. */
-const EVAL_FUNCTIONS = new Set(['if', 'coalesce', 'null', 'round', 'now', 'strftime', 'replace', 'relative_time', 'tonumber', 'lower', 'match', 'isnull', 'isnotnull']);
+const EVAL_FUNCTIONS = new Set([
+  'if',
+  'coalesce',
+  'null',
+  'round',
+  'now',
+  'strftime',
+  'replace',
+  'relative_time',
+  'tonumber',
+  'lower',
+  'match',
+  'isnull',
+  'isnotnull',
+]);
 /** Aggregation functions of stats, eventstats, chart, timechart, tstats. */
 const STATS_FUNCTIONS = new Set(['count', 'dc', 'values', 'latest', 'earliest', 'min', 'max', 'sum', 'avg']);
 
-export interface Segment { command: string; args: string }
+export interface Segment {
+  command: string;
+  args: string;
+}
 
 /** Splits on top-level pipes, after checking that quotes, backticks, brackets and parentheses balance. */
 export function splitPipeline(spl: string): Segment[] {
@@ -30,17 +62,28 @@ export function splitPipeline(spl: string): Segment[] {
     const c = spl[i];
     if (quote) {
       cur += c;
-      if (c === '\\' && quote === '"') { cur += spl[++i] ?? ''; continue; }
+      if (c === '\\' && quote === '"') {
+        cur += spl[++i] ?? '';
+        continue;
+      }
       if (c === quote) quote = null;
       continue;
     }
-    if (c === '"' || c === '`') { quote = c; cur += c; continue; }
+    if (c === '"' || c === '`') {
+      quote = c;
+      cur += c;
+      continue;
+    }
     if (c === '(' || c === '[') stack.push(c);
     else if (c === ')' || c === ']') {
       const open = stack.pop();
       if (open !== (c === ')' ? '(' : '[')) throw new Error(`unbalanced ${c} at ${i}`);
     }
-    if (c === '|' && !stack.length) { parts.push(cur); cur = ''; continue; }
+    if (c === '|' && !stack.length) {
+      parts.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   if (quote) throw new Error(`unterminated ${quote}`);
@@ -77,7 +120,11 @@ export interface Context {
   macros: Set<string>;
 }
 
-export interface Report { commands: string[]; fieldsRead: string[]; macros: string[] }
+export interface Report {
+  commands: string[];
+  fieldsRead: string[];
+  macros: string[];
+}
 
 /** Checks one search; throws with a message naming the problem. */
 export function checkSpl(spl: string, ctx: Context): Report {
@@ -102,7 +149,10 @@ export function checkSpl(spl: string, ctx: Context): Report {
     let i = 0;
     while (i < ws.length) {
       const w = ws[i];
-      if (w === ',') { i++; continue; }
+      if (w === ',') {
+        i++;
+        continue;
+      }
       const fn = w.toLowerCase();
       if (!STATS_FUNCTIONS.has(fn)) throw new Error(`${cmd}: unknown aggregation ${w}`);
       let name = fn;
@@ -116,7 +166,10 @@ export function checkSpl(spl: string, ctx: Context): Report {
         if (fn !== 'count') throw new Error(`${cmd}: ${fn} needs a field`);
         i += 1;
       }
-      if (ws[i] === 'AS') { name = ws[i + 1]; i += 2; }
+      if (ws[i] === 'AS') {
+        name = ws[i + 1];
+        i += 2;
+      }
       out.push(name);
     }
     return out;
@@ -155,7 +208,10 @@ export function checkSpl(spl: string, ctx: Context): Report {
         let over: string[] = [];
         if (command === 'chart') {
           const o = aggs.indexOf('over');
-          if (o >= 0) { over = aggs.slice(o + 1); aggs = aggs.slice(0, o); }
+          if (o >= 0) {
+            over = aggs.slice(o + 1);
+            aggs = aggs.slice(0, o);
+          }
         }
         for (const o of opts) if (!/^(limit|useother|span|usenull)=/.test(o)) throw new Error(`${cmd}: unknown option ${o}`);
         const outs = aggregations(aggs, cmd, (f) => read(f, cmd));
@@ -169,7 +225,8 @@ export function checkSpl(spl: string, ctx: Context): Report {
       }
       case 'top': {
         const rest = ws.filter((w) => !isOption(w));
-        for (const o of ws.filter(isOption)) if (!/^(limit|showperc|showcount|useother)=/.test(o)) throw new Error(`top: unknown option ${o}`);
+        for (const o of ws.filter(isOption))
+          if (!/^(limit|showperc|showcount|useother)=/.test(o)) throw new Error(`top: unknown option ${o}`);
         const [fields, by] = splitBy(rest);
         for (const f of [...fields, ...by]) read(f, cmd);
         made = new Set([...fields, ...by, 'count', 'percent']);
@@ -200,7 +257,10 @@ export function checkSpl(spl: string, ctx: Context): Report {
             const prefix = from.slice(0, -1);
             const hits = [...made].filter((f) => f.startsWith(prefix));
             if (!hits.length) throw new Error(`rename: ${from} matches no field`);
-            for (const h of hits) { made.delete(h); made.add(to.replace('*', h.slice(prefix.length))); }
+            for (const h of hits) {
+              made.delete(h);
+              made.add(to.replace('*', h.slice(prefix.length)));
+            }
           } else {
             read(from, cmd);
             made.delete(from);
@@ -248,7 +308,12 @@ export function checkSpl(spl: string, ctx: Context): Report {
           } else if (!ctx.fields(f)) throw new Error(`tstats: unknown field ${f}`);
         };
         const outs = aggregations(aggs, cmd, tsField);
-        if (where >= 0) searchTerms(rest.slice(where + 1, end(where)).filter((w) => !/^nodename=/.test(w)), cmd, (f) => tsField(f));
+        if (where >= 0)
+          searchTerms(
+            rest.slice(where + 1, end(where)).filter((w) => !/^nodename=/.test(w)),
+            cmd,
+            (f) => tsField(f),
+          );
         const by = byAt >= 0 ? rest.slice(byAt + 1, end(byAt)).filter((w) => w !== ',') : [];
         by.forEach(tsField);
         made = new Set([...outs, ...by]);
@@ -269,11 +334,19 @@ function splitTopLevel(s: string): string[] {
   let quote: string | null = null;
   let cur = '';
   for (const c of s) {
-    if (quote) { if (c === quote) quote = null; cur += c; continue; }
+    if (quote) {
+      if (c === quote) quote = null;
+      cur += c;
+      continue;
+    }
     if (c === '"' || c === "'") quote = c;
     else if (c === '(') depth++;
     else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { out.push(cur); cur = ''; continue; }
+    else if (c === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+      continue;
+    }
     cur += c;
   }
   out.push(cur);
@@ -302,7 +375,10 @@ function expression(src: string, cmd: string, read: (f: string, cmd: string) => 
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t.startsWith('"') || /^\d/.test(t) || /^(AND|OR|NOT)$/.test(t)) continue;
-    if (t.startsWith("'")) { read(t.slice(1, -1), cmd); continue; }
+    if (t.startsWith("'")) {
+      read(t.slice(1, -1), cmd);
+      continue;
+    }
     if (/^[A-Za-z_]/.test(t)) {
       if (toks[i + 1] === '(') {
         if (!EVAL_FUNCTIONS.has(t)) throw new Error(`${cmd}: unknown function ${t}()`);

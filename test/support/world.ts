@@ -61,7 +61,8 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const oci = await startOciEmulator({ tenancy, pageSize: 200, ...o.oci });
   const splunkd = await startSplunkd({ appDir: ROOT, kvStartupMs: o.kvStartupMs ?? 0 });
   // default/collections.conf declares the checkpoint collection; declare it when the app tree lacks it.
-  if (!splunkd.getConf('collections', 'oci_audit_checkpoints')) splunkd.setConf('collections', 'oci_audit_checkpoints', { enforceTypes: 'false', replicate: 'false' });
+  if (!splunkd.getConf('collections', 'oci_audit_checkpoints'))
+    splunkd.setConf('collections', 'oci_audit_checkpoints', { enforceTypes: 'false', replicate: 'false' });
   const command = binaryCommand();
   splunkd.registerModularInput('oci_audit', command);
   installExecutable(splunkd, command);
@@ -81,9 +82,17 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     splunkd,
     command,
     run: (params, opts = {}) =>
-      runInput(splunkd, { command, name: opts.name ?? 'test', timeoutMs: 60_000, ...opts, params: { account: 'main', ...params }, env: { ...TEST_ENV, ...opts.env } }),
+      runInput(splunkd, {
+        command,
+        name: opts.name ?? 'test',
+        timeoutMs: 60_000,
+        ...opts,
+        params: { account: 'main', ...params },
+        env: { ...TEST_ENV, ...opts.env },
+      }),
     validate: (name, params) => runValidation(splunkd, { command, name, params, env: TEST_ENV }),
-    checkpoints: (input) => splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === 'checkpoint' && (input === undefined || r.input === input)),
+    checkpoints: (input) =>
+      splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === 'checkpoint' && (input === undefined || r.input === input)),
     async close() {
       await Promise.all([oci.close(), splunkd.close()]);
     },

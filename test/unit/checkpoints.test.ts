@@ -19,7 +19,10 @@ describe('checkpoint store', () => {
     await assert.rejects(store.flush(), /batch_save 500/);
     store.advance({ region: 'r', compartmentId: 'c', until: 120_000 });
     const t = Date.now();
-    await assert.rejects(Promise.race([store.flush(), new Promise((_, rej) => setTimeout(() => rej(new Error('flush hung')), 1000))]), /batch_save 500/);
+    await assert.rejects(
+      Promise.race([store.flush(), new Promise((_, rej) => setTimeout(() => rej(new Error('flush hung')), 1000))]),
+      /batch_save 500/,
+    );
     assert.ok(Date.now() - t < 500);
     assert.ok(store.saveError);
   });
@@ -54,7 +57,10 @@ describe('lookback memory size', () => {
     const perHour = Math.ceil(1_000_000 / 24);
     // eventIds are GUIDs (36 characters), as OCI sends them.
     const ids = Array.from({ length: perHour }, (_, i) => `${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`);
-    const seen = Array.from({ length: 60 }, (_, m) => ({ end: (m + 1) * 60_000, ids: ids.slice(Math.floor((m * perHour) / 60), Math.floor(((m + 1) * perHour) / 60)) }));
+    const seen = Array.from({ length: 60 }, (_, m) => ({
+      end: (m + 1) * 60_000,
+      ids: ids.slice(Math.floor((m * perHour) / 60), Math.floor(((m + 1) * perHour) / 60)),
+    }));
     store.advance({ region: 'r', compartmentId: 'c', until: 3_600_000, seen });
     await store.flush();
     // KV store: 16 MB per document (BSON), 50 MB per batch_save (limits.conf max_size_per_batch_save_mb).

@@ -75,8 +75,15 @@ function mdTable(file: string, heading: RegExp): string[][] {
   const rows: string[][] = [];
   for (const l of lines.slice(start + 1)) {
     if (l.startsWith('#')) break;
-    if (!l.startsWith('|')) { if (rows.length) break; continue; }
-    const cells = l.trim().slice(1, -1).split('|').map((c) => c.trim());
+    if (!l.startsWith('|')) {
+      if (rows.length) break;
+      continue;
+    }
+    const cells = l
+      .trim()
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
     if (!cells.every((c) => /^-+$/.test(c))) rows.push(cells);
   }
   return rows.slice(1);
@@ -117,8 +124,18 @@ function contextFor(spl: string): Context {
 // ---------------------------------------------------------------------------------------------------
 // Views
 
-interface Panel { title: string; searches: string[] }
-interface View { name: string; label: string; tokens: Set<string>; panels: Panel[]; inputSearches: string[]; usedTokens: Set<string> }
+interface Panel {
+  title: string;
+  searches: string[];
+}
+interface View {
+  name: string;
+  label: string;
+  tokens: Set<string>;
+  panels: Panel[];
+  inputSearches: string[];
+  usedTokens: Set<string>;
+}
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: () => true, trimValues: true });
 type X = Record<string, unknown[]>;
@@ -139,14 +156,18 @@ function loadView(file: string): View {
   const tokens = new Set<string>();
   const inputSearches: string[] = [];
   const usedTokens = new Set<string>();
-  const noteTokens = (s: string) => { for (const m of s.matchAll(/\$([\w.]+)\$/g)) usedTokens.add(m[1]); };
+  const noteTokens = (s: string) => {
+    for (const m of s.matchAll(/\$([\w.]+)\$/g)) usedTokens.add(m[1]);
+  };
   for (const fs of kids(top, 'fieldset')) {
     for (const input of kids(fs, 'input')) {
       const tok = input['@token']?.[0] as string;
       assert.ok(tok, `${file}: input without token`);
       tokens.add(tok);
-      if (input['@type']?.[0] === 'time') { tokens.add(`${tok}.earliest`); tokens.add(`${tok}.latest`); }
-      else assert.ok(kids(input, 'default').length, `${file}: input ${tok} has no <default>`);
+      if (input['@type']?.[0] === 'time') {
+        tokens.add(`${tok}.earliest`);
+        tokens.add(`${tok}.latest`);
+      } else assert.ok(kids(input, 'default').length, `${file}: input ${tok} has no <default>`);
       for (const s of kids(input, 'search')) {
         const q = text(kids(s, 'query')[0]);
         inputSearches.push(q);
@@ -185,7 +206,10 @@ function loadView(file: string): View {
 const NOT_DASHBOARDS = new Set(['ta_oci_audit_setup.xml']);
 
 function loadViews(): View[] {
-  return readdirSync(VIEWS).filter((f) => f.endsWith('.xml') && !NOT_DASHBOARDS.has(f)).sort().map(loadView);
+  return readdirSync(VIEWS)
+    .filter((f) => f.endsWith('.xml') && !NOT_DASHBOARDS.has(f))
+    .sort()
+    .map(loadView);
 }
 
 /** A search with its tokens replaced as the dropdowns' "All" choice would. */
@@ -206,8 +230,14 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
   const views = loadViews();
 
   it('ships the two dashboards, each in the nav, each panel with a title and a search', () => {
-    assert.deepEqual(views.map((v) => v.name), EXPECTED_VIEWS);
-    assert.deepEqual(views.map((v) => v.label), ['OCI Audit activity', 'Input health']);
+    assert.deepEqual(
+      views.map((v) => v.name),
+      EXPECTED_VIEWS,
+    );
+    assert.deepEqual(
+      views.map((v) => v.label),
+      ['OCI Audit activity', 'Input health'],
+    );
     const nav = parser.parse(readFileSync(path.join(root, 'default/data/ui/nav/default.xml'), 'utf8')) as X;
     const navViews = kids(kids(nav, 'nav')[0], 'view').map((v) => v['@name']?.[0]);
     for (const v of EXPECTED_VIEWS) assert.ok(navViews.includes(v), `nav lacks ${v}`);
@@ -217,7 +247,9 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
   it('every token a search uses is defined by an input, and every input is used', () => {
     for (const v of views) {
       for (const t of v.usedTokens) assert.ok(v.tokens.has(t), `${v.name}: token $${t}$ is not defined by an input`);
-      for (const t of v.tokens) if (!/\.(earliest|latest)$/.test(t)) assert.ok(v.usedTokens.has(t) || [...v.usedTokens].some((u) => u.startsWith(`${t}.`)), `${v.name}: input ${t} is not used`);
+      for (const t of v.tokens)
+        if (!/\.(earliest|latest)$/.test(t))
+          assert.ok(v.usedTokens.has(t) || [...v.usedTokens].some((u) => u.startsWith(`${t}.`)), `${v.name}: input ${t} is not used`);
     }
   });
 
@@ -252,7 +284,11 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
       assert.ok(q, `${name}: no search`);
       try {
         const r = checkSpl(q, contextFor(q));
-        if (r.commands[0] !== 'tstats') assert.ok(/sourcetype="oci:audit"/.test(q) && r.macros.includes('oci_audit_index'), `${name}: plain searches read \`oci_audit_index\` sourcetype="oci:audit"`);
+        if (r.commands[0] !== 'tstats')
+          assert.ok(
+            /sourcetype="oci:audit"/.test(q) && r.macros.includes('oci_audit_index'),
+            `${name}: plain searches read \`oci_audit_index\` sourcetype="oci:audit"`,
+          );
       } catch (e) {
         assert.fail(`${name}: ${(e as Error).message}\n  in: ${q}`);
       }
@@ -273,7 +309,9 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | stats max(lag_second) by input'), /unknown field lag_second/);
     assert.throws(() => q('| tstats count from datamodel=Change.All_Changes by All_Changes.compartment_name'), /not a mapped field/);
     assert.throws(() => q('| inputlookup oci_audit_checkpoints_lookup | table checkpoint_epch'), /unknown field checkpoint_epch/);
-    assert.doesNotThrow(() => q('`oci_audit_index` sourcetype="oci:audit" data.identity.ipAddress="10.0.0.1" | stats count by data.additionalDetails.x, user'));
+    assert.doesNotThrow(() =>
+      q('`oci_audit_index` sourcetype="oci:audit" data.identity.ipAddress="10.0.0.1" | stats count by data.additionalDetails.x, user'),
+    );
   });
 
   it('props.conf: the log file gets sourcetype ta:oci:audit:log; its extraction reads a real log line', () => {
@@ -286,11 +324,16 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     const extract = get(p, st, 'EXTRACT-ta_oci_audit_log')!;
     const re = new RegExp(extract.replace(/\(\?<(\w+)>/g, '(?<$1>'));
     const fields = Object.fromEntries(Object.entries(new RunStats().fields()).map(([k, v]) => [k, String(v)]));
-    const kv = Object.entries({ input: 'prod', ...fields }).map(([k, v]) => `${k}=${v}`).join(' ');
+    const kv = Object.entries({ input: 'prod', ...fields })
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
     const line = `2026-11-27T15:00:00.123Z pid=42 stanza=oci_audit://prod INFO run summary ${kv}`;
     assert.deepEqual({ ...re.exec(line)!.groups }, { pid: '42', stanza: 'oci_audit://prod', log_level: 'INFO', message: 'run summary' });
     const err = '2026-11-27T15:00:00.123Z pid=42 ERROR input prod: cannot list compartments (403) category=permission';
-    assert.deepEqual({ ...re.exec(err)!.groups }, { pid: '42', stanza: undefined, log_level: 'ERROR', message: 'input prod: cannot list compartments (403)' });
+    assert.deepEqual(
+      { ...re.exec(err)!.groups },
+      { pid: '42', stanza: undefined, log_level: 'ERROR', message: 'input prod: cannot list compartments (403)' },
+    );
     const ets = conf('default/eventtypes.conf');
     assert.equal(get(ets, 'oci_audit_health', 'search'), 'index=_internal sourcetype="ta:oci:audit:log" "run summary"');
   });
@@ -300,7 +343,9 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     const name = 'oci_audit_checkpoints_lookup';
     assert.equal(get(t, name, 'external_type'), 'kvstore');
     assert.equal(get(t, name, 'collection'), 'oci_audit_checkpoints');
-    const declared = [...conf('default/collections.conf').get('oci_audit_checkpoints')!.keys()].filter((k) => k.startsWith('field.')).map((k) => k.slice(6));
+    const declared = [...conf('default/collections.conf').get('oci_audit_checkpoints')!.keys()]
+      .filter((k) => k.startsWith('field.'))
+      .map((k) => k.slice(6));
     for (const f of declared) assert.ok(lookupFields(name)!.includes(f), `fields_list lacks ${f}`);
   });
 });

@@ -17,7 +17,9 @@ function check<Ts>(property: fc.IProperty<Ts>, n: number): void {
   if (!out.failed) return;
   const example = fc.stringify(out.counterexample);
   const why = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
-  assert.fail(`property failed (seed ${SEED}, path ${out.counterexamplePath}): ${why.slice(0, 600)}\ncounterexample (${example.length} chars): ${example.slice(0, 600)}`);
+  assert.fail(
+    `property failed (seed ${SEED}, path ${out.counterexamplePath}): ${why.slice(0, 600)}\ncounterexample (${example.length} chars): ${example.slice(0, 600)}`,
+  );
 }
 const cp = (s: string): number => Array.from(s).length;
 
@@ -35,7 +37,10 @@ function xmlOutcome<T>(f: (doc: string) => T, doc: string): Outcome<T> {
   try {
     out = { ok: true, value: f(doc) };
   } catch (err) {
-    if (!(err instanceof InputXmlError)) throw new Error(`${f.name} threw ${(err as Error)?.name}: ${String((err as Error)?.message).slice(0, 200)} for a ${doc.length}-char document starting ${JSON.stringify(doc.slice(0, 80))}`);
+    if (!(err instanceof InputXmlError))
+      throw new Error(
+        `${f.name} threw ${(err as Error)?.name}: ${String((err as Error)?.message).slice(0, 200)} for a ${doc.length}-char document starting ${JSON.stringify(doc.slice(0, 80))}`,
+      );
     out = { ok: false, error: err };
   }
   const ms = performance.now() - t0;
@@ -51,7 +56,10 @@ function xmlOutcome<T>(f: (doc: string) => T, doc: string): Outcome<T> {
 function assertParamsShape(p: Params): void {
   for (const [k, v] of Object.entries(p)) {
     assert.ok(k !== '', 'param names are non-empty');
-    assert.ok(typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')), `param ${k} is a string or a list of strings`);
+    assert.ok(
+      typeof v === 'string' || (Array.isArray(v) && v.every((x) => typeof x === 'string')),
+      `param ${k} is a string or a list of strings`,
+    );
   }
   assert.ok(Object.getPrototypeOf(p) === Object.prototype, 'a param named __proto__ does not replace the prototype');
 }
@@ -76,27 +84,39 @@ function checkBoth(doc: string): void {
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 // Text XML 1.0 can carry (no C0 controls except tab/newline) and that has no leading or trailing
 // blanks, which the parser trims.
-// eslint-disable-next-line no-control-regex
-const xmlText = fc.string({ unit: 'grapheme', maxLength: 40 }).map((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').trim());
-const paramName = fc.oneof(fc.constantFrom(...PARAMETERS.map((p) => p.name), '__proto__', 'constructor', 'toString', 'hasOwnProperty'), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s !== ''));
+const xmlText = fc
+  .string({ unit: 'grapheme', maxLength: 40 })
+  // eslint-disable-next-line no-control-regex
+  .map((s) => s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').trim());
+const paramName = fc.oneof(
+  fc.constantFrom(...PARAMETERS.map((p) => p.name), '__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+  fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && s !== ''),
+);
 
 interface GenParam {
   name: string;
   value: string | string[];
 }
-const genParams = fc.uniqueArray(
-  fc.record({ name: paramName, value: fc.oneof(xmlText, fc.array(xmlText, { maxLength: 4 })) }),
-  { maxLength: 8, selector: (p) => p.name },
-);
+const genParams = fc.uniqueArray(fc.record({ name: paramName, value: fc.oneof(xmlText, fc.array(xmlText, { maxLength: 4 })) }), {
+  maxLength: 8,
+  selector: (p) => p.name,
+});
 
 function paramsXml(ps: GenParam[]): string {
   return ps
-    .map((p) => (Array.isArray(p.value) ? `<param_list name="${esc(p.name)}">${p.value.map((v) => `<value>${esc(v)}</value>`).join('')}</param_list>` : `<param name="${esc(p.name)}">${esc(p.value)}</param>`))
+    .map((p) =>
+      Array.isArray(p.value)
+        ? `<param_list name="${esc(p.name)}">${p.value.map((v) => `<value>${esc(v)}</value>`).join('')}</param_list>`
+        : `<param name="${esc(p.name)}">${esc(p.value)}</param>`,
+    )
     .join('');
 }
 
 const context = fc.record({ server_host: xmlText, server_uri: xmlText, session_key: xmlText, checkpoint_dir: xmlText });
-const contextXml = (c: Record<string, string>): string => Object.entries(c).map(([k, v]) => `<${k}>${esc(v)}</${k}>`).join('');
+const contextXml = (c: Record<string, string>): string =>
+  Object.entries(c)
+    .map(([k, v]) => `<${k}>${esc(v)}</${k}>`)
+    .join('');
 const inputDoc = fc.record({ ctx: context, stanzas: fc.array(fc.record({ name: xmlText, params: genParams }), { maxLength: 4 }) });
 const itemsDoc = fc.record({ ctx: context, name: xmlText, params: genParams });
 
@@ -113,18 +133,41 @@ const expectedParams = (ps: GenParam[]): Record<string, string | string[]> => {
 };
 
 // Any element in any slot: text, nested elements, attributes, repeated, empty, self-closed.
-const anyName = fc.constantFrom('input', 'items', 'item', 'configuration', 'stanza', 'param', 'param_list', 'value', 'server_uri', 'session_key', 'x', '__proto__', 'constructor');
+const anyName = fc.constantFrom(
+  'input',
+  'items',
+  'item',
+  'configuration',
+  'stanza',
+  'param',
+  'param_list',
+  'value',
+  'server_uri',
+  'session_key',
+  'x',
+  '__proto__',
+  'constructor',
+);
 const { node } = fc.letrec<{ node: string }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     xmlText.map(esc),
-    fc.tuple(anyName, fc.array(fc.tuple(fc.constantFrom('name', 'app', 'x', '__proto__'), xmlText), { maxLength: 3 }), fc.array(tie('node'), { maxLength: 4 }), fc.boolean()).map(([n, attrs, kids, selfClose]) => {
-      const a = [...new Map(attrs).entries()].map(([k, v]) => ` ${k}="${esc(v)}"`).join('');
-      return selfClose && kids.length === 0 ? `<${n}${a}/>` : `<${n}${a}>${kids.join('')}</${n}>`;
-    }),
+    fc
+      .tuple(
+        anyName,
+        fc.array(fc.tuple(fc.constantFrom('name', 'app', 'x', '__proto__'), xmlText), { maxLength: 3 }),
+        fc.array(tie('node'), { maxLength: 4 }),
+        fc.boolean(),
+      )
+      .map(([n, attrs, kids, selfClose]) => {
+        const a = [...new Map(attrs).entries()].map(([k, v]) => ` ${k}="${esc(v)}"`).join('');
+        return selfClose && kids.length === 0 ? `<${n}${a}/>` : `<${n}${a}>${kids.join('')}</${n}>`;
+      }),
   ),
 }));
-const wrongTypesDoc = fc.tuple(fc.constantFrom('input', 'items'), fc.array(node, { maxLength: 6 })).map(([root, kids]) => `<${root}>${kids.join('')}</${root}>`);
+const wrongTypesDoc = fc
+  .tuple(fc.constantFrom('input', 'items'), fc.array(node, { maxLength: 6 }))
+  .map(([root, kids]) => `<${root}>${kids.join('')}</${root}>`);
 
 // Entity tricks, DOCTYPEs and other hostile snippets, alone and spliced into valid documents.
 const BILLION_LAUGHS = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i || ''};`.repeat(10)}">`).join('')}]><input><session_key>&lol9;</session_key></input>`;
@@ -136,22 +179,62 @@ const TRICKS = [
   '<!doctype input><input/>',
   '<!DOCTYPE',
   '<!ENTITY a "b">',
-  '&lol9;', '&xxe;', '&unknown;', '&#0;', '&#x0;', '&#xD800;', '&#1114112;', '&#x41;', '&amp', '&;', '&&&',
-  '<![CDATA[<input>]]>', '<![CDATA[', ']]>', '<!-- -- -->', '<!--', '<?xml version="1.0" encoding="UTF-16"?>', '<?pi x?>',
-  '\ufeff', '\u0000', '\u0001', '\ud800', '\uffff', '\u202e', '\r\n', '</input>', '</items>', '<input>', '<items>', '<item name="a">', '<param name="account">',
+  '&lol9;',
+  '&xxe;',
+  '&unknown;',
+  '&#0;',
+  '&#x0;',
+  '&#xD800;',
+  '&#1114112;',
+  '&#x41;',
+  '&amp',
+  '&;',
+  '&&&',
+  '<![CDATA[<input>]]>',
+  '<![CDATA[',
+  ']]>',
+  '<!-- -- -->',
+  '<!--',
+  '<?xml version="1.0" encoding="UTF-16"?>',
+  '<?pi x?>',
+  '\ufeff',
+  '\u0000',
+  '\u0001',
+  '\ud800',
+  '\uffff',
+  '\u202e',
+  '\r\n',
+  '</input>',
+  '</items>',
+  '<input>',
+  '<items>',
+  '<item name="a">',
+  '<param name="account">',
   '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>',
-  '<a xmlns:a="urn:x" a:b="c"/>', '<param name="__proto__">x</param>', '<param_list name="__proto__"><value>x</value></param_list>',
-  '<stanza name="a" name="b"/>', '<stanza name=x/>', '<stanza name="a>', `<${'x'.repeat(2000)}>`, '<1a/>', '<a b="<"/>',
+  '<a xmlns:a="urn:x" a:b="c"/>',
+  '<param name="__proto__">x</param>',
+  '<param_list name="__proto__"><value>x</value></param_list>',
+  '<stanza name="a" name="b"/>',
+  '<stanza name=x/>',
+  '<stanza name="a>',
+  `<${'x'.repeat(2000)}>`,
+  '<1a/>',
+  '<a b="<"/>',
 ];
 
 function mutate(doc: string, pos: number, kind: number, trick: string, len: number): string {
   const at = Math.floor(pos * (doc.length + 1));
   switch (kind) {
-    case 0: return doc.slice(0, at); // truncated
-    case 1: return doc.slice(0, at) + trick + doc.slice(at);
-    case 2: return doc.slice(0, at) + doc.slice(at + len);
-    case 3: return doc.slice(0, at) + doc.slice(at, at + len).repeat(3) + doc.slice(at);
-    default: return trick + doc;
+    case 0:
+      return doc.slice(0, at); // truncated
+    case 1:
+      return doc.slice(0, at) + trick + doc.slice(at);
+    case 2:
+      return doc.slice(0, at) + doc.slice(at + len);
+    case 3:
+      return doc.slice(0, at) + doc.slice(at, at + len).repeat(3) + doc.slice(at);
+    default:
+      return trick + doc;
   }
 }
 
@@ -160,13 +243,19 @@ const HUGE: Array<[string, string]> = [
   ['deep nesting 10 000 (within 1 MB)', deep(10_000)],
   ['deep nesting 100 000 (within 1 MB)', deep(100_000, 'b')],
   ['deep unclosed 300 000', `<input>${'<a>'.repeat(300_000)}`],
-  ['deep value nesting', `<items><item name="x"><param_list name="p">${'<value>'.repeat(5000)}${'</value>'.repeat(5000)}</param_list></item></items>`],
+  [
+    'deep value nesting',
+    `<items><item name="x"><param_list name="p">${'<value>'.repeat(5000)}${'</value>'.repeat(5000)}</param_list></item></items>`,
+  ],
   ['a value just under 1 MB', `<input><session_key>${'k'.repeat(MAX_INPUT_BYTES - 60)}</session_key></input>`],
   ['a value just over 1 MB', `<input><session_key>${'k'.repeat(MAX_INPUT_BYTES)}</session_key></input>`],
   ['1 MB of multi-byte text', `<input><session_key>${'é'.repeat(MAX_INPUT_BYTES / 2 - 40)}</session_key></input>`],
   ['a 500 k tag name', `<input><${'x'.repeat(500_000)}></y></input>`],
   ['50 000 attributes', `<input ${Array.from({ length: 50_000 }, (_, i) => `a${i}="v"`).join(' ')}/>`],
-  ['40 000 params', `<input><configuration><stanza name="oci_audit://x">${'<param name="p">v</param>'.repeat(40_000)}</stanza></configuration></input>`],
+  [
+    '40 000 params',
+    `<input><configuration><stanza name="oci_audit://x">${'<param name="p">v</param>'.repeat(40_000)}</stanza></configuration></input>`,
+  ],
   ['50 000 stanzas', `<input><configuration>${'<stanza name="a"/>'.repeat(50_000)}</configuration></input>`],
   ['200 000 entity references', `<input><session_key>${'&amp;'.repeat(200_000)}</session_key></input>`],
   ['an attribute of 900 000 >', `<input a="${'>'.repeat(900_000)}"/>`],
@@ -186,7 +275,33 @@ describe('fuzz: input XML (parseInputDefinition, parseValidationRequest)', funct
           fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('utf8')),
           fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('latin1')),
           fc.string({ unit: 'binary', maxLength: 300 }),
-          fc.array(fc.constantFrom('<', '>', '/', '=', '"', "'", '&', ';', '!', '?', '[', ']', '-', 'input', 'items', 'item', 'param', ' ', 'a', 'name'), { maxLength: 60 }).map((a) => a.join('')),
+          fc
+            .array(
+              fc.constantFrom(
+                '<',
+                '>',
+                '/',
+                '=',
+                '"',
+                "'",
+                '&',
+                ';',
+                '!',
+                '?',
+                '[',
+                ']',
+                '-',
+                'input',
+                'items',
+                'item',
+                'param',
+                ' ',
+                'a',
+                'name',
+              ),
+              { maxLength: 60 },
+            )
+            .map((a) => a.join('')),
         ),
         (doc) => checkBoth(doc),
       ),
@@ -222,19 +337,29 @@ describe('fuzz: input XML (parseInputDefinition, parseValidationRequest)', funct
   });
 
   it('wrong element types in every slot (text for elements, elements in values, repeats, attributes): never another exception', () => {
-    check(fc.property(wrongTypesDoc, (doc) => checkBoth(doc)), 800);
+    check(
+      fc.property(wrongTypesDoc, (doc) => checkBoth(doc)),
+      800,
+    );
   });
 
   it('valid documents truncated, spliced with entity tricks / DOCTYPEs, cut or repeated: never another exception', () => {
     check(
-      fc.property(fc.oneof(inputDoc.map(inputXml), itemsDoc.map(itemsXml)), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(4), fc.constantFrom(...TRICKS), fc.nat(200), (doc, pos, kind, trick, len) => {
-        const m = mutate(doc, pos, kind, trick, len);
-        checkBoth(m);
-        if (/<!DOCTYPE|<!ENTITY/i.test(m)) {
-          assert.throws(() => parseInputDefinition(m), InputXmlError);
-          assert.throws(() => parseValidationRequest(m), InputXmlError);
-        }
-      }),
+      fc.property(
+        fc.oneof(inputDoc.map(inputXml), itemsDoc.map(itemsXml)),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(4),
+        fc.constantFrom(...TRICKS),
+        fc.nat(200),
+        (doc, pos, kind, trick, len) => {
+          const m = mutate(doc, pos, kind, trick, len);
+          checkBoth(m);
+          if (/<!DOCTYPE|<!ENTITY/i.test(m)) {
+            assert.throws(() => parseInputDefinition(m), InputXmlError);
+            assert.throws(() => parseValidationRequest(m), InputXmlError);
+          }
+        },
+      ),
       1000,
     );
   });
@@ -252,10 +377,13 @@ describe('fuzz: input XML (parseInputDefinition, parseValidationRequest)', funct
     it(`huge or deep: ${label}`, () => checkBoth(doc));
   }
 
-  it('deep nesting is refused with a clear message (it overflowed the parser\'s stack: RangeError)', () => {
+  it("deep nesting is refused with a clear message (it overflowed the parser's stack: RangeError)", () => {
     const r = xmlOutcome(parseInputDefinition, deep(10_000));
     assert.ok(!r.ok && /nests elements more than \d+ levels/.test(r.error.message), r.ok ? 'parsed' : r.error.message);
-    const shallow = xmlOutcome(parseInputDefinition, `<input><configuration><stanza name="oci_audit://a"><param_list name="p"><value>v</value></param_list></stanza></configuration></input>`);
+    const shallow = xmlOutcome(
+      parseInputDefinition,
+      `<input><configuration><stanza name="oci_audit://a"><param_list name="p"><value>v</value></param_list></stanza></configuration></input>`,
+    );
     assert.ok(shallow.ok);
   });
 });
@@ -264,41 +392,105 @@ describe('fuzz: input XML (parseInputDefinition, parseValidationRequest)', funct
 const NOW = new Date('2026-06-01T12:00:00Z');
 const NAMES = new Set([...PARAMETERS.map((p) => p.name), 'name']);
 const REGION = fc.constantFrom('us-ashburn-1', 'eu-frankfurt-1', 'us-gov-ashburn-1', 'me-dcc-muscat-1');
-const OCID = fc.constantFrom('ocid1.compartment.oc1..aaaaaaaaabcdefghij', 'ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx', 'ocid1.compartment.oc1.phx.aaaaaaaa1234567890');
+const OCID = fc.constantFrom(
+  'ocid1.compartment.oc1..aaaaaaaaabcdefghij',
+  'ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx',
+  'ocid1.compartment.oc1.phx.aaaaaaaa1234567890',
+);
 const hostile = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 60 }),
   fc.string({ unit: 'grapheme', maxLength: 60 }),
-  fc.string({ unit: fc.constantFrom('\u0000', '\u001b', '\u0085', '\u2028', '\r', '\n', '\ud800', '\udc00', '\ufffe', ',', '*', '/', ' ', '-', '0', '9', 'a', 'é', '😀'), maxLength: 80 }),
-  fc.tuple(fc.constantFrom('a', '0', ',', 'é', '\u0001', '😀', 'ocid1.compartment.oc1..'), fc.integer({ min: 100, max: 40_000 })).map(([c, n]) => c.repeat(n)),
+  fc.string({
+    unit: fc.constantFrom(
+      '\u0000',
+      '\u001b',
+      '\u0085',
+      '\u2028',
+      '\r',
+      '\n',
+      '\ud800',
+      '\udc00',
+      '\ufffe',
+      ',',
+      '*',
+      '/',
+      ' ',
+      '-',
+      '0',
+      '9',
+      'a',
+      'é',
+      '😀',
+    ),
+    maxLength: 80,
+  }),
+  fc
+    .tuple(fc.constantFrom('a', '0', ',', 'é', '\u0001', '😀', 'ocid1.compartment.oc1..'), fc.integer({ min: 100, max: 40_000 }))
+    .map(([c, n]) => c.repeat(n)),
 );
 const plausible = fc.oneof(
   fc.constant('*'),
   fc.array(REGION, { minLength: 1, maxLength: 3 }).map((a) => a.join(',')),
   fc.array(OCID, { minLength: 1, maxLength: 3 }).map((a) => a.join(', ')),
   fc.integer({ min: -5, max: 3000 }).map(String),
-  fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2030-01-01T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   fc.tuple(fc.nat(12), fc.nat(12)).map(([k, n]) => `${k}/${n}`),
   fc.constantFrom('main', 'prod_1', 'a@b.c', '', ' ', '1e3', '0x10', '08', '2026-02-30T00:00:00Z', '2026-01-31T00:00:00+00:00'),
 );
-const paramValue = fc.oneof({ weight: 4, arbitrary: plausible }, { weight: 3, arbitrary: hostile }, { weight: 1, arbitrary: fc.array(fc.oneof(plausible, hostile), { maxLength: 4 }) });
-const paramMap = fc.dictionary(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...PARAMETERS.map((p) => p.name)) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }), paramValue, { maxKeys: 12 });
+const paramValue = fc.oneof(
+  { weight: 4, arbitrary: plausible },
+  { weight: 3, arbitrary: hostile },
+  { weight: 1, arbitrary: fc.array(fc.oneof(plausible, hostile), { maxLength: 4 }) },
+);
+const paramMap = fc.dictionary(
+  fc.oneof(
+    { weight: 5, arbitrary: fc.constantFrom(...PARAMETERS.map((p) => p.name)) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 10 }) },
+  ),
+  paramValue,
+  { maxKeys: 12 },
+);
 // Mostly valid maps (each field valid, now and then one hostile), so that acceptance is exercised too.
-const nearValid = fc.record(
-  {
-    account: fc.oneof(fc.constantFrom('main', 'prod_1', 'a@b.c'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,20}$/)),
-    regions: fc.oneof(fc.constant('*'), fc.array(REGION, { minLength: 1, maxLength: 3 }).map((a) => a.join(','))),
-    compartments: fc.oneof(fc.constant('*'), fc.array(OCID, { minLength: 1, maxLength: 3 }).map((a) => a.join(', '))),
-    exclude_compartments: fc.array(OCID, { maxLength: 2 }).map((a) => a.join(',')),
-    start_date_time: fc.date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2026-05-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString()),
-    query_window_size: fc.integer({ min: 1, max: 1440 }).map(String),
-    delay_throttle: fc.integer({ min: 0, max: 1440 }).map(String),
-    max_concurrency: fc.integer({ min: 1, max: 64 }).map(String),
-    lookback_minutes: fc.integer({ min: 0, max: 1440 }).map(String),
-    partition: fc.integer({ min: 1, max: 9999 }).chain((n) => fc.integer({ min: 0, max: n - 1 }).map((k) => `${k}/${n}`)),
-  },
-  { requiredKeys: ['account'] },
-).chain((m) => fc.oneof({ weight: 3, arbitrary: fc.constant(m as Params) }, { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...PARAMETERS.map((p) => p.name)), hostile).map(([k, v]) => ({ ...m, [k]: v }) as Params) }));
-const inputNameArb = fc.oneof({ weight: 4, arbitrary: fc.constant('oci_audit://prod') }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => `oci_audit://${s}`) }, { weight: 1, arbitrary: hostile });
+const nearValid = fc
+  .record(
+    {
+      account: fc.oneof(fc.constantFrom('main', 'prod_1', 'a@b.c'), fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,20}$/)),
+      regions: fc.oneof(
+        fc.constant('*'),
+        fc.array(REGION, { minLength: 1, maxLength: 3 }).map((a) => a.join(',')),
+      ),
+      compartments: fc.oneof(
+        fc.constant('*'),
+        fc.array(OCID, { minLength: 1, maxLength: 3 }).map((a) => a.join(', ')),
+      ),
+      exclude_compartments: fc.array(OCID, { maxLength: 2 }).map((a) => a.join(',')),
+      start_date_time: fc
+        .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2026-05-01T00:00:00Z'), noInvalidDate: true })
+        .map((d) => d.toISOString()),
+      query_window_size: fc.integer({ min: 1, max: 1440 }).map(String),
+      delay_throttle: fc.integer({ min: 0, max: 1440 }).map(String),
+      max_concurrency: fc.integer({ min: 1, max: 64 }).map(String),
+      lookback_minutes: fc.integer({ min: 0, max: 1440 }).map(String),
+      partition: fc.integer({ min: 1, max: 9999 }).chain((n) => fc.integer({ min: 0, max: n - 1 }).map((k) => `${k}/${n}`)),
+    },
+    { requiredKeys: ['account'] },
+  )
+  .chain((m) =>
+    fc.oneof(
+      { weight: 3, arbitrary: fc.constant(m as Params) },
+      {
+        weight: 1,
+        arbitrary: fc.tuple(fc.constantFrom(...PARAMETERS.map((p) => p.name)), hostile).map(([k, v]) => ({ ...m, [k]: v }) as Params),
+      },
+    ),
+  );
+const inputNameArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant('oci_audit://prod') },
+  { weight: 1, arbitrary: fc.string({ maxLength: 30 }).map((s) => `oci_audit://${s}`) },
+  { weight: 1, arbitrary: hostile },
+);
 
 /** The first 101 characters of every input value longer than that: none may appear in a message. */
 function inputChunks(params: Params, name: string): string[] {
@@ -346,15 +538,25 @@ describe('fuzz: input parameters (parseInputConfig)', function () {
         assert.ok(config.name.length >= 1 && config.name.length <= 200);
         assert.match(config.account, ACCOUNT_RE);
         assert.ok(config.regions === '*' || (config.regions.length > 0 && config.regions.every((r) => REGION_RE.test(r))), 'regions');
-        assert.ok(config.compartments === '*' || (config.compartments.length > 0 && config.compartments.every((c) => COMPARTMENT_OCID_RE.test(c))), 'compartments');
-        assert.ok(config.excludeCompartments.every((c) => COMPARTMENT_OCID_RE.test(c)), 'exclude_compartments');
+        assert.ok(
+          config.compartments === '*' || (config.compartments.length > 0 && config.compartments.every((c) => COMPARTMENT_OCID_RE.test(c))),
+          'compartments',
+        );
+        assert.ok(
+          config.excludeCompartments.every((c) => COMPARTMENT_OCID_RE.test(c)),
+          'exclude_compartments',
+        );
         const within = (v: number, lo: number, hi: number): boolean => Number.isInteger(v) && v >= lo && v <= hi;
         assert.ok(within(config.queryWindowMinutes, 1, 1440), 'query_window_size');
         assert.ok(within(config.delayMinutes, 0, 1440), 'delay_throttle');
         assert.ok(within(config.maxConcurrency, 1, 64), 'max_concurrency');
         assert.ok(within(config.lookbackMinutes, 0, 1440), 'lookback_minutes');
         assert.ok(within(config.partition.n, 1, 9999) && within(config.partition.k, 0, config.partition.n - 1), 'partition');
-        if (config.startDateTime) assert.ok(Number.isFinite(config.startDateTime.getTime()) && config.startDateTime.getTime() <= NOW.getTime(), 'start in the past');
+        if (config.startDateTime)
+          assert.ok(
+            Number.isFinite(config.startDateTime.getTime()) && config.startDateTime.getTime() <= NOW.getTime(),
+            'start in the past',
+          );
         if (config.endDateTime) assert.ok(Number.isFinite(config.endDateTime.getTime()), 'end is a date');
         if (config.startDateTime && config.endDateTime) assert.ok(config.endDateTime > config.startDateTime, 'end after start');
       }),

@@ -29,13 +29,16 @@ describe('input definition XML', () => {
   });
 
   it('decodes entities in values', () => {
-    const def = parseInputDefinition('<input><session_key>a&amp;b</session_key><configuration><stanza name="oci_audit://x"><param name="p">&lt;v&gt;</param></stanza></configuration></input>');
+    const def = parseInputDefinition(
+      '<input><session_key>a&amp;b</session_key><configuration><stanza name="oci_audit://x"><param name="p">&lt;v&gt;</param></stanza></configuration></input>',
+    );
     assert.equal(def.sessionKey, 'a&b');
     assert.equal(def.stanzas[0].params.p, '<v>');
   });
 
   it('rejects DOCTYPE (entity bombs, external entities), malformed XML and wrong roots', () => {
-    const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><input><server_uri>&lol2;</server_uri></input>';
+    const bomb =
+      '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><input><server_uri>&lol2;</server_uri></input>';
     assert.throws(() => parseInputDefinition(bomb), InputXmlError);
     assert.throws(() => parseInputDefinition('<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><input>&e;</input>'), InputXmlError);
     assert.throws(() => parseInputDefinition('<input><configuration>'), /not well-formed/);

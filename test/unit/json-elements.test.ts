@@ -7,7 +7,10 @@ describe('jsonArrayElements', () => {
     const text = JSON.stringify(events);
     const parts = jsonArrayElements(text);
     assert.equal(parts.length, 3);
-    assert.deepEqual(parts.map((p) => JSON.parse(p)), events);
+    assert.deepEqual(
+      parts.map((p) => JSON.parse(p)),
+      events,
+    );
     assert.equal(`[${parts.join(',')}]`, text);
   });
 

@@ -28,7 +28,10 @@ function mdTable(file: string, heading: RegExp): string[][] {
       if (rows.length) break;
       continue;
     }
-    const cells = l.slice(1, -1).split('|').map((c) => c.trim());
+    const cells = l
+      .slice(1, -1)
+      .split('|')
+      .map((c) => c.trim());
     if (cells.every((c) => /^-+$/.test(c))) continue;
     rows.push(cells);
   }
@@ -66,12 +69,19 @@ function tokenize(src: string): string[] {
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '"' || c === "'") {
       let j = i + 1;
       let s = '';
       while (j < src.length && src[j] !== c) {
-        if (src[j] === '\\' && (src[j + 1] === c || src[j + 1] === '\\')) { s += src[j + 1]; j += 2; continue; }
+        if (src[j] === '\\' && (src[j + 1] === c || src[j + 1] === '\\')) {
+          s += src[j + 1];
+          j += 2;
+          continue;
+        }
         s += src[j++];
       }
       if (j >= src.length) throw new Error(`unterminated ${c} in: ${src}`);
@@ -80,8 +90,16 @@ function tokenize(src: string): string[] {
       continue;
     }
     const two = src.slice(i, i + 2);
-    if (['==', '!=', '<=', '>='].includes(two)) { toks.push(two); i += 2; continue; }
-    if ('(),<>='.includes(c)) { toks.push(c); i++; continue; }
+    if (['==', '!=', '<=', '>='].includes(two)) {
+      toks.push(two);
+      i += 2;
+      continue;
+    }
+    if ('(),<>='.includes(c)) {
+      toks.push(c);
+      i++;
+      continue;
+    }
     const m = /^[A-Za-z_][A-Za-z0-9_]*|^-?\d+(\.\d+)?/.exec(src.slice(i));
     if (!m) throw new Error(`unsupported character ${JSON.stringify(c)} at ${i} in: ${src}`);
     toks.push(m[0]);
@@ -102,31 +120,50 @@ function parseEval(src: string): Node {
   };
   const or = (): Node => {
     let l = and();
-    while (peek() === 'OR') { eat(); l = { k: 'bin', op: 'OR', l, r: and() }; }
+    while (peek() === 'OR') {
+      eat();
+      l = { k: 'bin', op: 'OR', l, r: and() };
+    }
     return l;
   };
   const and = (): Node => {
     let l = not();
-    while (peek() === 'AND') { eat(); l = { k: 'bin', op: 'AND', l, r: not() }; }
+    while (peek() === 'AND') {
+      eat();
+      l = { k: 'bin', op: 'AND', l, r: not() };
+    }
     return l;
   };
   const not = (): Node => (peek() === 'NOT' ? (eat(), { k: 'not', e: not() }) : cmp());
   const cmp = (): Node => {
     const l = primary();
     const op = peek();
-    if (['==', '=', '!=', '<', '<=', '>', '>='].includes(op)) { eat(); return { k: 'bin', op: op === '=' ? '==' : op, l, r: primary() }; }
+    if (['==', '=', '!=', '<', '<=', '>', '>='].includes(op)) {
+      eat();
+      return { k: 'bin', op: op === '=' ? '==' : op, l, r: primary() };
+    }
     return l;
   };
   const primary = (): Node => {
     const t = eat();
-    if (t === '(') { const e = or(); eat(')'); return e; }
+    if (t === '(') {
+      const e = or();
+      eat(')');
+      return e;
+    }
     if (t[0] === '"') return { k: 'str', v: t.slice(1) };
     if (t[0] === "'") return { k: 'field', name: t.slice(1) };
     if (/^-?\d/.test(t)) return { k: 'num', v: Number(t) };
     if (peek() === '(') {
       eat('(');
       const args: Node[] = [];
-      if (peek() !== ')') { args.push(or()); while (peek() === ',') { eat(); args.push(or()); } }
+      if (peek() !== ')') {
+        args.push(or());
+        while (peek() === ',') {
+          eat();
+          args.push(or());
+        }
+      }
       eat(')');
       return { k: 'call', fn: t, args };
     }
@@ -140,8 +177,10 @@ function parseEval(src: string): Node {
 function fieldRefs(n: Node, out = new Set<string>()): Set<string> {
   if (n.k === 'field') out.add(n.name);
   else if (n.k === 'call') n.args.forEach((a) => fieldRefs(a, out));
-  else if (n.k === 'bin') { fieldRefs(n.l, out); fieldRefs(n.r, out); }
-  else if (n.k === 'not') fieldRefs(n.e, out);
+  else if (n.k === 'bin') {
+    fieldRefs(n.l, out);
+    fieldRefs(n.r, out);
+  } else if (n.k === 'not') fieldRefs(n.e, out);
   return out;
 }
 
@@ -159,14 +198,17 @@ const truthy = (v: Value) => v === true;
 
 function evaluate(n: Node, f: Fields): Value {
   switch (n.k) {
-    case 'str': return n.v;
-    case 'num': return n.v;
+    case 'str':
+      return n.v;
+    case 'num':
+      return n.v;
     case 'field': {
       const v = f.get(n.name);
       if (v === undefined) return null;
       return Array.isArray(v) && v.length === 1 ? v[0] : v;
     }
-    case 'not': return !truthy(evaluate(n.e, f));
+    case 'not':
+      return !truthy(evaluate(n.e, f));
     case 'bin': {
       if (n.op === 'AND') return truthy(evaluate(n.l, f)) && truthy(evaluate(n.r, f));
       if (n.op === 'OR') return truthy(evaluate(n.l, f)) || truthy(evaluate(n.r, f));
@@ -177,10 +219,14 @@ function evaluate(n: Node, f: Fields): Value {
       if (n.op === '!=') return String(l) !== String(r);
       if (typeof l !== typeof r) throw new Error(`comparison ${n.op} of ${typeof l} and ${typeof r}: use tonumber()`);
       switch (n.op) {
-        case '<': return l < r;
-        case '<=': return l <= r;
-        case '>': return l > r;
-        case '>=': return l >= r;
+        case '<':
+          return l < r;
+        case '<=':
+          return l <= r;
+        case '>':
+          return l > r;
+        case '>=':
+          return l >= r;
       }
       throw new Error(`operator ${n.op}`);
     }
@@ -191,28 +237,53 @@ function evaluate(n: Node, f: Fields): Value {
       };
       const s = (i: number) => single(evaluate(a[i], f), n.fn);
       switch (n.fn) {
-        case 'true': arity(0); return true;
-        case 'null': arity(0); return null;
+        case 'true':
+          arity(0);
+          return true;
+        case 'null':
+          arity(0);
+          return null;
         case 'coalesce': {
-          for (const x of a) { const v = evaluate(x, f); if (v !== null) return v; }
+          for (const x of a) {
+            const v = evaluate(x, f);
+            if (v !== null) return v;
+          }
           return null;
         }
-        case 'nullif': { arity(2); const x = s(0); return x !== null && String(x) === String(s(1)) ? null : x; }
-        case 'if': arity(3); return truthy(evaluate(a[0], f)) ? evaluate(a[1], f) : evaluate(a[2], f);
+        case 'nullif': {
+          arity(2);
+          const x = s(0);
+          return x !== null && String(x) === String(s(1)) ? null : x;
+        }
+        case 'if':
+          arity(3);
+          return truthy(evaluate(a[0], f)) ? evaluate(a[1], f) : evaluate(a[2], f);
         case 'case': {
           if (a.length % 2) throw new Error('case() needs pairs');
           for (let i = 0; i < a.length; i += 2) if (truthy(evaluate(a[i], f))) return evaluate(a[i + 1], f);
           return null;
         }
-        case 'match': { arity(2); const x = s(0); return x === null ? false : regex(String(s(1))).test(String(x)); }
-        case 'lower': { arity(1); const x = s(0); return x === null ? null : String(x).toLowerCase(); }
+        case 'match': {
+          arity(2);
+          const x = s(0);
+          return x === null ? false : regex(String(s(1))).test(String(x));
+        }
+        case 'lower': {
+          arity(1);
+          const x = s(0);
+          return x === null ? null : String(x).toLowerCase();
+        }
         case 'replace': {
           arity(3);
           const x = s(0);
           if (x === null) return null;
           return String(x).replace(regex(String(s(1)), 'g'), String(s(2)).replace(/\\(\d)/g, '$$$1'));
         }
-        case 'split': { arity(2); const x = s(0); return x === null ? null : String(x).split(String(s(1))); }
+        case 'split': {
+          arity(2);
+          const x = s(0);
+          return x === null ? null : String(x).split(String(s(1)));
+        }
         case 'mvindex': {
           arity(2);
           const x = evaluate(a[0], f);
@@ -249,8 +320,14 @@ function evaluate(n: Node, f: Fields): Value {
 
 /** Flattens JSON the way KV_MODE=json names fields: a.b.c, arrays a{} (multivalue), null as "null". */
 function flatten(v: unknown, prefix: string, out: Map<string, string[]>): void {
-  if (v === null) { push(out, prefix, 'null'); return; }
-  if (Array.isArray(v)) { for (const x of v) flatten(x, `${prefix}{}`, out); return; }
+  if (v === null) {
+    push(out, prefix, 'null');
+    return;
+  }
+  if (Array.isArray(v)) {
+    for (const x of v) flatten(x, `${prefix}{}`, out);
+    return;
+  }
   if (typeof v === 'object') {
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(x, prefix ? `${prefix}.${k}` : k, out);
     return;
@@ -307,12 +384,19 @@ function searchTimeFields(event: unknown, region: string): Fields {
   f.set('sourcetype', SOURCETYPE);
   f.set('host', 'hf1');
   const base = new Map(f);
-  for (const [src, dst] of PROPS.aliases) { const v = base.get(src); if (v !== undefined) f.set(dst, v); }
+  for (const [src, dst] of PROPS.aliases) {
+    const v = base.get(src);
+    if (v !== undefined) f.set(dst, v);
+  }
   // Every EVAL sees the fields as they were before the EVAL step (Splunk evaluates them independently).
   const before = new Map(f);
   for (const [name, node] of PROPS.evals) {
     let v: Value;
-    try { v = evaluate(node, before); } catch (e) { throw new Error(`EVAL-${name}: ${(e as Error).message}`); }
+    try {
+      v = evaluate(node, before);
+    } catch (e) {
+      throw new Error(`EVAL-${name}: ${(e as Error).message}`);
+    }
     if (v === null) f.delete(name);
     else f.set(name, Array.isArray(v) ? v : String(v));
   }
@@ -326,18 +410,29 @@ function matchesSearch(search: string, f: Fields, eventtypes: Map<string, string
   let p = 0;
   const or = (): boolean => {
     let v = and();
-    while (toks[p] === 'OR') { p++; const r = and(); v = v || r; }
+    while (toks[p] === 'OR') {
+      p++;
+      const r = and();
+      v = v || r;
+    }
     return v;
   };
   const and = (): boolean => {
     let v = true;
-    while (p < toks.length && toks[p] !== ')' && toks[p] !== 'OR') { const r = unary(); v = v && r; }
+    while (p < toks.length && toks[p] !== ')' && toks[p] !== 'OR') {
+      const r = unary();
+      v = v && r;
+    }
     return v;
   };
   const unary = (): boolean => {
     const t = toks[p++];
     if (t === 'NOT') return !unary();
-    if (t === '(') { const v = or(); assert.equal(toks[p++], ')', `unbalanced ( in ${search}`); return v; }
+    if (t === '(') {
+      const v = or();
+      assert.equal(toks[p++], ')', `unbalanced ( in ${search}`);
+      return v;
+    }
     const m = /^([^=!]+)(!=|=)"?([^"]*)"?$/.exec(t);
     if (!m) throw new Error(`unsupported search term ${t} in: ${search}`);
     const [, field, op, val] = m;
@@ -347,7 +442,13 @@ function matchesSearch(search: string, f: Fields, eventtypes: Map<string, string
       const r = matchesSearch(s, f, eventtypes, depth + 1);
       return op === '=' ? r : !r;
     }
-    const re = new RegExp(`^${val.split('*').map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+    const re = new RegExp(
+      `^${val
+        .split('*')
+        .map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    );
     const v = f.get(field);
     if (v === undefined) return false; // field!=x also needs the field
     const vals = Array.isArray(v) ? v : [v];
@@ -387,39 +488,99 @@ function classify(f: Fields): { eventtypes: string[]; tags: string[] } {
 // (type -> eventType, time -> eventTime, id -> eventId, dataschema -> eventTypeVersion).
 
 const tenancy = 'ocid1.tenancy.oc1..<unique_ID>';
-const SAMPLES: { name: string; region: string; event: Record<string, unknown>; expect: Record<string, string | null>; eventtypes: string[] }[] = [
+const SAMPLES: {
+  name: string;
+  region: string;
+  event: Record<string, unknown>;
+  expect: Record<string, string | null>;
+  eventtypes: string[];
+}[] = [
   {
     name: 'Oracle docs GetInstance (ListEvents shape)',
     region: 'us-phoenix-1',
     event: {
-      eventType: 'com.oraclecloud.ComputeApi.GetInstance', cloudEventsVersion: '0.1', eventTypeVersion: '2.0', source: 'ComputeApi',
-      eventId: '<unique_ID>', eventTime: '2019-09-18T00:10:59.252Z', contentType: 'application/json',
+      eventType: 'com.oraclecloud.ComputeApi.GetInstance',
+      cloudEventsVersion: '0.1',
+      eventTypeVersion: '2.0',
+      source: 'ComputeApi',
+      eventId: '<unique_ID>',
+      eventTime: '2019-09-18T00:10:59.252Z',
+      contentType: 'application/json',
       data: {
-        eventGroupingId: null, eventName: 'GetInstance', compartmentId: tenancy, compartmentName: 'compartmentA',
-        resourceName: 'my_instance', resourceId: 'ocid1.instance.oc1.phx.<unique_ID>', availabilityDomain: '<availability_domain>',
-        freeformTags: null, definedTags: null,
+        eventGroupingId: null,
+        eventName: 'GetInstance',
+        compartmentId: tenancy,
+        compartmentName: 'compartmentA',
+        resourceName: 'my_instance',
+        resourceId: 'ocid1.instance.oc1.phx.<unique_ID>',
+        availabilityDomain: '<availability_domain>',
+        freeformTags: null,
+        definedTags: null,
         identity: {
-          principalName: 'ExampleName', principalId: 'ocid1.user.oc1..<unique_ID>', authType: 'natv', callerName: null, callerId: null,
-          tenantId: tenancy, ipAddress: '172.24.80.88', credentials: null, userAgent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)', consoleSessionId: null,
+          principalName: 'ExampleName',
+          principalId: 'ocid1.user.oc1..<unique_ID>',
+          authType: 'natv',
+          callerName: null,
+          callerId: null,
+          tenantId: tenancy,
+          ipAddress: '172.24.80.88',
+          credentials: null,
+          userAgent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)',
+          consoleSessionId: null,
         },
         request: {
-          id: '<unique_ID>', path: '/20160918/instances/ocid1.instance.oc1.phx.<unique_ID>', action: 'GET', parameters: {},
+          id: '<unique_ID>',
+          path: '/20160918/instances/ocid1.instance.oc1.phx.<unique_ID>',
+          action: 'GET',
+          parameters: {},
           headers: { 'User-Agent': ['Jersey/2.23 (HttpUrlConnection 1.8.0_212)'], 'X-Forwarded-For': ['172.24.80.88'] },
         },
-        response: { status: '200', responseTime: '2019-09-18T00:10:59.278Z', headers: { 'Content-Length': ['1828'] }, payload: { resourceName: 'my_instance', id: 'ocid1.instance.oc1.phx.<unique_ID>' }, message: null },
+        response: {
+          status: '200',
+          responseTime: '2019-09-18T00:10:59.278Z',
+          headers: { 'Content-Length': ['1828'] },
+          payload: { resourceName: 'my_instance', id: 'ocid1.instance.oc1.phx.<unique_ID>' },
+          message: null,
+        },
         stateChange: { previous: null, current: null },
         additionalDetails: { imageId: 'ocid1.image.oc1.phx.<unique_ID>', shape: 'VM.Standard1.1', type: 'CustomerVmi' },
       },
     },
     expect: {
-      user: 'ExampleName', user_name: 'ExampleName', user_id: 'ocid1.user.oc1..<unique_ID>', user_type: 'user', authentication_method: 'natv',
-      src: '172.24.80.88', src_ip: '172.24.80.88', src_user: null, user_agent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)',
-      http_user_agent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)', session_id: null,
-      signature: 'GetInstance', signature_id: 'com.oraclecloud.ComputeApi.GetInstance', command: 'GetInstance', event_id: '<unique_ID>',
-      object: 'my_instance', object_id: 'ocid1.instance.oc1.phx.<unique_ID>', object_category: 'instance', change_type: 'cloud',
-      action: 'read', status: 'success', result_id: '200', result: '200', dvc: 'ComputeApi', dest: 'ocid1.instance.oc1.phx.<unique_ID>',
-      vendor_region: 'us-phoenix-1', vendor_account: tenancy, vendor_product: 'Oracle Cloud Infrastructure Audit', vendor: 'Oracle', app: 'oci',
-      compartment_id: tenancy, compartment_name: 'compartmentA', request_id: '<unique_ID>', http_method: 'GET',
+      user: 'ExampleName',
+      user_name: 'ExampleName',
+      user_id: 'ocid1.user.oc1..<unique_ID>',
+      user_type: 'user',
+      authentication_method: 'natv',
+      src: '172.24.80.88',
+      src_ip: '172.24.80.88',
+      src_user: null,
+      user_agent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)',
+      http_user_agent: 'Jersey/2.23 (HttpUrlConnection 1.8.0_212)',
+      session_id: null,
+      signature: 'GetInstance',
+      signature_id: 'com.oraclecloud.ComputeApi.GetInstance',
+      command: 'GetInstance',
+      event_id: '<unique_ID>',
+      object: 'my_instance',
+      object_id: 'ocid1.instance.oc1.phx.<unique_ID>',
+      object_category: 'instance',
+      change_type: 'cloud',
+      action: 'read',
+      status: 'success',
+      result_id: '200',
+      result: '200',
+      dvc: 'ComputeApi',
+      dest: 'ocid1.instance.oc1.phx.<unique_ID>',
+      vendor_region: 'us-phoenix-1',
+      vendor_account: tenancy,
+      vendor_product: 'Oracle Cloud Infrastructure Audit',
+      vendor: 'Oracle',
+      app: 'oci',
+      compartment_id: tenancy,
+      compartment_name: 'compartmentA',
+      request_id: '<unique_ID>',
+      http_method: 'GET',
       uri_path: '/20160918/instances/ocid1.instance.oc1.phx.<unique_ID>',
     },
     eventtypes: ['oci_audit', 'oci_audit_read'],
@@ -428,31 +589,66 @@ const SAMPLES: { name: string; region: string; event: Record<string, unknown>; e
     name: 'real ListEvents by the Java SDK (newrelic/oci-log-integration)',
     region: 'us-ashburn-1',
     event: {
-      eventType: 'com.oraclecloud.Audit.ListEvents', cloudEventsVersion: '0.1', eventTypeVersion: '2.0', source: 'Audit',
-      eventId: '93e7a143-650b-4632-8a53-a464f45ee3c5', eventTime: '2025-07-22T08:35:57.533Z', contentType: 'application/json',
+      eventType: 'com.oraclecloud.Audit.ListEvents',
+      cloudEventsVersion: '0.1',
+      eventTypeVersion: '2.0',
+      source: 'Audit',
+      eventId: '93e7a143-650b-4632-8a53-a464f45ee3c5',
+      eventTime: '2025-07-22T08:35:57.533Z',
+      contentType: 'application/json',
       data: {
-        additionalDetails: { 'X-Real-Port': 14226 }, availabilityDomain: 'AD1',
-        compartmentId: 'ocid1.tenancy.oc1..aaaaaaaaslaq5synueyzouxaimk3szzf66iw6od7xyiam5myn4lqhcsfu5fq', compartmentName: 'sandbox-beyond-cust-1',
-        definedTags: null, eventGroupingId: '71307F2A2093465493A25661ED86E0C6/178728B3EA8B5C3F8F7C31E515FD3EC9', eventName: 'ListEvents', freeformTags: null,
+        additionalDetails: { 'X-Real-Port': 14226 },
+        availabilityDomain: 'AD1',
+        compartmentId: 'ocid1.tenancy.oc1..aaaaaaaaslaq5synueyzouxaimk3szzf66iw6od7xyiam5myn4lqhcsfu5fq',
+        compartmentName: 'sandbox-beyond-cust-1',
+        definedTags: null,
+        eventGroupingId: '71307F2A2093465493A25661ED86E0C6/178728B3EA8B5C3F8F7C31E515FD3EC9',
+        eventName: 'ListEvents',
+        freeformTags: null,
         identity: {
-          authType: 'natv', callerId: null, callerName: null, consoleSessionId: null,
-          credentials: 'ocid1.tenancy.oc1..aaaaaaaavjnm7z5ta4dgrrjw7k3mm3owqnsh4j2wgwif3y3arrgpmmdhanea/ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q/56:71:3c:43:15:5f:0e:68:db:b4:0c:67:2d:81:72:b2',
-          ipAddress: '18.118.179.37', principalId: 'ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q', principalName: 'Mahim Dadhich',
+          authType: 'natv',
+          callerId: null,
+          callerName: null,
+          consoleSessionId: null,
+          credentials:
+            'ocid1.tenancy.oc1..aaaaaaaavjnm7z5ta4dgrrjw7k3mm3owqnsh4j2wgwif3y3arrgpmmdhanea/ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q/56:71:3c:43:15:5f:0e:68:db:b4:0c:67:2d:81:72:b2',
+          ipAddress: '18.118.179.37',
+          principalId: 'ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q',
+          principalName: 'Mahim Dadhich',
           tenantId: 'ocid1.tenancy.oc1..aaaaaaaavjnm7z5ta4dgrrjw7k3mm3owqnsh4j2wgwif3y3arrgpmmdhanea',
           userAgent: 'Oracle-JavaSDK/3.63.2 (Linux/5.10.228-219.884.amzn2.x86_64; Java/21.0.8; OpenJDK 64-Bit Server VM/21.0.8+9-LTS)',
         },
         message: 'ListEvents succeeded',
-        request: { action: 'GET', headers: { 'opc-request-id': ['71307F2A2093465493A25661ED86E0C6'] }, id: '71307F2A2093465493A25661ED86E0C6/178728B3EA8B5C3F8F7C31E515FD3EC9/0D215F7644FF9433CF3011794D9BF24E', parameters: { compartmentId: ['ocid1.tenancy.oc1..aaaaaaaaslaq5synueyzouxaimk3szzf66iw6od7xyiam5myn4lqhcsfu5fq'] }, path: '/20190901/auditEvents' },
+        request: {
+          action: 'GET',
+          headers: { 'opc-request-id': ['71307F2A2093465493A25661ED86E0C6'] },
+          id: '71307F2A2093465493A25661ED86E0C6/178728B3EA8B5C3F8F7C31E515FD3EC9/0D215F7644FF9433CF3011794D9BF24E',
+          parameters: { compartmentId: ['ocid1.tenancy.oc1..aaaaaaaaslaq5synueyzouxaimk3szzf66iw6od7xyiam5myn4lqhcsfu5fq'] },
+          path: '/20190901/auditEvents',
+        },
         resourceId: null,
         response: { headers: {}, message: null, payload: {}, responseTime: '2025-07-22T08:35:57.534Z', status: '200' },
         stateChange: { current: null, previous: null },
       },
     },
     expect: {
-      user: 'Mahim Dadhich', user_id: 'ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q', user_type: 'user',
-      src: '18.118.179.37', command: 'ListEvents', object: null, object_id: null, object_category: 'events', action: 'read', status: 'success',
-      result: 'ListEvents succeeded', result_id: '200', dvc: 'Audit', dest: 'Audit', vendor_region: 'us-ashburn-1',
-      vendor_account: 'ocid1.tenancy.oc1..aaaaaaaavjnm7z5ta4dgrrjw7k3mm3owqnsh4j2wgwif3y3arrgpmmdhanea', compartment_name: 'sandbox-beyond-cust-1',
+      user: 'Mahim Dadhich',
+      user_id: 'ocid1.user.oc1..aaaaaaaaa4cg35fruklu4xxbvdk7tpuzvgjzi4ki47gjthmlamrj5vyjk45q',
+      user_type: 'user',
+      src: '18.118.179.37',
+      command: 'ListEvents',
+      object: null,
+      object_id: null,
+      object_category: 'events',
+      action: 'read',
+      status: 'success',
+      result: 'ListEvents succeeded',
+      result_id: '200',
+      dvc: 'Audit',
+      dest: 'Audit',
+      vendor_region: 'us-ashburn-1',
+      vendor_account: 'ocid1.tenancy.oc1..aaaaaaaavjnm7z5ta4dgrrjw7k3mm3owqnsh4j2wgwif3y3arrgpmmdhanea',
+      compartment_name: 'sandbox-beyond-cust-1',
       change_type: 'cloud',
     },
     eventtypes: ['oci_audit', 'oci_audit_read'],
@@ -461,29 +657,68 @@ const SAMPLES: { name: string; region: string; event: Record<string, unknown>; e
     name: 'real failed UpdateVnic by a resource principal (spaceone)',
     region: 'ap-seoul-1',
     event: {
-      eventType: 'com.oraclecloud.virtualNetwork.UpdateVnic', cloudEventsVersion: '0.1', eventTypeVersion: '2.0', source: 'virtualNetwork',
-      eventId: 'a632-c2a-495-a38d-4dfxxx', eventTime: '2025-10-20T10:41:13.812Z', contentType: 'application/json',
+      eventType: 'com.oraclecloud.virtualNetwork.UpdateVnic',
+      cloudEventsVersion: '0.1',
+      eventTypeVersion: '2.0',
+      source: 'virtualNetwork',
+      eventId: 'a632-c2a-495-a38d-4dfxxx',
+      eventTime: '2025-10-20T10:41:13.812Z',
+      contentType: 'application/json',
       data: {
-        additionalDetails: { 'X-Real-Port': 0 }, availabilityDomain: 'AD1', compartmentId: 'ocid1.compartment.oc1..aaaaaaaaxxxxx', compartmentName: 'aramco-dev',
+        additionalDetails: { 'X-Real-Port': 0 },
+        availabilityDomain: 'AD1',
+        compartmentId: 'ocid1.compartment.oc1..aaaaaaaaxxxxx',
+        compartmentName: 'aramco-dev',
         definedTags: { 'Oracle-Tags': { CreatedBy: 'faas', CreatedOn: '2025-10-20T10:41:06.042Z' } },
-        eventGroupingId: '6276a4cde6acc.../B246174ED544E5B3C.../C021845A2CCE...', eventName: 'UpdateVnic', freeformTags: {},
+        eventGroupingId: '6276a4cde6acc.../B246174ED544E5B3C.../C021845A2CCE...',
+        eventName: 'UpdateVnic',
+        freeformTags: {},
         identity: {
-          authType: 'resource', callerId: null, callerName: null, consoleSessionId: null, credentials: 'ST$...', ipAddress: '10.0.14.207',
-          principalId: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx', principalName: null, tenantId: 'ocid1.tenancy.oc1..aaaaaaaauezddhh22xxxxx',
+          authType: 'resource',
+          callerId: null,
+          callerName: null,
+          consoleSessionId: null,
+          credentials: 'ST$...',
+          ipAddress: '10.0.14.207',
+          principalId: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx',
+          principalName: null,
+          tenantId: 'ocid1.tenancy.oc1..aaaaaaaauezddhh22xxxxx',
           userAgent: 'Oracle-GoSDK/65.84.0 (linux/arm64; go/go1.23.0 4493 X:boringcrypto)',
         },
         message: 'UpdateVnic failed',
-        request: { action: 'PUT', headers: { 'Content-Type': ['application/json'] }, id: '6276a4cde6acc66e4f3....', parameters: {}, path: '/20160918/vnics/ocid1.vnic.oc1.ap-seoul-1.abuw...' },
+        request: {
+          action: 'PUT',
+          headers: { 'Content-Type': ['application/json'] },
+          id: '6276a4cde6acc66e4f3....',
+          parameters: {},
+          path: '/20160918/vnics/ocid1.vnic.oc1.ap-seoul-1.abuw...',
+        },
         resourceId: 'ocid1.vnic.oc1.ap-seoul-1.abuw...',
         response: { headers: {}, message: null, payload: {}, responseTime: '2025-10-20T10:41:13.814Z', status: '404' },
-        securityAttributes: {}, stateChange: { current: null, previous: null }, systemTags: {},
+        securityAttributes: {},
+        stateChange: { current: null, previous: null },
+        systemTags: {},
       },
     },
     expect: {
-      user: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx', user_name: null, user_id: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx', user_type: 'resource_principal',
-      authentication_method: 'resource', src: '10.0.14.207', command: 'UpdateVnic', object: 'ocid1.vnic.oc1.ap-seoul-1.abuw...',
-      object_id: 'ocid1.vnic.oc1.ap-seoul-1.abuw...', object_category: 'vnic', action: 'modified', status: 'failure', result_id: '404',
-      result: 'UpdateVnic failed', dvc: 'virtualNetwork', dest: 'ocid1.vnic.oc1.ap-seoul-1.abuw...', vendor_region: 'ap-seoul-1', change_type: 'cloud',
+      user: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx',
+      user_name: null,
+      user_id: 'ocid1.fnapp.oc1.ap-seoul-1.amaaaaaae4qxxxxx',
+      user_type: 'resource_principal',
+      authentication_method: 'resource',
+      src: '10.0.14.207',
+      command: 'UpdateVnic',
+      object: 'ocid1.vnic.oc1.ap-seoul-1.abuw...',
+      object_id: 'ocid1.vnic.oc1.ap-seoul-1.abuw...',
+      object_category: 'vnic',
+      action: 'modified',
+      status: 'failure',
+      result_id: '404',
+      result: 'UpdateVnic failed',
+      dvc: 'virtualNetwork',
+      dest: 'ocid1.vnic.oc1.ap-seoul-1.abuw...',
+      vendor_region: 'ap-seoul-1',
+      change_type: 'cloud',
       http_method: 'PUT',
     },
     eventtypes: ['oci_audit', 'oci_audit_change'],
@@ -491,16 +726,42 @@ const SAMPLES: { name: string; region: string; event: Record<string, unknown>; e
 ];
 
 /** Synthetic events (shape of the first sample) for the cases the real samples do not cover. */
-function synthetic(eventType: string, over: { status?: string; method?: string; resourceName?: string | null; consoleSessionId?: string | null; authType?: string; callerName?: string | null }) {
+function synthetic(
+  eventType: string,
+  over: {
+    status?: string;
+    method?: string;
+    resourceName?: string | null;
+    consoleSessionId?: string | null;
+    authType?: string;
+    callerName?: string | null;
+  },
+) {
   const eventName = eventType.split('.').pop()!;
   return {
-    eventType, cloudEventsVersion: '0.1', eventTypeVersion: '2.0', source: eventType.split('.')[2], eventId: `id-${eventName}`,
-    eventTime: '2026-01-31T10:00:00.000Z', contentType: 'application/json',
+    eventType,
+    cloudEventsVersion: '0.1',
+    eventTypeVersion: '2.0',
+    source: eventType.split('.')[2],
+    eventId: `id-${eventName}`,
+    eventTime: '2026-01-31T10:00:00.000Z',
+    contentType: 'application/json',
     data: {
-      eventName, compartmentId: tenancy, compartmentName: 'root', resourceName: over.resourceName ?? null, resourceId: null,
+      eventName,
+      compartmentId: tenancy,
+      compartmentName: 'root',
+      resourceName: over.resourceName ?? null,
+      resourceId: null,
       identity: {
-        principalName: 'alice@example.com', principalId: 'ocid1.user.oc1..alice', authType: over.authType ?? 'natv', callerName: over.callerName ?? null,
-        callerId: null, tenantId: tenancy, ipAddress: '203.0.113.7', userAgent: 'Mozilla/5.0', consoleSessionId: over.consoleSessionId ?? null,
+        principalName: 'alice@example.com',
+        principalId: 'ocid1.user.oc1..alice',
+        authType: over.authType ?? 'natv',
+        callerName: over.callerName ?? null,
+        callerId: null,
+        tenantId: tenancy,
+        ipAddress: '203.0.113.7',
+        userAgent: 'Mozilla/5.0',
+        consoleSessionId: over.consoleSessionId ?? null,
       },
       request: { id: `req-${eventName}`, path: '/x', action: over.method ?? 'POST', parameters: {}, headers: {} },
       response: { status: over.status ?? '200', responseTime: '2026-01-31T10:00:00.100Z', headers: {}, payload: {}, message: null },
@@ -512,7 +773,17 @@ const SYNTHETIC: { name: string; event: Record<string, unknown>; expect: Record<
   {
     name: 'console sign-in',
     event: synthetic('com.oraclecloud.IdentitySignOn.InteractiveLogin', { consoleSessionId: 'csid-1', authType: 'fed' }),
-    expect: { action: 'success', status: 'success', object_category: 'user', session_id: 'csid-1', change_type: 'AAA', user_type: 'federated_user', app: 'oci', dest: 'IdentitySignOn', signature: 'InteractiveLogin' },
+    expect: {
+      action: 'success',
+      status: 'success',
+      object_category: 'user',
+      session_id: 'csid-1',
+      change_type: 'AAA',
+      user_type: 'federated_user',
+      app: 'oci',
+      dest: 'IdentitySignOn',
+      signature: 'InteractiveLogin',
+    },
     eventtypes: ['oci_audit', 'oci_audit_authentication'],
   },
   {
@@ -524,7 +795,14 @@ const SYNTHETIC: { name: string; event: Record<string, unknown>; expect: Record<
   {
     name: 'IAM policy created',
     event: synthetic('com.oraclecloud.identityControlPlane.CreatePolicy', { resourceName: 'admins-policy' }),
-    expect: { action: 'acl_modified', change_type: 'AAA', object: 'admins-policy', object_category: 'policy', status: 'success', dvc: 'identityControlPlane' },
+    expect: {
+      action: 'acl_modified',
+      change_type: 'AAA',
+      object: 'admins-policy',
+      object_category: 'policy',
+      status: 'success',
+      dvc: 'identityControlPlane',
+    },
     eventtypes: ['oci_audit', 'oci_audit_account_management', 'oci_audit_change'],
   },
   {
@@ -619,9 +897,23 @@ describe('knowledge objects (default/, README/, metadata/)', () => {
 
     it('account and settings specs match the contract and hold no secret', () => {
       const account = conf('README/ta_oci_audit_account.conf.spec');
-      assert.deepEqual([...account.get('<name>')!.keys()].sort(), ['audit_endpoint', 'auth_type', 'fingerprint', 'identity_endpoint', 'region', 'tenancy_ocid', 'user_ocid']);
+      assert.deepEqual([...account.get('<name>')!.keys()].sort(), [
+        'audit_endpoint',
+        'auth_type',
+        'fingerprint',
+        'identity_endpoint',
+        'region',
+        'tenancy_ocid',
+        'user_ocid',
+      ]);
       const settings = conf('README/ta_oci_audit_settings.conf.spec');
-      assert.deepEqual([...settings.get('proxy')!.keys()].sort(), ['proxy_enabled', 'proxy_port', 'proxy_type', 'proxy_url', 'proxy_username']);
+      assert.deepEqual([...settings.get('proxy')!.keys()].sort(), [
+        'proxy_enabled',
+        'proxy_port',
+        'proxy_type',
+        'proxy_url',
+        'proxy_username',
+      ]);
       assert.deepEqual([...settings.get('logging')!.keys()], ['loglevel']);
       for (const c of [account, settings]) {
         for (const st of c.values()) for (const k of st.keys()) assert.doesNotMatch(k, /password|private_key|passphrase|secret|token/, k);
@@ -630,14 +922,23 @@ describe('knowledge objects (default/, README/, metadata/)', () => {
       assert.equal(get(defaults, 'proxy', 'proxy_enabled'), '0');
       assert.equal(get(defaults, 'proxy', 'proxy_type'), 'http');
       assert.equal(get(defaults, 'logging', 'loglevel'), 'INFO');
-      for (const [name, st] of defaults) for (const k of st.keys()) assert.ok(settings.get(name)?.has(k), `default ${name}/${k} not in the spec`);
+      for (const [name, st] of defaults)
+        for (const k of st.keys()) assert.ok(settings.get(name)?.has(k), `default ${name}/${k} not in the spec`);
     });
 
     it('collections.conf: the checkpoint collection and its typed fields', () => {
       const st = conf('default/collections.conf').get('oci_audit_checkpoints');
       assert.ok(st, 'no [oci_audit_checkpoints]');
       const fields = Object.fromEntries([...st].filter(([k]) => k.startsWith('field.')).map(([k, v]) => [k.slice(6), v.value]));
-      assert.deepEqual(fields, { input: 'string', input_uid: 'string', region: 'string', compartment_id: 'string', checkpoint: 'string', checkpoint_epoch: 'number', updated_at: 'time' });
+      assert.deepEqual(fields, {
+        input: 'string',
+        input_uid: 'string',
+        region: 'string',
+        compartment_id: 'string',
+        checkpoint: 'string',
+        checkpoint_epoch: 'number',
+        updated_at: 'time',
+      });
     });
 
     it('metadata/default.meta exports search-time knowledge and lets only admins write', () => {

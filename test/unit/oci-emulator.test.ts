@@ -19,7 +19,14 @@ interface Clients {
 }
 
 function clients(emu: OciEmulator, key: ApiKey = emu.apiKey, region = emu.tenancy.homeRegion): Clients {
-  const p = new common.SimpleAuthenticationDetailsProvider(key.tenancyId, key.userId, key.fingerprint, key.privateKeyPem, key.passphrase ?? null, common.Region.fromRegionId(region));
+  const p = new common.SimpleAuthenticationDetailsProvider(
+    key.tenancyId,
+    key.userId,
+    key.fingerprint,
+    key.privateKeyPem,
+    key.passphrase ?? null,
+    common.Region.fromRegionId(region),
+  );
   const conf: common.ClientConfiguration = {
     circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true }),
     retryConfiguration: { terminationStrategy: new common.MaxAttemptsTerminationStrategy(1) },
@@ -40,13 +47,23 @@ interface RawReply {
 }
 
 /** A GET signed here by hand: signing string per draft-cavage-08, RSA-SHA256 (signingrequests.htm). */
-function signedGet(emu: OciEmulator, path: string, o: { key?: ApiKey; signed?: string[]; skewSec?: number; sendPath?: string } = {}): Promise<RawReply> {
+function signedGet(
+  emu: OciEmulator,
+  path: string,
+  o: { key?: ApiKey; signed?: string[]; skewSec?: number; sendPath?: string } = {},
+): Promise<RawReply> {
   const key = o.key ?? emu.apiKey;
   const u = new URL(emu.url);
-  const headers: Record<string, string> = { host: `${u.hostname}:${u.port}`, 'x-date': new Date(Date.now() + (o.skewSec ?? 0) * 1000).toUTCString(), accept: 'application/json' };
+  const headers: Record<string, string> = {
+    host: `${u.hostname}:${u.port}`,
+    'x-date': new Date(Date.now() + (o.skewSec ?? 0) * 1000).toUTCString(),
+    accept: 'application/json',
+  };
   const signed = o.signed ?? ['x-date', '(request-target)', 'host'];
   const lines = signed.map((h) => (h === '(request-target)' ? `(request-target): get ${path}` : `${h}: ${headers[h] ?? ''}`));
-  const sig = crypto.sign('sha256', Buffer.from(lines.join('\n')), { key: key.privateKeyPem, passphrase: key.passphrase }).toString('base64');
+  const sig = crypto
+    .sign('sha256', Buffer.from(lines.join('\n')), { key: key.privateKeyPem, passphrase: key.passphrase })
+    .toString('base64');
   headers.authorization = `Signature version="1",keyId="${key.tenancyId}/${key.userId}/${key.fingerprint}",algorithm="rsa-sha256",headers="${signed.join(' ')}",signature="${sig}"`;
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, path: o.sendPath ?? path, method: 'GET', headers }, (res) => {
@@ -74,14 +91,24 @@ async function rejects(p: Promise<unknown>): Promise<{ statusCode?: number; serv
 }
 
 /** Every event of a ListEvents window through the SDK, encoding tokens as a correct client must. */
-async function listAll(c: Clients, compartmentId: string, start: number, end: number): Promise<{ events: audit.models.AuditEvent[]; pages: number; emptyPages: number; tokens: string[] }> {
+async function listAll(
+  c: Clients,
+  compartmentId: string,
+  start: number,
+  end: number,
+): Promise<{ events: audit.models.AuditEvent[]; pages: number; emptyPages: number; tokens: string[] }> {
   const events: audit.models.AuditEvent[] = [];
   const tokens: string[] = [];
   let page: string | undefined;
   let pages = 0;
   let emptyPages = 0;
   for (;;) {
-    const r = await c.audit.listEvents({ compartmentId, startTime: iso(start), endTime: iso(end), page: page === undefined ? undefined : encodeURIComponent(page) });
+    const r = await c.audit.listEvents({
+      compartmentId,
+      startTime: iso(start),
+      endTime: iso(end),
+      page: page === undefined ? undefined : encodeURIComponent(page),
+    });
     pages++;
     if (r.items.length === 0) emptyPages++;
     events.push(...r.items);
@@ -125,16 +152,23 @@ describe('OCI emulator', function () {
     it('generates real-looking OCIDs, regions and a nested compartment tree, deterministically', () => {
       assert.match(tenancy.tenancyId, /^ocid1\.tenancy\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
       assert.equal(tenancy.homeRegion, 'us-ashburn-1');
-      assert.deepEqual(tenancy.regions.map((r) => r.regionName), ['us-ashburn-1', 'us-phoenix-1', 'eu-frankfurt-1', 'uk-london-1', 'ca-toronto-1']);
+      assert.deepEqual(
+        tenancy.regions.map((r) => r.regionName),
+        ['us-ashburn-1', 'us-phoenix-1', 'eu-frankfurt-1', 'uk-london-1', 'ca-toronto-1'],
+      );
       assert.equal(tenancy.regions.filter((r) => r.status === 'IN_PROGRESS').length, 1);
       assert.equal(tenancy.compartments.filter((x) => x.lifecycleState === 'ACTIVE').length, 96);
       assert.equal(tenancy.compartments.filter((x) => x.lifecycleState === 'DELETED').length, 3);
       for (const x of tenancy.compartments) assert.match(x.id, /^ocid1\.compartment\.oc1\.\.aaaaaaaa[a-z2-7]{52}$/);
       const byId = new Map(tenancy.compartments.map((x) => [x.id, x]));
-      const depth = (id: string): number => (id === tenancy.tenancyId ? 0 : 1 + depth((byId.get(id) as { compartmentId: string }).compartmentId));
+      const depth = (id: string): number =>
+        id === tenancy.tenancyId ? 0 : 1 + depth((byId.get(id) as { compartmentId: string }).compartmentId);
       const depths = tenancy.compartments.map((x) => depth(x.id));
       assert.ok(Math.max(...depths) <= 4 && Math.max(...depths) >= 2);
-      assert.deepEqual(generateTenancy({ seed: 42, eventsFrom: new Date(NOW - 2 * 86_400_000), inProgressRegions: 1, regions: 5 }), tenancy);
+      assert.deepEqual(
+        generateTenancy({ seed: 42, eventsFrom: new Date(NOW - 2 * 86_400_000), inProgressRegions: 1, regions: 5 }),
+        tenancy,
+      );
       assert.notEqual(generateTenancy({ seed: 43 }).tenancyId, tenancy.tenancyId);
     });
   });
@@ -199,13 +233,16 @@ describe('OCI emulator', function () {
   describe('identity', () => {
     it('lists region subscriptions', async () => {
       const r = await c.identity.listRegionSubscriptions({ tenancyId: tenancy.tenancyId });
-      assert.deepEqual(r.items.map((x) => [x.regionKey, x.regionName, x.status, x.isHomeRegion]), [
-        ['IAD', 'us-ashburn-1', 'READY', true],
-        ['PHX', 'us-phoenix-1', 'READY', false],
-        ['FRA', 'eu-frankfurt-1', 'READY', false],
-        ['LHR', 'uk-london-1', 'READY', false],
-        ['YYZ', 'ca-toronto-1', 'IN_PROGRESS', false],
-      ]);
+      assert.deepEqual(
+        r.items.map((x) => [x.regionKey, x.regionName, x.status, x.isHomeRegion]),
+        [
+          ['IAD', 'us-ashburn-1', 'READY', true],
+          ['PHX', 'us-phoenix-1', 'READY', false],
+          ['FRA', 'eu-frankfurt-1', 'READY', false],
+          ['LHR', 'uk-london-1', 'READY', false],
+          ['YYZ', 'ca-toronto-1', 'IN_PROGRESS', false],
+        ],
+      );
     });
 
     it('pages compartments, lists the subtree only for the tenancy and never the root', async () => {
@@ -230,8 +267,18 @@ describe('OCI emulator', function () {
       assert.equal(new Set(all.map((x) => x.id)).size, 96);
       assert.ok(!all.some((x) => x.id === tenancy.tenancyId));
       const children = await c.identity.listCompartments({ compartmentId: tenancy.tenancyId, limit: 1000 });
-      assert.deepEqual(children.items.map((x) => x.id).sort(), tenancy.compartments.filter((x) => x.compartmentId === tenancy.tenancyId).map((x) => x.id).sort());
-      const withDeleted = await c.identity.listCompartments({ compartmentId: tenancy.tenancyId, compartmentIdInSubtree: true, limit: 1000 });
+      assert.deepEqual(
+        children.items.map((x) => x.id).sort(),
+        tenancy.compartments
+          .filter((x) => x.compartmentId === tenancy.tenancyId)
+          .map((x) => x.id)
+          .sort(),
+      );
+      const withDeleted = await c.identity.listCompartments({
+        compartmentId: tenancy.tenancyId,
+        compartmentIdInSubtree: true,
+        limit: 1000,
+      });
       assert.equal(withDeleted.items.length, 99);
       const deleted = withDeleted.items.find((x) => x.lifecycleState === 'DELETED');
       assert.ok(deleted);
@@ -265,14 +312,20 @@ describe('OCI emulator', function () {
     it('pages a window: sum equals countEvents and the events equal events()', async () => {
       const { events, pages, tokens } = await listAll(c, tenancy.tenancyId, start, end);
       const truth = [...emu.events('us-ashburn-1', tenancy.tenancyId, new Date(start), new Date(end))];
-      assert.equal(events.length, emu.countEvents(new Date(start), new Date(end), { regions: ['us-ashburn-1'], compartments: [tenancy.tenancyId] }));
+      assert.equal(
+        events.length,
+        emu.countEvents(new Date(start), new Date(end), { regions: ['us-ashburn-1'], compartments: [tenancy.tenancyId] }),
+      );
       assert.ok(events.length > 600, `${events.length} events`);
       assert.equal(pages, Math.ceil(events.length / 200));
       // The SDK turns null sub-objects into undefined (notes §5.10), so compare without nulls here ...
       const noNulls = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_k, v: unknown) => (v === null ? undefined : v)));
       assert.deepEqual(noNulls(events), noNulls(truth));
       // ... and byte-for-byte on the wire for the first page.
-      const raw = await signedGet(emu, `/audit/us-ashburn-1/20190901/auditEvents?compartmentId=${tenancy.tenancyId}&startTime=${new Date(start).toISOString()}&endTime=${new Date(end).toISOString()}`);
+      const raw = await signedGet(
+        emu,
+        `/audit/us-ashburn-1/20190901/auditEvents?compartmentId=${tenancy.tenancyId}&startTime=${new Date(start).toISOString()}&endTime=${new Date(end).toISOString()}`,
+      );
       assert.equal(raw.body, JSON.stringify(truth.slice(0, 200)));
       assert.equal(raw.headers['content-type'], 'application/json');
       assert.equal(new Set(events.map((e) => e.eventId)).size, events.length);
@@ -288,8 +341,22 @@ describe('OCI emulator', function () {
       const evs = [...emu.events('us-ashburn-1', tenancy.tenancyId, new Date(NOW - 24 * 60 * MIN), new Date(NOW - 20 * 60 * MIN))];
       assert.ok(evs.length > 4000);
       const names = new Set(evs.map((e) => (e.data as { eventName: string }).eventName));
-      for (const n of ['GetInstance', 'ListInstances', 'LaunchInstance', 'TerminateInstance', 'UpdateVnic', 'CreatePolicy', 'UpdatePolicy', 'DeletePolicy', 'UploadApiKey', 'CreateUser', 'AddUserToGroup', 'InteractiveLogin']) assert.ok(names.has(n), n);
-      const statuses = new Set(evs.map((e) => ((e.data as { response: { status: string } }).response.status)));
+      for (const n of [
+        'GetInstance',
+        'ListInstances',
+        'LaunchInstance',
+        'TerminateInstance',
+        'UpdateVnic',
+        'CreatePolicy',
+        'UpdatePolicy',
+        'DeletePolicy',
+        'UploadApiKey',
+        'CreateUser',
+        'AddUserToGroup',
+        'InteractiveLogin',
+      ])
+        assert.ok(names.has(n), n);
+      const statuses = new Set(evs.map((e) => (e.data as { response: { status: string } }).response.status));
       for (const s of ['200', '401', '404', '409', '500']) assert.ok(statuses.has(s), s);
       const logins = evs.filter((e) => e.eventType === 'com.oraclecloud.IdentitySignOn.InteractiveLogin');
       assert.ok(logins.some((e) => (e.data as { response: { status: string } }).response.status === '401'));
@@ -306,7 +373,23 @@ describe('OCI emulator', function () {
         assert.match(e.eventTime as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.match(e.eventType as string, /^com\.oraclecloud\.\w+\.\w+/);
         const d = e.data as Record<string, unknown>;
-        for (const k of ['eventGroupingId', 'eventName', 'compartmentId', 'compartmentName', 'resourceName', 'resourceId', 'availabilityDomain', 'freeformTags', 'definedTags', 'identity', 'request', 'response', 'stateChange', 'additionalDetails']) assert.ok(k in d, k);
+        for (const k of [
+          'eventGroupingId',
+          'eventName',
+          'compartmentId',
+          'compartmentName',
+          'resourceName',
+          'resourceId',
+          'availabilityDomain',
+          'freeformTags',
+          'definedTags',
+          'identity',
+          'request',
+          'response',
+          'stateChange',
+          'additionalDetails',
+        ])
+          assert.ok(k in d, k);
         assert.equal(typeof (d.response as { status: unknown }).status, 'string');
       }
       // identity events are home-region only
@@ -319,11 +402,28 @@ describe('OCI emulator', function () {
       const x = tenancy.compartments.find((k) => k.lifecycleState === 'ACTIVE') as { id: string };
       const s = NOW - 30 * MIN;
       const e = NOW - 20 * MIN;
-      const base = { eventType: 'com.oraclecloud.ComputeApi.GetInstance', cloudEventsVersion: '0.1', eventTypeVersion: '2.0', source: 'ComputeApi', contentType: 'application/json', data: { eventName: 'GetInstance' } };
+      const base = {
+        eventType: 'com.oraclecloud.ComputeApi.GetInstance',
+        cloudEventsVersion: '0.1',
+        eventTypeVersion: '2.0',
+        source: 'ComputeApi',
+        contentType: 'application/json',
+        data: { eventName: 'GetInstance' },
+      };
       emu.addEvent('us-phoenix-1', x.id, { ...base, eventId: 'zz-at-start', eventTime: new Date(s - 13 * MIN).toISOString() }, new Date(s));
       emu.addEvent('us-phoenix-1', x.id, { ...base, eventId: 'zz-at-end', eventTime: new Date(e - 1000).toISOString() }, new Date(e));
-      emu.addEvent('us-phoenix-1', x.id, { ...base, eventId: 'zz-late', eventTime: new Date(s - 3 * 60 * MIN).toISOString() }, new Date(e - 1));
-      emu.addEvent('us-phoenix-1', x.id, { ...base, eventId: 'zz-future', eventTime: new Date(NOW - 1000).toISOString() }, new Date(NOW + 5 * MIN));
+      emu.addEvent(
+        'us-phoenix-1',
+        x.id,
+        { ...base, eventId: 'zz-late', eventTime: new Date(s - 3 * 60 * MIN).toISOString() },
+        new Date(e - 1),
+      );
+      emu.addEvent(
+        'us-phoenix-1',
+        x.id,
+        { ...base, eventId: 'zz-future', eventTime: new Date(NOW - 1000).toISOString() },
+        new Date(NOW + 5 * MIN),
+      );
       const cp = clients(emu, emu.apiKey, 'us-phoenix-1');
       const ids = (await listAll(cp, x.id, s, e)).events.map((v) => v.eventId);
       assert.ok(ids.includes('zz-at-start'));
@@ -339,7 +439,11 @@ describe('OCI emulator', function () {
     });
 
     it('keeps pagination stable when events are added between pages', async () => {
-      const x = tenancy.compartments.find((k) => k.lifecycleState === 'ACTIVE' && emu.countEvents(new Date(start), new Date(end), { regions: ['us-ashburn-1'], compartments: [k.id] }) > 450) as { id: string };
+      const x = tenancy.compartments.find(
+        (k) =>
+          k.lifecycleState === 'ACTIVE' &&
+          emu.countEvents(new Date(start), new Date(end), { regions: ['us-ashburn-1'], compartments: [k.id] }) > 450,
+      ) as { id: string };
       assert.ok(x, 'a busy compartment');
       const before = [...emu.events('us-ashburn-1', x.id, new Date(start), new Date(end))].map((v) => v.eventId as string);
       const first = await c.audit.listEvents({ compartmentId: x.id, startTime: iso(start), endTime: iso(end) });
@@ -349,7 +453,12 @@ describe('OCI emulator', function () {
       const ids = first.items.map((v) => v.eventId);
       let page: string | undefined = first.opcNextPage;
       while (page) {
-        const r = await c.audit.listEvents({ compartmentId: x.id, startTime: iso(start), endTime: iso(end), page: encodeURIComponent(page) });
+        const r = await c.audit.listEvents({
+          compartmentId: x.id,
+          startTime: iso(start),
+          endTime: iso(end),
+          page: encodeURIComponent(page),
+        });
         ids.push(...r.items.map((v) => v.eventId));
         page = r.opcNextPage;
       }
@@ -370,7 +479,11 @@ describe('OCI emulator', function () {
         [`compartmentId=${t}&startTime=2025-01-15T10:00:00Z&endTime=2025-01-15T10:00:00Z`, 400, 'InvalidParameter'],
         [`compartmentId=${t}&startTime=2025-01-15T09:05:00.000Z&endTime=2025-01-15T10:00:00%2B00:00`, 200, ''],
         [`compartmentId=${t}&startTime=2025-01-15T09:05:00.000Z&endTime=2025-01-15T10:00:00+00:00`, 400, 'InvalidParameter'],
-        [`compartmentId=ocid1.compartment.oc1..aaaaaaaanope&startTime=2025-01-15T09:00:00Z&endTime=2025-01-15T10:00:00Z`, 404, 'NotAuthorizedOrNotFound'],
+        [
+          `compartmentId=ocid1.compartment.oc1..aaaaaaaanope&startTime=2025-01-15T09:00:00Z&endTime=2025-01-15T10:00:00Z`,
+          404,
+          'NotAuthorizedOrNotFound',
+        ],
         [`compartmentId=${t}&startTime=2025-01-15T09:00:00Z&endTime=2025-01-15T10:00:00Z&page=garbage`, 400, 'InvalidParameter'],
       ];
       for (const [qs, status, code] of cases) {
@@ -382,7 +495,9 @@ describe('OCI emulator', function () {
       // The SDK's own Date formatting (unpadded hour in UTC) is refused, as the brief's SDK bug predicts.
       const prevTz = process.env.TZ;
       process.env.TZ = 'UTC'; // sent as T9:05:00Z
-      const e = await rejects(c.audit.listEvents({ compartmentId: t, startTime: new Date('2025-01-15T09:05:00Z'), endTime: new Date('2025-01-15T10:00:00Z') }));
+      const e = await rejects(
+        c.audit.listEvents({ compartmentId: t, startTime: new Date('2025-01-15T09:05:00Z'), endTime: new Date('2025-01-15T10:00:00Z') }),
+      );
       if (prevTz === undefined) delete process.env.TZ;
       else process.env.TZ = prevTz;
       assert.equal(e.statusCode, 400);
@@ -394,13 +509,27 @@ describe('OCI emulator', function () {
       assert.match(tok, /\+/);
       assert.match(tok, /\//);
       assert.match(tok, /==$/);
-      const raw = await rejects(c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start), endTime: iso(end), page: tok }));
+      const raw = await rejects(
+        c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start), endTime: iso(end), page: tok }),
+      );
       assert.equal(raw.statusCode, 400);
       assert.equal(raw.serviceCode, 'InvalidParameter');
-      const ok = await c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start), endTime: iso(end), page: encodeURIComponent(tok) });
+      const ok = await c.audit.listEvents({
+        compartmentId: tenancy.tenancyId,
+        startTime: iso(start),
+        endTime: iso(end),
+        page: encodeURIComponent(tok),
+      });
       assert.ok(ok.items.length > 0);
       // a token is bound to its query
-      const other = await rejects(c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start - MIN), endTime: iso(end), page: encodeURIComponent(tok) }));
+      const other = await rejects(
+        c.audit.listEvents({
+          compartmentId: tenancy.tenancyId,
+          startTime: iso(start - MIN),
+          endTime: iso(end),
+          page: encodeURIComponent(tok),
+        }),
+      );
       assert.equal(other.statusCode, 400);
     });
 
@@ -423,7 +552,8 @@ describe('OCI emulator', function () {
   describe('faults', () => {
     const start = NOW - 90 * MIN;
     const end = NOW - 80 * MIN;
-    const list = (): Promise<audit.responses.ListEventsResponse> => c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start), endTime: iso(end) });
+    const list = (): Promise<audit.responses.ListEventsResponse> =>
+      c.audit.listEvents({ compartmentId: tenancy.tenancyId, startTime: iso(start), endTime: iso(end) });
 
     it('throttles with 429 TooManyRequests and fails with 500/503', async () => {
       emu.setFaults({ throttleRate: 1 });
@@ -507,9 +637,15 @@ describe('OCI emulator', function () {
       assert.ok(a.events.length > 0);
       assert.equal(JSON.stringify(a.events), JSON.stringify(b.events));
       const w: [Date, Date] = [new Date(NOW - 300 * MIN), new Date(NOW - 299 * MIN)];
-      assert.equal(JSON.stringify([...emu.events('us-ashburn-1', tenancy.tenancyId, ...w)]), JSON.stringify([...e2.events('us-ashburn-1', tenancy.tenancyId, ...w)]));
+      assert.equal(
+        JSON.stringify([...emu.events('us-ashburn-1', tenancy.tenancyId, ...w)]),
+        JSON.stringify([...e2.events('us-ashburn-1', tenancy.tenancyId, ...w)]),
+      );
       const fra = { regions: ['eu-frankfurt-1'] }; // other regions hold explicit events added by earlier tests
-      assert.equal(emu.countEvents(new Date(NOW - 86_400_000), new Date(NOW), fra), e2.countEvents(new Date(NOW - 86_400_000), new Date(NOW), fra));
+      assert.equal(
+        emu.countEvents(new Date(NOW - 86_400_000), new Date(NOW), fra),
+        e2.countEvents(new Date(NOW - 86_400_000), new Date(NOW), fra),
+      );
       c1.close();
       c2.close();
       await e2.close();
@@ -519,10 +655,18 @@ describe('OCI emulator', function () {
       const day: [Date, Date] = [new Date(NOW - 86_400_000), new Date(NOW)];
       const total = emu.countEvents(...day);
       assert.ok(total > 800_000 && total < 1_200_000, String(total));
-      const per = [tenancy.tenancyId, ...tenancy.compartments.map((x) => x.id)].map((id) => emu.countEvents(...day, { compartments: [id] }));
+      const per = [tenancy.tenancyId, ...tenancy.compartments.map((x) => x.id)].map((id) =>
+        emu.countEvents(...day, { compartments: [id] }),
+      );
       per.sort((a, b) => b - a);
-      assert.ok((per[0] as number) + (per[1] as number) + (per[2] as number) + (per[3] as number) > total * 0.5, 'top 4 compartments carry most events');
-      assert.equal(emu.countEvents(...day, { compartments: tenancy.compartments.filter((x) => x.lifecycleState === 'DELETED').map((x) => x.id) }), 0);
+      assert.ok(
+        (per[0] as number) + (per[1] as number) + (per[2] as number) + (per[3] as number) > total * 0.5,
+        'top 4 compartments carry most events',
+      );
+      assert.equal(
+        emu.countEvents(...day, { compartments: tenancy.compartments.filter((x) => x.lifecycleState === 'DELETED').map((x) => x.id) }),
+        0,
+      );
       assert.equal(emu.countEvents(new Date(NOW - 3 * 86_400_000), new Date(NOW - 2 * 86_400_000 - MIN)), 0, 'nothing before eventsFrom');
     });
 
@@ -537,7 +681,10 @@ describe('OCI emulator', function () {
       const r = await listAll(c3, big.tenancyId, s, en);
       const dayTotal = e3.countEvents(new Date(NOW - 86_400_000), new Date(NOW));
       const dt = Date.now() - t0;
-      assert.equal(r.events.length, e3.countEvents(new Date(s), new Date(en), { regions: ['us-ashburn-1'], compartments: [big.tenancyId] }));
+      assert.equal(
+        r.events.length,
+        e3.countEvents(new Date(s), new Date(en), { regions: ['us-ashburn-1'], compartments: [big.tenancyId] }),
+      );
       assert.ok(r.events.length > 1500, String(r.events.length));
       assert.ok(dayTotal > 8_000_000 && dayTotal < 12_000_000, String(dayTotal));
       assert.ok(dt < 8000, `${dt} ms`);

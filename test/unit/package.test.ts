@@ -1,4 +1,4 @@
-// Builds the .spl twice (Linux only, `node build/package.mjs` into temporary folders; the second build
+// Builds the .spl twice (Linux only, `node build/package/package.mjs` into temporary folders; the second build
 // reuses the cached SEA executable) and checks what AppInspect and Splunk need: one top folder, modes,
 // no dot-files, versions, reproducibility, and that the packaged executable runs `--scheme` without Node.
 import { strict as assert } from 'node:assert';
@@ -27,10 +27,14 @@ interface Entry {
 function readTar(gz: Buffer): Entry[] {
   const buf = gunzipSync(gz);
   const out: Entry[] = [];
-  for (let off = 0; off + 512 <= buf.length; ) {
+  for (let off = 0; off + 512 <= buf.length;) {
     const h = buf.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const str = (a: number, n: number) => h.subarray(a, a + n).toString('utf8').replace(/\0.*$/s, '');
+    const str = (a: number, n: number) =>
+      h
+        .subarray(a, a + n)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const num = (a: number, n: number) => parseInt(str(a, n).trim() || '0', 8);
     const size = num(124, 12);
     const prefix = str(345, 155);
@@ -52,7 +56,15 @@ function buildSpl(tmp: string, name: string): { spl: Buffer; ms: number } {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    ['build/package.mjs', '--platforms', 'linux', '--out-dir', path.join(tmp, name), '--stage-dir', path.join(tmp, `stage-${name}`)],
+    [
+      'build/package/package.mjs',
+      '--platforms',
+      'linux',
+      '--out-dir',
+      path.join(tmp, name),
+      '--stage-dir',
+      path.join(tmp, `stage-${name}`),
+    ],
     { cwd: root, env: { ...process.env, SOURCE_DATE_EPOCH: String(EPOCH) }, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, `package.mjs failed:\n${r.stderr}\n${r.stdout}`);
@@ -88,7 +100,10 @@ describe('package (npm run package, linux)', function () {
 
   it('has sorted entries, uid/gid 0 and one fixed mtime', () => {
     const paths = entries.map((e) => e.path);
-    assert.deepEqual(paths, [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    assert.deepEqual(
+      paths,
+      [...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))),
+    );
     assert.equal(new Set(paths).size, paths.length, 'duplicate entries');
     for (const e of entries) {
       assert.equal(e.uid, 0, e.path);
@@ -101,14 +116,32 @@ describe('package (npm run package, linux)', function () {
   it('contains the app files and nothing that AppInspect rejects', () => {
     const files = new Set(entries.filter((e) => e.type === '0').map((e) => e.path.slice(APP.length + 1)));
     for (const f of [
-      'app.manifest', 'README.md', 'LICENSE', 'THIRD-PARTY-NOTICES.txt', 'metadata/default.meta',
-      'default/app.conf', 'default/inputs.conf', 'default/props.conf', 'default/eventtypes.conf', 'default/tags.conf',
-      'default/collections.conf', 'default/ta_oci_audit_settings.conf', 'default/data/ui/nav/default.xml',
-      'default/restmap.conf', 'default/web.conf', 'bin/README',
-      'README/inputs.conf.spec', 'README/ta_oci_audit_account.conf.spec', 'README/ta_oci_audit_settings.conf.spec',
-      'static/appIcon.png', 'static/appIcon_2x.png', 'static/appIconAlt.png', 'static/appIconAlt_2x.png',
+      'app.manifest',
+      'README.md',
+      'LICENSE',
+      'THIRD-PARTY-NOTICES.txt',
+      'metadata/default.meta',
+      'default/app.conf',
+      'default/inputs.conf',
+      'default/props.conf',
+      'default/eventtypes.conf',
+      'default/tags.conf',
+      'default/collections.conf',
+      'default/ta_oci_audit_settings.conf',
+      'default/data/ui/nav/default.xml',
+      'default/restmap.conf',
+      'default/web.conf',
+      'bin/README',
+      'README/inputs.conf.spec',
+      'README/ta_oci_audit_account.conf.spec',
+      'README/ta_oci_audit_settings.conf.spec',
+      'static/appIcon.png',
+      'static/appIcon_2x.png',
+      'static/appIconAlt.png',
+      'static/appIconAlt_2x.png',
       'linux_x86_64/bin/oci_audit',
-    ]) assert.ok(files.has(f), `missing ${f}`);
+    ])
+      assert.ok(files.has(f), `missing ${f}`);
     for (const e of entries) {
       const segs = e.path.split('/').filter(Boolean);
       for (const s of segs) {
@@ -174,7 +207,10 @@ describe('package (npm run package, linux)', function () {
         return false;
       }
     };
-    const PATH = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d && !hasNode(d)).join(path.delimiter);
+    const PATH = (process.env.PATH ?? '')
+      .split(path.delimiter)
+      .filter((d) => d && !hasNode(d))
+      .join(path.delimiter);
     const noNode = spawnSync('sh', ['-c', 'command -v node'], { env: { PATH } });
     assert.notEqual(noNode.status, 0, `node still on PATH: ${noNode.stdout}`);
     const r = spawnSync(exe, ['--scheme'], { env: { PATH, LANG: 'C.UTF-8' }, encoding: 'utf8', timeout: 30000 });

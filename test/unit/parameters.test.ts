@@ -4,13 +4,16 @@ import { parseInputConfig, ParameterError, parseIsoUtc } from '../../src/splunk/
 const NOW = new Date('2026-06-01T12:00:00Z');
 const ok = (p: Record<string, string>) => parseInputConfig('oci_audit://t', { account: 'acct', ...p }, NOW);
 function rejects(p: Record<string, string>, param: string, accepted: RegExp): void {
-  assert.throws(() => ok(p), (err: unknown) => {
-    assert.ok(err instanceof ParameterError);
-    const m = err.message;
-    assert.match(m, new RegExp(`^${param}:|; ${param}:`), `message should name ${param}: ${m}`);
-    assert.match(m, accepted);
-    return true;
-  });
+  assert.throws(
+    () => ok(p),
+    (err: unknown) => {
+      assert.ok(err instanceof ParameterError);
+      const m = err.message;
+      assert.match(m, new RegExp(`^${param}:|; ${param}:`), `message should name ${param}: ${m}`);
+      assert.match(m, accepted);
+      return true;
+    },
+  );
 }
 
 describe('input parameters', () => {
@@ -30,7 +33,17 @@ describe('input parameters', () => {
   });
 
   it('parses lists, dates and numbers', () => {
-    const c = ok({ regions: 'us-ashburn-1, eu-frankfurt-1,us-gov-ashburn-1', compartments: 'ocid1.compartment.oc1..aaaaaaaaabcdefghij,ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx', start_date_time: '2026-01-31T00:00:00Z', end_date_time: '2026-02-01T00:00:00+00:00', query_window_size: '15', delay_throttle: '0', max_concurrency: '64', lookback_minutes: '30', partition: '2/3' });
+    const c = ok({
+      regions: 'us-ashburn-1, eu-frankfurt-1,us-gov-ashburn-1',
+      compartments: 'ocid1.compartment.oc1..aaaaaaaaabcdefghij,ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx',
+      start_date_time: '2026-01-31T00:00:00Z',
+      end_date_time: '2026-02-01T00:00:00+00:00',
+      query_window_size: '15',
+      delay_throttle: '0',
+      max_concurrency: '64',
+      lookback_minutes: '30',
+      partition: '2/3',
+    });
     assert.deepEqual(c.regions, ['us-ashburn-1', 'eu-frankfurt-1', 'us-gov-ashburn-1']);
     assert.equal((c.compartments as string[]).length, 2);
     assert.equal(c.startDateTime?.toISOString(), '2026-01-31T00:00:00.000Z');
@@ -51,7 +64,11 @@ describe('input parameters', () => {
     rejects({ start_date_time: '2026-01-01T00:00:00+02:00' }, 'start_date_time', /UTC/);
     rejects({ start_date_time: '2027-01-01T00:00:00Z' }, 'start_date_time', /in the past/);
     rejects({ end_date_time: 'tomorrow' }, 'end_date_time', /ISO 8601/);
-    rejects({ start_date_time: '2026-01-02T00:00:00Z', end_date_time: '2026-01-01T00:00:00Z' }, 'end_date_time', /later than start_date_time/);
+    rejects(
+      { start_date_time: '2026-01-02T00:00:00Z', end_date_time: '2026-01-01T00:00:00Z' },
+      'end_date_time',
+      /later than start_date_time/,
+    );
     rejects({ query_window_size: '0' }, 'query_window_size', /1 to 1440/);
     rejects({ query_window_size: '1441' }, 'query_window_size', /1 to 1440/);
     rejects({ query_window_size: '1.5' }, 'query_window_size', /whole number/);
@@ -64,11 +81,17 @@ describe('input parameters', () => {
   });
 
   it('reports every problem at once', () => {
-    assert.throws(() => ok({ regions: 'X', max_concurrency: '0' }), (e: unknown) => e instanceof ParameterError && e.problems.length === 2);
+    assert.throws(
+      () => ok({ regions: 'X', max_concurrency: '0' }),
+      (e: unknown) => e instanceof ParameterError && e.problems.length === 2,
+    );
   });
 
   it('never echoes control characters or huge values back', () => {
-    assert.throws(() => ok({ regions: `\u0000${'x'.repeat(10_000)}` }), (e: unknown) => e instanceof Error && e.message.length < 400 && !e.message.includes('\u0000'));
+    assert.throws(
+      () => ok({ regions: `\u0000${'x'.repeat(10_000)}` }),
+      (e: unknown) => e instanceof Error && e.message.length < 400 && !e.message.includes('\u0000'),
+    );
   });
 
   it('parses ISO UTC strictly', () => {

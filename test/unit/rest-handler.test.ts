@@ -12,13 +12,20 @@ const str = (s: string): string => `${Buffer.byteLength(s)}\n${s}`;
 
 function keyPair(passphrase?: string): { pem: string; fingerprint: string } {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const pem = (passphrase ? privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) : privateKey.export({ type: 'pkcs8', format: 'pem' })).toString();
+  const pem = (
+    passphrase
+      ? privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase })
+      : privateKey.export({ type: 'pkcs8', format: 'pem' })
+  ).toString();
   return { pem, fingerprint: keyFingerprint(pem, passphrase) };
 }
 
 describe('persistconn framing (splunk/persistconn/packet.py)', () => {
   it('parses INIT|BLOCK|END with the command, command_arg and block, in any chunking', () => {
-    const wire = Buffer.concat([Buffer.from([0x07]), Buffer.from(`2\n${str('/opt/splunk/etc/apps/x/bin/s')}${str('a1')}${str('')}${str('{"method":"POST"}')}`)]);
+    const wire = Buffer.concat([
+      Buffer.from([0x07]),
+      Buffer.from(`2\n${str('/opt/splunk/etc/apps/x/bin/s')}${str('a1')}${str('')}${str('{"method":"POST"}')}`),
+    ]);
     for (const size of [1, 3, wire.length]) {
       const r = new PacketReader();
       for (let i = 0; i < wire.length; i += size) r.feed(wire.subarray(i, i + size));
@@ -35,9 +42,21 @@ describe('persistconn framing (splunk/persistconn/packet.py)', () => {
   it('skips newlines before an opcode and empty lines before a count; counts bytes, not characters', () => {
     const r = new PacketReader();
     const body = '{"x":"é€"}';
-    r.feed(Buffer.concat([Buffer.from('\n\n'), Buffer.from([0x01]), Buffer.from(`\n1\n${str('s')}${str('param')}`), Buffer.from([0x02]), Buffer.from(str(body)), Buffer.from([0x04])]));
+    r.feed(
+      Buffer.concat([
+        Buffer.from('\n\n'),
+        Buffer.from([0x01]),
+        Buffer.from(`\n1\n${str('s')}${str('param')}`),
+        Buffer.from([0x02]),
+        Buffer.from(str(body)),
+        Buffer.from([0x04]),
+      ]),
+    );
     const ps = r.take();
-    assert.deepEqual(ps.map((p) => p.opcode), [1, 2, 4]);
+    assert.deepEqual(
+      ps.map((p) => p.opcode),
+      [1, 2, 4],
+    );
     assert.equal(ps[0].commandArg, 'param');
     assert.equal(ps[1].block?.toString('utf8'), body);
   });
@@ -49,7 +68,11 @@ describe('persistconn framing (splunk/persistconn/packet.py)', () => {
   it('serve answers INIT with an empty string, BLOCK with the reply JSON, END with nothing', async () => {
     const input = new PassThrough();
     const out: Buffer[] = [];
-    const done = serve(input, async (b) => void out.push(b), async (req, command) => ({ status: 200, payload: `${req.method} ${command[0]}` }));
+    const done = serve(
+      input,
+      async (b) => void out.push(b),
+      async (req, command) => ({ status: 200, payload: `${req.method} ${command[0]}` }),
+    );
     input.end(Buffer.concat([Buffer.from([0x07]), Buffer.from(`1\n${str('script')}${str('')}${str('{"method":"POST"}')}`)]));
     await done;
     const text = Buffer.concat(out).toString();
@@ -60,15 +83,25 @@ describe('persistconn framing (splunk/persistconn/packet.py)', () => {
 
 describe('account check', () => {
   const good = keyPair();
-  const base: Account = { name: 'a', authType: 'api_key', tenancyOcid: 'ocid1.tenancy.oc1..aaaaaaaatenancy01', userOcid: 'ocid1.user.oc1..aaaaaaaauser00001', fingerprint: good.fingerprint, region: 'us-ashburn-1', privateKey: good.pem };
+  const base: Account = {
+    name: 'a',
+    authType: 'api_key',
+    tenancyOcid: 'ocid1.tenancy.oc1..aaaaaaaatenancy01',
+    userOcid: 'ocid1.user.oc1..aaaaaaaauser00001',
+    fingerprint: good.fingerprint,
+    region: 'us-ashburn-1',
+    privateKey: good.pem,
+  };
   const regions: Probe = async () => [
     { name: 'us-ashburn-1', key: 'IAD', status: 'READY', isHome: true },
     { name: 'eu-frankfurt-1', key: 'FRA', status: 'READY', isHome: false },
     { name: 'ap-tokyo-1', key: 'NRT', status: 'IN_PROGRESS', isHome: false },
   ];
-  const failing = (err: unknown): Probe => async () => {
-    throw err;
-  };
+  const failing =
+    (err: unknown): Probe =>
+    async () => {
+      throw err;
+    };
 
   it('OK: the READY regions, counted', async () => {
     const r = await checkAccount(base, undefined, { probe: regions });
@@ -77,11 +110,16 @@ describe('account check', () => {
     assert.match(r.message, /2 READY regions \(us-ashburn-1, eu-frankfurt-1\)/);
   });
 
-  it('401 with a key whose fingerprint is not the account\'s: says the key does not match the fingerprint', async () => {
+  it("401 with a key whose fingerprint is not the account's: says the key does not match the fingerprint", async () => {
     const other = keyPair();
-    const r = await checkAccount({ ...base, privateKey: other.pem }, undefined, { probe: failing(new OciHttpError(401, 'NotAuthenticated', 'x', 'rid-1')) });
+    const r = await checkAccount({ ...base, privateKey: other.pem }, undefined, {
+      probe: failing(new OciHttpError(401, 'NotAuthenticated', 'x', 'rid-1')),
+    });
     assert.equal(r.category, 'authentication');
-    assert.match(r.message, new RegExp(`does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${good.fingerprint}`));
+    assert.match(
+      r.message,
+      new RegExp(`does not match the fingerprint: the key's fingerprint is ${other.fingerprint}, the account says ${good.fingerprint}`),
+    );
     assert.match(r.message, /opc-request-id rid-1/);
   });
 
@@ -92,17 +130,29 @@ describe('account check', () => {
   });
 
   it('404: the policy statement, with the group or dynamic group', async () => {
-    const r = await checkAccount(base, undefined, { probe: failing(new OciHttpError(404, 'NotAuthorizedOrNotFound', 'x')), group: 'Auditors' });
+    const r = await checkAccount(base, undefined, {
+      probe: failing(new OciHttpError(404, 'NotAuthorizedOrNotFound', 'x')),
+      group: 'Auditors',
+    });
     assert.equal(r.category, 'permission');
     assert.deepEqual(r.statements, ['Allow group Auditors to inspect tenancies in tenancy']);
-    const ip = await checkAccount({ name: 'a', authType: 'instance_principal', tenancyOcid: base.tenancyOcid, region: base.region }, undefined, { probe: failing(new OciHttpError(404, 'NotAuthorizedOrNotFound', 'x')) });
+    const ip = await checkAccount(
+      { name: 'a', authType: 'instance_principal', tenancyOcid: base.tenancyOcid, region: base.region },
+      undefined,
+      { probe: failing(new OciHttpError(404, 'NotAuthorizedOrNotFound', 'x')) },
+    );
     assert.deepEqual(ip.statements, ['Allow dynamic-group <dynamic-group> to inspect tenancies in tenancy']);
   });
 
   it('network: names the identity endpoint and the proxy tab; a hang ends at the deadline', async () => {
-    const r = await checkAccount(base, undefined, { probe: failing(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) });
+    const r = await checkAccount(base, undefined, {
+      probe: failing(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    });
     assert.equal(r.category, 'network');
-    assert.match(r.message, /Could not reach OCI Identity at https:\/\/identity\.us-ashburn-1\.oci\.oraclecloud\.com: connect ECONNREFUSED\. Check the home region, the identity endpoint, the Proxy tab/);
+    assert.match(
+      r.message,
+      /Could not reach OCI Identity at https:\/\/identity\.us-ashburn-1\.oci\.oraclecloud\.com: connect ECONNREFUSED\. Check the home region, the identity endpoint, the Proxy tab/,
+    );
     const hang = await checkAccount(base, undefined, { probe: () => new Promise(() => undefined), deadlineMs: 50 });
     assert.equal(hang.category, 'network');
     assert.match(hang.message, /no answer from OCI within 0 s/);
@@ -111,24 +161,36 @@ describe('account check', () => {
   it('configuration: a wrong or missing passphrase, a key that is not PEM, bad fields; OCI is not called', async () => {
     const enc = keyPair('pw-1234');
     const never: Probe = async () => assert.fail('OCI must not be called');
-    const wrong = await checkAccount({ ...base, privateKey: enc.pem, passphrase: 'nope', fingerprint: enc.fingerprint }, undefined, { probe: never });
+    const wrong = await checkAccount({ ...base, privateKey: enc.pem, passphrase: 'nope', fingerprint: enc.fingerprint }, undefined, {
+      probe: never,
+    });
     assert.equal(wrong.category, 'configuration');
     assert.equal(wrong.message, 'The private key cannot be read: the passphrase is wrong: it does not decrypt the private key.');
     const none = await checkAccount({ ...base, privateKey: enc.pem, fingerprint: enc.fingerprint }, undefined, { probe: never });
     assert.match(none.message, /encrypted and no passphrase is given/);
-    const junk = await checkAccount({ ...base, privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }, undefined, { probe: never });
+    const junk = await checkAccount({ ...base, privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }, undefined, {
+      probe: never,
+    });
     assert.match(junk.message, /not an RSA private key in PEM form/);
     const fields = await checkAccount({ ...base, tenancyOcid: 'nope' }, undefined, { probe: never });
     assert.match(fields.message, /^tenancy_ocid must be a tenancy OCID/);
-    const cfg = await checkAccount(base, undefined, { probe: failing(new ConfigError('account "a": instance principal authentication failed (x)')) });
+    const cfg = await checkAccount(base, undefined, {
+      probe: failing(new ConfigError('account "a": instance principal authentication failed (x)')),
+    });
     assert.equal(cfg.message, 'instance principal authentication failed (x)');
   });
 
   it('accountFrom: stored values, the unsaved form on top; a blank key keeps the stored key and passphrase', () => {
-    const stored = { conf: { auth_type: 'api_key', tenancy_ocid: 't', user_ocid: 'u', fingerprint: 'AA:BB', region: 'r1' }, secret: { private_key: 'K', passphrase: 'P' } };
+    const stored = {
+      conf: { auth_type: 'api_key', tenancy_ocid: 't', user_ocid: 'u', fingerprint: 'AA:BB', region: 'r1' },
+      secret: { private_key: 'K', passphrase: 'P' },
+    };
     const a = accountFrom({ name: 'x' }, stored);
     assert.deepEqual([a.region, a.fingerprint, a.privateKey, a.passphrase], ['r1', 'aa:bb', 'K', 'P']);
-    const b = accountFrom({ name: 'x', auth_type: 'api_key', tenancy_ocid: 't', user_ocid: 'u', fingerprint: 'cc:dd', region: 'r2', private_key: '' }, stored);
+    const b = accountFrom(
+      { name: 'x', auth_type: 'api_key', tenancy_ocid: 't', user_ocid: 'u', fingerprint: 'cc:dd', region: 'r2', private_key: '' },
+      stored,
+    );
     assert.deepEqual([b.region, b.fingerprint, b.privateKey, b.passphrase], ['r2', 'cc:dd', 'K', 'P']);
     const c = accountFrom({ name: 'x', auth_type: 'api_key', tenancy_ocid: 't', region: 'r2', private_key: 'NEW' }, stored);
     assert.deepEqual([c.privateKey, c.passphrase], ['NEW\n', undefined], 'a new key comes with its own passphrase');
@@ -142,7 +204,13 @@ describe('REST handler routing', () => {
     load: async () => stored ?? {},
     probe: async () => [{ name: 'us-ashburn-1', key: 'IAD', status: 'READY', isHome: true }],
   });
-  const req = (form: Array<[string, string]>, method = 'POST', path = '/ta_oci_audit/account_check') => ({ method, rest_path: path, form, session: { user: 'admin', authtoken: 'k' }, server: { rest_uri: 'https://127.0.0.1:8089' } });
+  const req = (form: Array<[string, string]>, method = 'POST', path = '/ta_oci_audit/account_check') => ({
+    method,
+    rest_path: path,
+    form,
+    session: { user: 'admin', authtoken: 'k' },
+    server: { rest_uri: 'https://127.0.0.1:8089' },
+  });
   const body = (r: PersistentReply): Record<string, unknown> => JSON.parse(r.payload) as Record<string, unknown>;
 
   it('404 for another path, 405 for GET, 400 without a name, 404 for an unknown account', async () => {
@@ -157,15 +225,40 @@ describe('REST handler routing', () => {
 
   it('a stored account is checked; a stored secret that is not JSON is a configuration answer', async () => {
     const k = keyPair();
-    const ok = await handleRequest(req([['name', 'a']]), deps({ stored: { conf: { tenancy_ocid: 'ocid1.tenancy.oc1..aaaaaaaatenancy01', user_ocid: 'ocid1.user.oc1..aaaaaaaauser00001', fingerprint: k.fingerprint, region: 'us-ashburn-1' }, secret: { private_key: k.pem } } }));
+    const ok = await handleRequest(
+      req([['name', 'a']]),
+      deps({
+        stored: {
+          conf: {
+            tenancy_ocid: 'ocid1.tenancy.oc1..aaaaaaaatenancy01',
+            user_ocid: 'ocid1.user.oc1..aaaaaaaauser00001',
+            fingerprint: k.fingerprint,
+            region: 'us-ashburn-1',
+          },
+          secret: { private_key: k.pem },
+        },
+      }),
+    );
     assert.equal(ok.status, 200);
     assert.equal(body(ok).ok, true, String(body(ok).message));
-    const bad = await handleRequest(req([['name', 'a']]), { load: async () => { throw new ConfigError('the stored secret is not the JSON object the add-on writes; save the account again'); } });
-    assert.deepEqual(body(bad), { ok: false, category: 'configuration', message: 'the stored secret is not the JSON object the add-on writes; save the account again', statements: [] });
+    const bad = await handleRequest(req([['name', 'a']]), {
+      load: async () => {
+        throw new ConfigError('the stored secret is not the JSON object the add-on writes; save the account again');
+      },
+    });
+    assert.deepEqual(body(bad), {
+      ok: false,
+      category: 'configuration',
+      message: 'the stored secret is not the JSON object the add-on writes; save the account again',
+      statements: [],
+    });
   });
 
   it('a form-encoded payload is read when splunkd sends no form pairs', async () => {
-    const r = await handleRequest({ method: 'POST', rest_path: '/ta_oci_audit/account_check', payload: 'name=nope&output_mode=json' }, deps());
+    const r = await handleRequest(
+      { method: 'POST', rest_path: '/ta_oci_audit/account_check', payload: 'name=nope&output_mode=json' },
+      deps(),
+    );
     assert.equal(r.status, 404);
     assert.deepEqual(body(r), { messages: [{ type: 'ERROR', text: 'Account "nope" does not exist; save it on the Accounts tab first' }] });
   });

@@ -7,7 +7,15 @@ import { readPrivateKey } from '../../src/oci/auth';
 import { classify, explain } from '../../src/oci/errors';
 import { accountProblems, checkEndpointTemplate } from '../../src/splunk/account';
 
-const base = { name: 'main', authType: 'api_key' as const, tenancyOcid: 'ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx', userOcid: 'ocid1.user.oc1..aaaaaaaaxyzxyzxyzx', fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff', region: 'us-ashburn-1', privateKey: 'x' };
+const base = {
+  name: 'main',
+  authType: 'api_key' as const,
+  tenancyOcid: 'ocid1.tenancy.oc1..aaaaaaaaxyzxyzxyzx',
+  userOcid: 'ocid1.user.oc1..aaaaaaaaxyzxyzxyzx',
+  fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff',
+  region: 'us-ashburn-1',
+  privateKey: 'x',
+};
 
 describe('security: log scrubbing', () => {
   it('scrubs a secret in the message and in fields, also when JSON-quoting would escape it', () => {
@@ -49,7 +57,10 @@ describe('security: reading the private key', () => {
 
   it('says which: wrong passphrase, missing passphrase, not a key, not RSA (never a crash)', () => {
     for (const pem of [pk8, pk1]) {
-      assert.throws(() => readPrivateKey({ name: 'main', privateKey: pem, passphrase: 'wrong' }), /account "main": the private key cannot be read: the passphrase is wrong/);
+      assert.throws(
+        () => readPrivateKey({ name: 'main', privateKey: pem, passphrase: 'wrong' }),
+        /account "main": the private key cannot be read: the passphrase is wrong/,
+      );
       assert.throws(() => readPrivateKey({ name: 'main', privateKey: pem }), /account "main": .*encrypted and no passphrase is stored/);
     }
     assert.throws(() => readPrivateKey({ name: 'main', privateKey: 'garbage' }), /not a private key in PEM form/);
@@ -70,7 +81,13 @@ describe('security: proxy and TLS failures are explained, not retried as transie
   });
 
   it('an untrusted certificate is a configuration error that says verification stays on', () => {
-    for (const code of ['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']) {
+    for (const code of [
+      'DEPTH_ZERO_SELF_SIGNED_CERT',
+      'SELF_SIGNED_CERT_IN_CHAIN',
+      'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+      'CERT_HAS_EXPIRED',
+      'ERR_TLS_CERT_ALTNAME_INVALID',
+    ]) {
       const c = classify({ code, message: 'self-signed certificate' });
       assert.equal(c.category, 'configuration', code);
       assert.equal(c.retryable, false, code);
@@ -86,10 +103,19 @@ describe('security: endpoint rules', () => {
     assert.equal(checkEndpointTemplate('audit_endpoint', 'http://127.0.0.1:8080/audit/{region}'), undefined);
     assert.equal(checkEndpointTemplate('audit_endpoint', 'http://localhost/{region}'), undefined);
     assert.equal(checkEndpointTemplate('audit_endpoint', 'https://audit.{region}.oraclecloud.com'), undefined);
-    for (const [field, value] of [['audit_endpoint', 'http://audit.{region}.oraclecloud.com'], ['identity_endpoint', 'http://10.0.0.5/{region}'], ['identity_endpoint', 'http://127.0.0.1.nip.io/{region}'], ['audit_endpoint', 'ftp://127.0.0.1/{region}']]) {
+    for (const [field, value] of [
+      ['audit_endpoint', 'http://audit.{region}.oraclecloud.com'],
+      ['identity_endpoint', 'http://10.0.0.5/{region}'],
+      ['identity_endpoint', 'http://127.0.0.1.nip.io/{region}'],
+      ['audit_endpoint', 'ftp://127.0.0.1/{region}'],
+    ]) {
       assert.match(checkEndpointTemplate(field, value) ?? '', new RegExp(`^${field}: use https://`), value);
     }
-    const p = accountProblems({ ...base, auditEndpoint: 'http://audit.{region}.example.com', identityEndpoint: 'https://identity.{region}.example.com' });
+    const p = accountProblems({
+      ...base,
+      auditEndpoint: 'http://audit.{region}.example.com',
+      identityEndpoint: 'https://identity.{region}.example.com',
+    });
     assert.deepEqual(p, ['account "main": audit_endpoint: use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)']);
   });
 });

@@ -4,15 +4,35 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { Agent, fetch } from 'undici';
-import { appendIndex, buildInputDefinition, introspectScheme, parseScheme, runInput, runValidation, startSplunkd, XmlEventStream, type Splunkd, type StreamEvent } from '../emulators/splunkd';
+import {
+  appendIndex,
+  buildInputDefinition,
+  introspectScheme,
+  parseScheme,
+  runInput,
+  runValidation,
+  startSplunkd,
+  XmlEventStream,
+  type Splunkd,
+  type StreamEvent,
+} from '../emulators/splunkd';
 
 const FIXTURE = path.join(__dirname, '..', 'emulators', 'splunkd', 'fixtures', 'fake_input.mjs');
 const CMD = [process.execPath, FIXTURE];
 const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
 const ACCOUNT_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account';
 
-interface Res { status: number; body: unknown; text: string }
-async function call(s: Splunkd, method: string, p: string, opts: { key?: string | null; form?: Record<string, string>; json?: unknown } = {}): Promise<Res> {
+interface Res {
+  status: number;
+  body: unknown;
+  text: string;
+}
+async function call(
+  s: Splunkd,
+  method: string,
+  p: string,
+  opts: { key?: string | null; form?: Record<string, string>; json?: unknown } = {},
+): Promise<Res> {
   const headers: Record<string, string> = {};
   const key = opts.key === undefined ? s.sessionKey : opts.key;
   if (key !== null) headers.Authorization = `Splunk ${key}`;
@@ -49,7 +69,10 @@ describe('splunkd emulator', function () {
     fs.mkdirSync(path.join(appDir, 'default'));
     fs.writeFileSync(path.join(appDir, 'default', 'inputs.conf'), '[oci_audit]\ninterval = 300\nstart_by_shell = false\n');
     fs.writeFileSync(path.join(appDir, 'default', 'collections.conf'), '[oci_audit_checkpoints]\nfield.t = number\n');
-    fs.writeFileSync(path.join(appDir, 'default', 'ta_oci_audit_settings.conf'), '[logging]\nloglevel = INFO\n\n[proxy]\nproxy_enabled = 0\nproxy_type = http\n');
+    fs.writeFileSync(
+      path.join(appDir, 'default', 'ta_oci_audit_settings.conf'),
+      '[logging]\nloglevel = INFO\n\n[proxy]\nproxy_enabled = 0\nproxy_type = http\n',
+    );
     s = await startSplunkd({ appDir });
     s.registerModularInput('oci_audit', CMD);
   });
@@ -59,7 +82,7 @@ describe('splunkd emulator', function () {
   });
 
   describe('REST auth and envelope', () => {
-    it('answers 401 with splunkd\'s WARN message without or with a bad key', async () => {
+    it("answers 401 with splunkd's WARN message without or with a bad key", async () => {
       for (const key of [null, 'nope']) {
         const r = await call(s, 'GET', `${NS}/configs/conf-ta_oci_audit_settings?output_mode=json`, { key });
         assert.equal(r.status, 401);
@@ -123,7 +146,9 @@ describe('splunkd emulator', function () {
 
     it('creates (201, 409 on duplicate), reads URL-encoded stanza names, deletes, 404s', async () => {
       const name = 'prod tenancy/1';
-      let r = await call(s, 'POST', `${NS}/configs/conf-ta_oci_audit_account?output_mode=json`, { form: { name, region: 'us-ashburn-1', tenancy_ocid: 'ocid1.tenancy.oc1..a' } });
+      let r = await call(s, 'POST', `${NS}/configs/conf-ta_oci_audit_account?output_mode=json`, {
+        form: { name, region: 'us-ashburn-1', tenancy_ocid: 'ocid1.tenancy.oc1..a' },
+      });
       assert.equal(r.status, 201);
       assert.equal((r.body as J).entry[0].name, name);
       r = await call(s, 'POST', `${NS}/configs/conf-ta_oci_audit_account?output_mode=json`, { form: { name } });
@@ -142,7 +167,9 @@ describe('splunkd emulator', function () {
   describe('storage/passwords', () => {
     it('creates, refuses duplicates, reads by escaped entity, searches, updates, deletes', async () => {
       const pw = JSON.stringify({ private_key: '-----BEGIN PRIVATE KEY-----\nSECRETKEYDATA\n-----END PRIVATE KEY-----' });
-      let r = await call(s, 'POST', `${NS}/storage/passwords?output_mode=json`, { form: { name: 'acct:1', password: pw, realm: ACCOUNT_REALM } });
+      let r = await call(s, 'POST', `${NS}/storage/passwords?output_mode=json`, {
+        form: { name: 'acct:1', password: pw, realm: ACCOUNT_REALM },
+      });
       assert.equal(r.status, 201);
       const e = (r.body as J).entry[0];
       assert.equal(e.name, `${ACCOUNT_REALM}:acct\\:1:`);
@@ -151,19 +178,27 @@ describe('splunkd emulator', function () {
       assert.match(e.content.encr_password, /^\$7\$/);
       assert.equal(e.content.realm, ACCOUNT_REALM);
       assert.equal(e.content.username, 'acct:1');
-      r = await call(s, 'POST', `${NS}/storage/passwords?output_mode=json`, { form: { name: 'acct:1', password: 'x', realm: ACCOUNT_REALM } });
+      r = await call(s, 'POST', `${NS}/storage/passwords?output_mode=json`, {
+        form: { name: 'acct:1', password: 'x', realm: ACCOUNT_REALM },
+      });
       assert.equal(r.status, 409);
       r = await call(s, 'GET', `${NS}/storage/passwords/${encodeURIComponent(e.name)}?output_mode=json`);
       assert.equal((r.body as J).entry[0].content.clear_password, pw);
       s.setPassword('other', 'x', 'y');
       r = await call(s, 'GET', `${NS}/storage/passwords?output_mode=json&count=0&search=${encodeURIComponent(`realm=${ACCOUNT_REALM}`)}`);
-      assert.deepEqual((r.body as J).entry.map((x: J) => x.content.username), ['acct:1']);
+      assert.deepEqual(
+        (r.body as J).entry.map((x: J) => x.content.username),
+        ['acct:1'],
+      );
       r = await call(s, 'POST', `${NS}/storage/passwords/${encodeURIComponent(e.name)}?output_mode=json`, { form: { password: 'new' } });
       assert.equal((r.body as J).entry[0].content.clear_password, 'new');
       assert.ok(s.passwords().some((p) => p.realm === ACCOUNT_REALM && p.name === 'acct:1' && p.clear_password === 'new'));
       const confText = Object.values(s.confFilesText()).join('\n');
       assert.ok(!confText.includes('new\n') && !confText.includes('SECRETKEYDATA'));
-      assert.match(s.confFilesText()['TA-oci-audit/local/passwords.conf'], /\[credential:__REST_CREDENTIAL__#TA-oci-audit#configs\/conf-ta_oci_audit_account:acct\\:1:\]\npassword = \$7\$/);
+      assert.match(
+        s.confFilesText()['TA-oci-audit/local/passwords.conf'],
+        /\[credential:__REST_CREDENTIAL__#TA-oci-audit#configs\/conf-ta_oci_audit_account:acct\\:1:\]\npassword = \$7\$/,
+      );
       r = await call(s, 'DELETE', `${NS}/storage/passwords/${encodeURIComponent(e.name)}?output_mode=json`);
       assert.equal(r.status, 200);
       assert.equal((await call(s, 'GET', `${NS}/storage/passwords/${encodeURIComponent(e.name)}?output_mode=json`)).status, 404);
@@ -214,7 +249,10 @@ describe('splunkd emulator', function () {
 
     it('supports query operators, sort, skip, limit, fields, delete by query', async () => {
       const docs = [1, 2, 3, 4, 5].map((t) => ({ _key: `k${t}`, t, r: t % 2 ? 'odd' : 'even' }));
-      assert.deepEqual((await call(s, 'POST', `${D}/batch_save`, { json: docs })).body, docs.map((d) => d._key));
+      assert.deepEqual(
+        (await call(s, 'POST', `${D}/batch_save`, { json: docs })).body,
+        docs.map((d) => d._key),
+      );
       const q = async (query: unknown, extra = ''): Promise<string[]> =>
         ((await call(s, 'GET', `${D}?query=${encodeURIComponent(JSON.stringify(query))}${extra}`)).body as J).map((d: J) => d._key);
       assert.deepEqual(await q({ t: { $gt: 3 } }), ['k4', 'k5']);
@@ -231,7 +269,10 @@ describe('splunkd emulator', function () {
       assert.deepEqual(f, [{ t: 1, _key: 'k1' }]);
       assert.equal((await call(s, 'GET', `${D}?query=${encodeURIComponent('{"t":{"$regex":"x"}}')}`)).status, 400);
       await call(s, 'DELETE', `${D}?query=${encodeURIComponent(JSON.stringify({ r: 'odd' }))}`);
-      assert.deepEqual(s.kvRecords('oci_audit_checkpoints').map((d) => d._key), ['k2', 'k4']);
+      assert.deepEqual(
+        s.kvRecords('oci_audit_checkpoints').map((d) => d._key),
+        ['k2', 'k4'],
+      );
     });
 
     it('limits batch_save to 1000 documents and injects faults', async () => {
@@ -268,13 +309,20 @@ describe('splunkd emulator', function () {
     it('validates on create with the executable and stores the stanza', async () => {
       let r = await call(s, 'POST', `${I}?output_mode=json`, { form: { name: 'in1', account: 'a1', regions: '*' } });
       assert.equal(r.status, 201, r.text);
-      assert.deepEqual(s.getConf('inputs', 'oci_audit://in1'), { account: 'a1', regions: '*' }, '[oci_audit] defaults apply at run time, not in the stanza');
+      assert.deepEqual(
+        s.getConf('inputs', 'oci_audit://in1'),
+        { account: 'a1', regions: '*' },
+        '[oci_audit] defaults apply at run time, not in the stanza',
+      );
       assert.equal((r.body as J).entry[0].content.interval, '300');
       r = await call(s, 'POST', `${I}?output_mode=json`, { form: { name: 'in1', account: 'a1' } });
       assert.equal(r.status, 409);
       r = await call(s, 'POST', `${I}?output_mode=json`, { form: { name: 'in2', account: 'a1', mode: 'reject', regions: 'mars-1' } });
       assert.equal(r.status, 400);
-      assert.equal((r.body as J).messages[0].text, 'regions: "mars-1" is not a region identifier; use a comma list such as eu-frankfurt-1 or *');
+      assert.equal(
+        (r.body as J).messages[0].text,
+        'regions: "mars-1" is not a region identifier; use a comma list such as eu-frankfurt-1 or *',
+      );
       assert.equal(s.getConf('inputs', 'oci_audit://in2'), undefined);
       r = await call(s, 'POST', `${I}?output_mode=json`, { form: { name: 'in2', account: 'a1', mode: 'crash' } });
       assert.equal((r.body as J).messages[0].text, 'Argument validation for scheme=oci_audit: script running failed (exited with code 2).');
@@ -284,7 +332,10 @@ describe('splunkd emulator', function () {
       assert.equal(r.status, 400);
       assert.match((r.body as J).messages[0].text, /missing: account/);
       const log = fs.readFileSync(path.join(s.splunkHome, 'var', 'log', 'splunk', 'splunkd.log'), 'utf8');
-      assert.match(log, /ERROR ModularInputs \[\d+\] - <stderr> Argument validation for scheme=oci_audit: {2}ERROR validation failed for regions/);
+      assert.match(
+        log,
+        /ERROR ModularInputs \[\d+\] - <stderr> Argument validation for scheme=oci_audit: {2}ERROR validation failed for regions/,
+      );
     });
 
     it('edits (validated), disables, enables, lists and deletes', async () => {
@@ -297,7 +348,10 @@ describe('splunkd emulator', function () {
       r = await call(s, 'POST', `${I}/in1/enable?output_mode=json`);
       assert.equal((r.body as J).entry[0].content.disabled, false);
       r = await call(s, 'GET', `${I}?output_mode=json`);
-      assert.deepEqual((r.body as J).entry.map((e: J) => e.name), ['in1']);
+      assert.deepEqual(
+        (r.body as J).entry.map((e: J) => e.name),
+        ['in1'],
+      );
       assert.equal((await call(s, 'DELETE', `${I}/in1?output_mode=json`)).status, 200);
       assert.equal((await call(s, 'GET', `${I}/in1?output_mode=json`)).status, 404);
       assert.equal((await call(s, 'GET', `${NS}/data/inputs/unknown_scheme?output_mode=json`)).status, 404);
@@ -312,10 +366,20 @@ describe('splunkd emulator', function () {
       assert.equal(sc.streamingMode, 'xml');
       assert.equal(sc.useExternalValidation, true);
       assert.equal(sc.useSingleInstance, false);
-      assert.deepEqual(sc.args.map((a) => [a.name, a.requiredOnCreate]), [['account', true], ['mode', false], ['regions', false]]);
+      assert.deepEqual(
+        sc.args.map((a) => [a.name, a.requiredOnCreate]),
+        [
+          ['account', true],
+          ['mode', false],
+          ['regions', false],
+        ],
+      );
       assert.equal(sc.args[2].validation, 'validate(len(regions) < 100, "too long")');
       await assert.rejects(introspectScheme(CMD, { FAKE_SCHEME_MODE: 'bad', PATH: process.env.PATH ?? '' }), /invalid XML/);
-      await assert.rejects(introspectScheme(CMD, { FAKE_SCHEME_MODE: 'fail', PATH: process.env.PATH ?? '' }), /script running failed \(exited with code 1\)/);
+      await assert.rejects(
+        introspectScheme(CMD, { FAKE_SCHEME_MODE: 'fail', PATH: process.env.PATH ?? '' }),
+        /script running failed \(exited with code 1\)/,
+      );
     });
 
     it('runs the input like splunkd: definition on stdin, env, cwd, checkpoint dir, events, stderr → splunkd.log', async () => {
@@ -325,8 +389,21 @@ describe('splunkd emulator', function () {
       assert.equal(XMLValidator.validate(r.inputXml ?? ''), true);
       assert.match(r.inputXml ?? '', /<stanza name="oci_audit:\/\/t1" app="TA-oci-audit">/);
       assert.match(r.inputXml ?? '', /<param_list name="multi">\s*<value>x<\/value>\s*<value>y<\/value>\s*<\/param_list>/);
-      const byKey = new Map(r.events.slice(0, -1).map((e) => { const d = JSON.parse(e._raw); return [d.k, d.v]; }));
-      assert.deepEqual(Object.fromEntries(byKey), { account: 'a1', disabled: '0', host: s.serverName, index: 'default', interval: '300', multi: ['x', 'y'], start_by_shell: 'false' });
+      const byKey = new Map(
+        r.events.slice(0, -1).map((e) => {
+          const d = JSON.parse(e._raw);
+          return [d.k, d.v];
+        }),
+      );
+      assert.deepEqual(Object.fromEntries(byKey), {
+        account: 'a1',
+        disabled: '0',
+        host: s.serverName,
+        index: 'default',
+        interval: '300',
+        multi: ['x', 'y'],
+        start_by_shell: 'false',
+      });
       const order = [...(r.inputXml ?? '').matchAll(/<param(?:_list)? name="([^"]+)"/g)].map((m) => m[1]);
       assert.deepEqual(order, ['account', 'disabled', 'host', 'index', 'interval', 'multi', 'start_by_shell'], 'sorted like splunkd');
       const info = JSON.parse(r.events.at(-1)?._raw ?? '{}');
@@ -346,7 +423,10 @@ describe('splunkd emulator', function () {
       assert.deepEqual(r.stderrLines, ['INFO started', 'a plain stderr line', 'DEBUG details', 'WARNING careful']);
       assert.equal(r.splunkdLog.length, 3, 'DEBUG is below the default INFO threshold');
       const re = /^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}\.\d{3} \+0000 (\w+) ExecProcessor \[\d+\] - message from "(.+?)" (.*)$/;
-      assert.deepEqual(r.splunkdLog.map((l) => re.exec(l)?.[1]), ['INFO', 'ERROR', 'WARN']);
+      assert.deepEqual(
+        r.splunkdLog.map((l) => re.exec(l)?.[1]),
+        ['INFO', 'ERROR', 'WARN'],
+      );
       assert.equal(re.exec(r.splunkdLog[1])?.[2], `${process.execPath} ${FIXTURE}`);
       const log = fs.readFileSync(path.join(s.splunkHome, 'var', 'log', 'splunk', 'splunkd.log'), 'utf8');
       assert.ok(log.includes(r.splunkdLog[0]));
@@ -355,7 +435,10 @@ describe('splunkd emulator', function () {
     it('decodes entities and CDATA across several <stream> documents', async () => {
       const r = await runInput(s, { command: CMD, name: 'm', params: { mode: 'multi' } });
       assert.deepEqual(r.streamErrors, []);
-      assert.deepEqual(r.events.map((e) => e._raw), ['<a&b> für 😀', 'cdata <raw> & text']);
+      assert.deepEqual(
+        r.events.map((e) => e._raw),
+        ['<a&b> für 😀', 'cdata <raw> & text'],
+      );
       assert.equal(r.events[1].host, 'h1');
       assert.equal(r.events[1].index, 'idx');
     });
@@ -369,7 +452,10 @@ describe('splunkd emulator', function () {
       it(`flags a stream Splunk would reject: ${mode}`, async () => {
         const r = await runInput(s, { command: CMD, name: mode, params: { mode } });
         assert.equal(r.exitCode, 0);
-        assert.ok(r.streamErrors.some((e) => re.test(e)), r.streamErrors.join('\n'));
+        assert.ok(
+          r.streamErrors.some((e) => re.test(e)),
+          r.streamErrors.join('\n'),
+        );
       });
     }
 
@@ -395,7 +481,10 @@ describe('splunkd emulator', function () {
     it('closes stdout early to cause EPIPE', async () => {
       const r = await runInput(s, { command: CMD, name: 'flood', params: { mode: 'flood' }, closeStdoutAfterBytes: 5000 });
       assert.equal(r.exitCode, 3);
-      assert.ok(r.stderrLines.some((l) => /EPIPE/.test(l)), r.stderrLines.join('\n'));
+      assert.ok(
+        r.stderrLines.some((l) => /EPIPE/.test(l)),
+        r.stderrLines.join('\n'),
+      );
       assert.ok(r.stdout.length <= 5000);
     });
 
@@ -419,7 +508,14 @@ describe('splunkd emulator', function () {
       const f = path.join(s.splunkHome, 'index', 'main.jsonl');
       appendIndex(f, [{ _time: 1, stanza: 's', _raw: 'a' }]);
       appendIndex(f, [{ _time: 2, stanza: 's', _raw: 'b' }]);
-      assert.deepEqual(fs.readFileSync(f, 'utf8').trim().split('\n').map((l) => JSON.parse(l)._raw), ['a', 'b']);
+      assert.deepEqual(
+        fs
+          .readFileSync(f, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)._raw),
+        ['a', 'b'],
+      );
     });
   });
 
@@ -449,7 +545,17 @@ describe('splunkd emulator', function () {
       p.end(false);
       assert.deepEqual(p.errors, []);
       assert.equal(got.length, 2);
-      assert.deepEqual(got[0], { stanza: 'fubar', unbroken: true, time: '1372275124.466', source: 'hilda', sourcetype: 'misc', index: 'main', host: 'localhost', data: 'This is a test of the emergency broadcast system.', done: true });
+      assert.deepEqual(got[0], {
+        stanza: 'fubar',
+        unbroken: true,
+        time: '1372275124.466',
+        source: 'hilda',
+        sourcetype: 'misc',
+        index: 'main',
+        host: 'localhost',
+        data: 'This is a test of the emergency broadcast system.',
+        done: true,
+      });
       assert.equal(got[1].data, '{"some":"json object"}');
     });
 
@@ -469,15 +575,31 @@ describe('splunkd emulator', function () {
       assert.equal(sc.description, '쎼 and 쎶 and <&> für');
       assert.equal(sc.streamingMode, 'simple');
       assert.equal(sc.useSingleInstance, true);
-      assert.deepEqual(sc.args[1], { name: 'arg2', title: undefined, description: 'd', dataType: 'number', requiredOnCreate: true, requiredOnEdit: true, validation: "is_pos_int('some_name')" });
+      assert.deepEqual(sc.args[1], {
+        name: 'arg2',
+        title: undefined,
+        description: 'd',
+        dataType: 'number',
+        requiredOnCreate: true,
+        requiredOnEdit: true,
+        validation: "is_pos_int('some_name')",
+      });
       assert.equal(parseScheme('<scheme><title>t</title></scheme>').streamingMode, 'simple', 'absent streaming_mode = simple');
-      assert.throws(() => parseScheme('<scheme><title>t</title><use_single_instance>maybe</use_single_instance></scheme>'), /true or false/);
+      assert.throws(
+        () => parseScheme('<scheme><title>t</title><use_single_instance>maybe</use_single_instance></scheme>'),
+        /true or false/,
+      );
     });
 
     it('builds the input definition like the real dump', () => {
-      const xml = buildInputDefinition({ serverHost: 'h', serverUri: 'https://127.0.0.1:8089', sessionKey: 'k^_', checkpointDir: '/c' }, [{ name: 'oci_audit://a&b', app: 'TA-oci-audit', params: { p: '<v>' } }]);
+      const xml = buildInputDefinition({ serverHost: 'h', serverUri: 'https://127.0.0.1:8089', sessionKey: 'k^_', checkpointDir: '/c' }, [
+        { name: 'oci_audit://a&b', app: 'TA-oci-audit', params: { p: '<v>' } },
+      ]);
       assert.equal(XMLValidator.validate(xml), true);
-      assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<input>\n {2}<server_host>h<\/server_host>\n {2}<server_uri>https:\/\/127\.0\.0\.1:8089<\/server_uri>\n {2}<session_key>k\^_<\/session_key>\n {2}<checkpoint_dir>\/c<\/checkpoint_dir>\n {2}<configuration>/);
+      assert.match(
+        xml,
+        /^<\?xml version="1.0" encoding="UTF-8"\?>\n<input>\n {2}<server_host>h<\/server_host>\n {2}<server_uri>https:\/\/127\.0\.0\.1:8089<\/server_uri>\n {2}<session_key>k\^_<\/session_key>\n {2}<checkpoint_dir>\/c<\/checkpoint_dir>\n {2}<configuration>/,
+      );
       assert.match(xml, /<stanza name="oci_audit:\/\/a&amp;b" app="TA-oci-audit">\n {6}<param name="p">&lt;v&gt;<\/param>/);
     });
   });

@@ -9,7 +9,14 @@ const MIN = 60_000;
 describe('windows', () => {
   it('splits [from, until) into whole-minute windows of the configured size', () => {
     const w = [...windows(T, T + 150 * MIN, 60)];
-    assert.deepEqual(w.map((x) => [(x.start - T) / MIN, (x.end - T) / MIN]), [[0, 60], [60, 120], [120, 150]]);
+    assert.deepEqual(
+      w.map((x) => [(x.start - T) / MIN, (x.end - T) / MIN]),
+      [
+        [0, 60],
+        [60, 120],
+        [120, 150],
+      ],
+    );
     assert.equal([...windows(T, T, 60)].length, 0);
   });
 

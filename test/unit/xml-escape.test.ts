@@ -32,7 +32,8 @@ function roundTripData(xml: string): string {
 function allXmlChars(s: string): boolean {
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
-    const ok = c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+    const ok =
+      c === 9 || c === 10 || c === 13 || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
     if (!ok) return false;
   }
   return true;
@@ -54,7 +55,10 @@ describe('XML escaping of events', () => {
   it('writes <time> as epoch seconds with 3 decimals and the contract element order', () => {
     const f = new EventFormatter('oci_audit://prod', 'eu-frankfurt-1');
     const xml = f.format(raw({ eventTime: '2019-09-18T00:10:59.252Z' }));
-    assert.equal(xml, '<event stanza="oci_audit://prod"><time>1568765459.252</time><data>{"eventTime":"2019-09-18T00:10:59.252Z"}</data><source>oci:audit:eu-frankfurt-1</source><sourcetype>oci:audit</sourcetype></event>\n');
+    assert.equal(
+      xml,
+      '<event stanza="oci_audit://prod"><time>1568765459.252</time><data>{"eventTime":"2019-09-18T00:10:59.252Z"}</data><source>oci:audit:eu-frankfurt-1</source><sourcetype>oci:audit</sourcetype></event>\n',
+    );
   });
 
   it('omits <time> when eventTime is missing or not a date', () => {

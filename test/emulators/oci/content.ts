@@ -23,26 +23,217 @@ interface Op {
 }
 
 const OPS: Op[] = [
-  { w: 14, source: 'ComputeApi', typeService: 'ComputeApi', name: 'GetInstance', action: 'GET', kind: 'read', res: 'instance', path: (id) => `/20160918/instances/${id}` },
-  { w: 12, source: 'ComputeApi', typeService: 'ComputeApi', name: 'ListInstances', action: 'GET', kind: 'read', res: '', path: () => '/20160918/instances' },
-  { w: 1.5, source: 'ComputeApi', typeService: 'ComputeApi', name: 'LaunchInstance', suffix: 'begin', action: 'POST', kind: 'write', res: 'instance', path: () => '/20160918/instances' },
-  { w: 1, source: 'ComputeApi', typeService: 'ComputeApi', name: 'TerminateInstance', suffix: 'begin', action: 'DELETE', kind: 'write', res: 'instance', path: (id) => `/20160918/instances/${id}` },
-  { w: 2, source: 'virtualNetwork', typeService: 'virtualNetwork', name: 'UpdateVnic', action: 'PUT', kind: 'write', res: 'vnic', path: (id) => `/20160918/vnics/${id}` },
-  { w: 6, source: 'virtualNetwork', typeService: 'virtualNetwork', name: 'GetVnic', action: 'GET', kind: 'read', res: 'vnic', path: (id) => `/20160918/vnics/${id}` },
-  { w: 4, source: 'virtualNetwork', typeService: 'virtualNetwork', name: 'ListVcns', action: 'GET', kind: 'read', res: '', path: () => '/20160918/vcns' },
-  { w: 10, source: 'ObjectStorage', typeService: 'objectstorage', name: 'GetObject', action: 'GET', kind: 'read', res: 'bucket', path: (id) => `/n/acme/b/${id.slice(-8)}/o/reports%2F2024.csv` },
-  { w: 4, source: 'ObjectStorage', typeService: 'objectstorage', name: 'PutObject', action: 'PUT', kind: 'write', res: 'bucket', path: (id) => `/n/acme/b/${id.slice(-8)}/o/upload.bin` },
-  { w: 3, source: 'DatabaseService', typeService: 'DatabaseService', name: 'GetAutonomousDatabase', action: 'GET', kind: 'read', res: 'autonomousdatabase', path: (id) => `/20160918/autonomousDatabases/${id}` },
-  { w: 2, source: 'Audit', typeService: 'Audit', name: 'ListEvents', action: 'GET', kind: 'read', res: '', path: () => '/20190901/auditEvents' },
-  { w: 3, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'ListUsers', action: 'GET', kind: 'read', res: '', homeOnly: true, path: () => '/20160918/users' },
-  { w: 0.5, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'CreatePolicy', action: 'POST', kind: 'write', res: 'policy', homeOnly: true, path: () => '/20160918/policies' },
-  { w: 0.5, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'UpdatePolicy', action: 'PUT', kind: 'write', res: 'policy', homeOnly: true, path: (id) => `/20160918/policies/${id}` },
-  { w: 0.3, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'DeletePolicy', action: 'DELETE', kind: 'write', res: 'policy', homeOnly: true, path: (id) => `/20160918/policies/${id}` },
-  { w: 0.3, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'CreateUser', action: 'POST', kind: 'write', res: 'user', homeOnly: true, path: () => '/20160918/users' },
-  { w: 0.4, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'AddUserToGroup', action: 'POST', kind: 'write', res: 'usergroupmembership', homeOnly: true, path: () => '/20160918/userGroupMemberships' },
-  { w: 0.3, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'UploadApiKey', action: 'POST', kind: 'write', res: 'user', homeOnly: true, path: (id) => `/20160918/users/${id}/apiKeys` },
-  { w: 0.2, source: 'identityControlPlane', typeService: 'identityControlPlane', name: 'CreateApiKey', action: 'POST', kind: 'write', res: 'user', homeOnly: true, path: (id) => `/20160918/users/${id}/apiKeys` },
-  { w: 1.5, source: 'IdentitySignOn', typeService: 'IdentitySignOn', name: 'InteractiveLogin', action: 'POST', kind: 'login', res: '', homeOnly: true, path: () => '/oauth2/v1/authorize' },
+  {
+    w: 14,
+    source: 'ComputeApi',
+    typeService: 'ComputeApi',
+    name: 'GetInstance',
+    action: 'GET',
+    kind: 'read',
+    res: 'instance',
+    path: (id) => `/20160918/instances/${id}`,
+  },
+  {
+    w: 12,
+    source: 'ComputeApi',
+    typeService: 'ComputeApi',
+    name: 'ListInstances',
+    action: 'GET',
+    kind: 'read',
+    res: '',
+    path: () => '/20160918/instances',
+  },
+  {
+    w: 1.5,
+    source: 'ComputeApi',
+    typeService: 'ComputeApi',
+    name: 'LaunchInstance',
+    suffix: 'begin',
+    action: 'POST',
+    kind: 'write',
+    res: 'instance',
+    path: () => '/20160918/instances',
+  },
+  {
+    w: 1,
+    source: 'ComputeApi',
+    typeService: 'ComputeApi',
+    name: 'TerminateInstance',
+    suffix: 'begin',
+    action: 'DELETE',
+    kind: 'write',
+    res: 'instance',
+    path: (id) => `/20160918/instances/${id}`,
+  },
+  {
+    w: 2,
+    source: 'virtualNetwork',
+    typeService: 'virtualNetwork',
+    name: 'UpdateVnic',
+    action: 'PUT',
+    kind: 'write',
+    res: 'vnic',
+    path: (id) => `/20160918/vnics/${id}`,
+  },
+  {
+    w: 6,
+    source: 'virtualNetwork',
+    typeService: 'virtualNetwork',
+    name: 'GetVnic',
+    action: 'GET',
+    kind: 'read',
+    res: 'vnic',
+    path: (id) => `/20160918/vnics/${id}`,
+  },
+  {
+    w: 4,
+    source: 'virtualNetwork',
+    typeService: 'virtualNetwork',
+    name: 'ListVcns',
+    action: 'GET',
+    kind: 'read',
+    res: '',
+    path: () => '/20160918/vcns',
+  },
+  {
+    w: 10,
+    source: 'ObjectStorage',
+    typeService: 'objectstorage',
+    name: 'GetObject',
+    action: 'GET',
+    kind: 'read',
+    res: 'bucket',
+    path: (id) => `/n/acme/b/${id.slice(-8)}/o/reports%2F2024.csv`,
+  },
+  {
+    w: 4,
+    source: 'ObjectStorage',
+    typeService: 'objectstorage',
+    name: 'PutObject',
+    action: 'PUT',
+    kind: 'write',
+    res: 'bucket',
+    path: (id) => `/n/acme/b/${id.slice(-8)}/o/upload.bin`,
+  },
+  {
+    w: 3,
+    source: 'DatabaseService',
+    typeService: 'DatabaseService',
+    name: 'GetAutonomousDatabase',
+    action: 'GET',
+    kind: 'read',
+    res: 'autonomousdatabase',
+    path: (id) => `/20160918/autonomousDatabases/${id}`,
+  },
+  {
+    w: 2,
+    source: 'Audit',
+    typeService: 'Audit',
+    name: 'ListEvents',
+    action: 'GET',
+    kind: 'read',
+    res: '',
+    path: () => '/20190901/auditEvents',
+  },
+  {
+    w: 3,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'ListUsers',
+    action: 'GET',
+    kind: 'read',
+    res: '',
+    homeOnly: true,
+    path: () => '/20160918/users',
+  },
+  {
+    w: 0.5,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'CreatePolicy',
+    action: 'POST',
+    kind: 'write',
+    res: 'policy',
+    homeOnly: true,
+    path: () => '/20160918/policies',
+  },
+  {
+    w: 0.5,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'UpdatePolicy',
+    action: 'PUT',
+    kind: 'write',
+    res: 'policy',
+    homeOnly: true,
+    path: (id) => `/20160918/policies/${id}`,
+  },
+  {
+    w: 0.3,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'DeletePolicy',
+    action: 'DELETE',
+    kind: 'write',
+    res: 'policy',
+    homeOnly: true,
+    path: (id) => `/20160918/policies/${id}`,
+  },
+  {
+    w: 0.3,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'CreateUser',
+    action: 'POST',
+    kind: 'write',
+    res: 'user',
+    homeOnly: true,
+    path: () => '/20160918/users',
+  },
+  {
+    w: 0.4,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'AddUserToGroup',
+    action: 'POST',
+    kind: 'write',
+    res: 'usergroupmembership',
+    homeOnly: true,
+    path: () => '/20160918/userGroupMemberships',
+  },
+  {
+    w: 0.3,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'UploadApiKey',
+    action: 'POST',
+    kind: 'write',
+    res: 'user',
+    homeOnly: true,
+    path: (id) => `/20160918/users/${id}/apiKeys`,
+  },
+  {
+    w: 0.2,
+    source: 'identityControlPlane',
+    typeService: 'identityControlPlane',
+    name: 'CreateApiKey',
+    action: 'POST',
+    kind: 'write',
+    res: 'user',
+    homeOnly: true,
+    path: (id) => `/20160918/users/${id}/apiKeys`,
+  },
+  {
+    w: 1.5,
+    source: 'IdentitySignOn',
+    typeService: 'IdentitySignOn',
+    name: 'InteractiveLogin',
+    action: 'POST',
+    kind: 'login',
+    res: '',
+    homeOnly: true,
+    path: () => '/oauth2/v1/authorize',
+  },
 ];
 const OPS_W = OPS.map((o) => [o.w, o] as const);
 const OPS_NONHOME_W = OPS.filter((o) => !o.homeOnly).map((o) => [o.w, o] as const);
@@ -58,7 +249,18 @@ const AGENTS = [
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.6 Safari/605.1.15',
 ];
 const SHAPES = ['VM.Standard.E4.Flex', 'VM.Standard3.Flex', 'BM.Standard2.52', 'VM.Standard.A1.Flex'];
-const RES_NAMES = ['web-01', 'web-02', 'db-primary', 'bastion', 'k8s-node-7', 'café-frontend', 'データベース-01', 'build-agent', 'sftp-gw', 'analytics-🚀'];
+const RES_NAMES = [
+  'web-01',
+  'web-02',
+  'db-primary',
+  'bastion',
+  'k8s-node-7',
+  'café-frontend',
+  'データベース-01',
+  'build-agent',
+  'sftp-gw',
+  'analytics-🚀',
+];
 const FAIL_MSG: Record<string, string> = {
   '401': 'The required information to complete authentication was not provided or was incorrect.',
   '404': 'Authorization failed or requested resource not found.',
@@ -92,39 +294,77 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
   ] as const)();
   const eventMs = processedMs - lag;
   const rk = ctx.regionKey.toLowerCase();
-  const resourceId = op.res ? `ocid1.${op.res}.oc1.${op.res === 'user' || op.res === 'policy' ? '' : rk}.${op.res === 'user' || op.res === 'policy' ? 'aaaaaaaa' : 'anuwcljt'}${rng.base32(52)}` : null;
+  const resourceId = op.res
+    ? `ocid1.${op.res}.oc1.${op.res === 'user' || op.res === 'policy' ? '' : rk}.${op.res === 'user' || op.res === 'policy' ? 'aaaaaaaa' : 'anuwcljt'}${rng.base32(52)}`
+    : null;
 
   // Caller: a user with an API key (SDK/CLI/Terraform), a console session, or a resource/instance principal
   // (sample real-logging-UpdateVnic-404-resourcePrincipal: authType "resource", credentials "ST$...").
   const user: UserRecord = rng.pick(t.users);
-  const callerKind = op.kind === 'login' ? 'console' : rng.weighted([[55, 'sdk'], [25, 'console'], [12, 'resource'], [8, 'instance']] as const);
+  const callerKind =
+    op.kind === 'login'
+      ? 'console'
+      : rng.weighted([
+          [55, 'sdk'],
+          [25, 'console'],
+          [12, 'resource'],
+          [8, 'instance'],
+        ] as const);
   const ua = callerKind === 'console' ? (AGENTS[6 + rng.int(0, 1)] as string) : (AGENTS[rng.int(0, 5)] as string);
-  const ip = callerKind === 'resource' || callerKind === 'instance' ? `10.0.${rng.int(0, 255)}.${rng.int(1, 254)}` : `${rng.int(11, 220)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
+  const ip =
+    callerKind === 'resource' || callerKind === 'instance'
+      ? `10.0.${rng.int(0, 255)}.${rng.int(1, 254)}`
+      : `${rng.int(11, 220)}.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`;
   const identity: Record<string, unknown> = {
     principalName: callerKind === 'resource' || callerKind === 'instance' ? null : user.name,
     principalId:
-      callerKind === 'resource' ? `ocid1.fnapp.oc1.${rk}.amaaaaaa${rng.base32(52)}` : callerKind === 'instance' ? `ocid1.instance.oc1.${rk}.anuwcljt${rng.base32(52)}` : user.id,
+      callerKind === 'resource'
+        ? `ocid1.fnapp.oc1.${rk}.amaaaaaa${rng.base32(52)}`
+        : callerKind === 'instance'
+          ? `ocid1.instance.oc1.${rk}.anuwcljt${rng.base32(52)}`
+          : user.id,
     authType: callerKind === 'resource' ? 'resource' : callerKind === 'instance' ? 'instance' : 'natv',
     callerName: null,
     callerId: null,
     tenantId: t.tenancyId,
     ipAddress: ip,
-    credentials: callerKind === 'sdk' ? `${t.tenancyId}/${user.id}/${user.fingerprint}` : callerKind === 'console' ? null : `ST$eyJraWQiOiJhc3dfb2MxIiwiYWxnIjoiUlMyNTYifQ.${rng.hex(24)}`,
+    credentials:
+      callerKind === 'sdk'
+        ? `${t.tenancyId}/${user.id}/${user.fingerprint}`
+        : callerKind === 'console'
+          ? null
+          : `ST$eyJraWQiOiJhc3dfb2MxIiwiYWxnIjoiUlMyNTYifQ.${rng.hex(24)}`,
     userAgent: ua,
     consoleSessionId: callerKind === 'console' ? `csid${rng.hex(28)}` : null,
   };
 
   let status = '200';
   if (op.kind === 'login') status = rng.chance(0.2) ? '401' : '200';
-  else if (op.kind === 'read') status = rng.weighted([[960, '200'], [20, '404'], [10, '401'], [5, '500'], [5, '429']] as const);
-  else status = rng.weighted([[900, '200'], [40, '409'], [30, '404'], [20, '401'], [10, '500']] as const);
+  else if (op.kind === 'read')
+    status = rng.weighted([
+      [960, '200'],
+      [20, '404'],
+      [10, '401'],
+      [5, '500'],
+      [5, '429'],
+    ] as const);
+  else
+    status = rng.weighted([
+      [900, '200'],
+      [40, '409'],
+      [30, '404'],
+      [20, '401'],
+      [10, '500'],
+    ] as const);
   const ok = status === '200';
 
   const opcId = rng.hex(32, true);
   const requestId = `${opcId}/${rng.hex(32, true)}/${rng.hex(32, true)}`;
   const reqHeaders: Record<string, string[]> = {
     Accept: ['application/json'],
-    Authorization: [`Signature version="1",keyId="${t.tenancyId}/${user.id}/${user.fingerprint}",algorithm="rsa-sha256",headers="date (request-target) host",signature="*****"`],
+    Authorization: [
+      `Signature version="1",keyId="${t.tenancyId}/${user.id}/${user.fingerprint}",algorithm="rsa-sha256",headers="date (request-target) host",signature="*****"`,
+    ],
     Connection: ['keep-alive'],
     Date: [httpDate(eventMs - 40)],
     'User-Agent': [ua],
@@ -134,8 +374,9 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
     reqHeaders['Content-Type'] = ['application/json'];
     reqHeaders['Content-Length'] = [String(rng.int(60, 900))];
   }
-  const parameters: Record<string, string[]> =
-    op.name.startsWith('List') ? { compartmentId: [ctx.compartmentId], limit: [String(rng.pick([50, 100, 1000]))] } : {};
+  const parameters: Record<string, string[]> = op.name.startsWith('List')
+    ? { compartmentId: [ctx.compartmentId], limit: [String(rng.pick([50, 100, 1000]))] }
+    : {};
   const resourceName = op.res ? rng.pick(RES_NAMES) : null;
 
   const response: Record<string, unknown> = {
@@ -156,7 +397,12 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
 
   let stateChange: Record<string, unknown> | null = { previous: null, current: null };
   if (op.kind === 'write' && ok) {
-    const state = op.name.startsWith('Terminate') || op.name.startsWith('Delete') ? ['ACTIVE', 'DELETING'] : op.name.startsWith('Update') ? ['AVAILABLE', 'AVAILABLE'] : [null, 'PROVISIONING'];
+    const state =
+      op.name.startsWith('Terminate') || op.name.startsWith('Delete')
+        ? ['ACTIVE', 'DELETING']
+        : op.name.startsWith('Update')
+          ? ['AVAILABLE', 'AVAILABLE']
+          : [null, 'PROVISIONING'];
     stateChange = {
       previous: state[0] === null ? null : { lifecycleState: state[0], displayName: resourceName },
       current: { lifecycleState: state[1], displayName: resourceName, timeUpdated: new Date(eventMs).toISOString() },
@@ -190,7 +436,9 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
     resourceId,
     availabilityDomain: rng.pick(['AD1', 'AD2', 'AD3', `Uocm:${ctx.regionKey}-AD-1`]),
     freeformTags: rng.chance(0.7) ? null : { team: rng.pick(['sec', 'ops', 'équipe-α']) },
-    definedTags: rng.chance(0.7) ? null : { 'Oracle-Tags': { CreatedBy: `default/${user.email}`, CreatedOn: new Date(eventMs - 86_400_000).toISOString() } },
+    definedTags: rng.chance(0.7)
+      ? null
+      : { 'Oracle-Tags': { CreatedBy: `default/${user.email}`, CreatedOn: new Date(eventMs - 86_400_000).toISOString() } },
     identity,
     request: { id: requestId, path: op.path(resourceId ?? ctx.compartmentId), action: op.action, parameters, headers: reqHeaders },
     response,

@@ -61,7 +61,8 @@ export class EventStore {
     cw[0] = active.length === 0 ? 1 : 0.15;
     const busy = new Set<number>();
     const rngW = new Rng(hashInts(seed, 0xb05));
-    while (busy.size < Math.min(3, active.length)) busy.add((active[Math.floor(rngW.next() * active.length)] as readonly [unknown, number])[1]);
+    while (busy.size < Math.min(3, active.length))
+      busy.add((active[Math.floor(rngW.next() * active.length)] as readonly [unknown, number])[1]);
     const restShare = active.length === 0 ? 0 : 0.85 - 0.15 * busy.size;
     const rest = active.filter(([, i]) => !busy.has(i));
     const rw = rest.map(() => 0.05 + rngW.next() ** 3);
@@ -96,7 +97,8 @@ export class EventStore {
     const lambda = (this.rate[ri] as number[])[ci] as number;
     if (!lambda) return 0;
     const tod = ((minute % 1440) / 1440) * 2 * Math.PI;
-    const x = lambda * (1 + 0.3 * Math.sin(tod + (this.phase[ri] as number))) * (0.5 + hashU(this.tenancy.seed, ri, ci, minute, SALT_COUNT));
+    const x =
+      lambda * (1 + 0.3 * Math.sin(tod + (this.phase[ri] as number))) * (0.5 + hashU(this.tenancy.seed, ri, ci, minute, SALT_COUNT));
     const n = Math.floor(x);
     return n + (hashU(this.tenancy.seed, ri, ci, minute, SALT_COUNT + 1) < x - n ? 1 : 0);
   }

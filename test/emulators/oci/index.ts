@@ -168,7 +168,16 @@ function fingerprintOf(publicKey: crypto.KeyObject): string {
 }
 
 function emptyStats(): EmulatorStats {
-  return { requests: 0, byOperation: {}, byStatus: {}, inFlight: 0, maxInFlight: 0, listEventsRequests: 0, eventsServed: 0, authFailures: 0 };
+  return {
+    requests: 0,
+    byOperation: {},
+    byStatus: {},
+    inFlight: 0,
+    maxInFlight: 0,
+    listEventsRequests: 0,
+    eventsServed: 0,
+    authFailures: 0,
+  };
 }
 
 export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciEmulator> {
@@ -237,7 +246,14 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const fingerprint = fingerprintOf(publicKey);
     // keyId = "<tenancy>/<user>/<fingerprint>" (signingrequests.htm; notes §4).
     keys.set(`${tenancy.tenancyId}/${userId}/${fingerprint}`, { publicKeyPem });
-    return { tenancyId: tenancy.tenancyId, userId, fingerprint, privateKeyPem, publicKeyPem, ...(opts.passphrase ? { passphrase: opts.passphrase } : {}) };
+    return {
+      tenancyId: tenancy.tenancyId,
+      userId,
+      fingerprint,
+      privateKeyPem,
+      publicKeyPem,
+      ...(opts.passphrase ? { passphrase: opts.passphrase } : {}),
+    };
   }
   const apiKey = addApiKey();
 
@@ -274,7 +290,15 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       // GET /tenancies/{id} -> Tenancy {id, name, description, homeRegionKey, ...} (oci-identity tenancy.d.ts).
       if (parts[1] !== tenancy.tenancyId) return notFound();
       const home = tenancy.regions.find((r) => r.isHomeRegion);
-      const body = { id: tenancy.tenancyId, name: tenancy.name, description: tenancy.name, homeRegionKey: home?.regionKey ?? null, upiIdcsCompatibilityLayerEndpoint: null, freeformTags: {}, definedTags: {} };
+      const body = {
+        id: tenancy.tenancyId,
+        name: tenancy.name,
+        description: tenancy.name,
+        homeRegionKey: home?.regionKey ?? null,
+        upiIdcsCompatibilityLayerEndpoint: null,
+        freeformTags: {},
+        definedTags: {},
+      };
       return { status: 200, body: JSON.stringify(body) };
     }
     if (op === 'GetCompartment') {
@@ -304,7 +328,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     if (sortOrder !== null && sortOrder !== 'ASC' && sortOrder !== 'DESC') return invalid(`Invalid sortOrder '${sortOrder}'.`);
     if (!knownCompartment(cid)) return notFound();
     // "compartmentIdInSubtree applies only when you perform ListCompartments on the tenancy" (API reference).
-    if (subtree === 'true' && cid !== tenancy.tenancyId) return invalid('compartmentIdInSubtree may only be set to true when compartmentId is the tenancy.');
+    if (subtree === 'true' && cid !== tenancy.tenancyId)
+      return invalid('compartmentIdInSubtree may only be set to true when compartmentId is the tenancy.');
     // The root is never listed; without subtree only first-level children (API reference).
     let list = subtree === 'true' ? descendants(cid) : [...(children.get(cid) ?? [])];
     if (accessLevel === 'ACCESSIBLE') list = list.filter((c) => c.isAccessible);
@@ -328,7 +353,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const items = list.slice(offset, offset + limit);
     const headers: Record<string, string> = {};
     // opc-next-page only when there are more items (pagination docs: usingapi.htm#nine).
-    if (offset + limit < list.length) headers['opc-next-page'] = encodeToken({ kind: KIND_IDENTITY, flags: 0, query: queryHash, ms: 0, id: String(offset + limit) });
+    if (offset + limit < list.length)
+      headers['opc-next-page'] = encodeToken({ kind: KIND_IDENTITY, flags: 0, query: queryHash, ms: 0, id: String(offset + limit) });
     return { status: 200, body: JSON.stringify(items), headers };
   }
 
@@ -402,13 +428,16 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const path = qi < 0 ? rawUrl : rawUrl.slice(0, qi);
     // The query is decoded as application/x-www-form-urlencoded: "+" is a space, %XX escapes (WHATWG URL).
     const q = new URLSearchParams(qi < 0 ? '' : rawUrl.slice(qi + 1));
-    const segs = path.split('/').slice(1).map((s) => {
-      try {
-        return decodeURIComponent(s);
-      } catch {
-        return s;
-      }
-    });
+    const segs = path
+      .split('/')
+      .slice(1)
+      .map((s) => {
+        try {
+          return decodeURIComponent(s);
+        } catch {
+          return s;
+        }
+      });
     const [svc, region, version, ...parts] = segs;
     if (svc === 'identity' && version === '20160918') {
       let op = 'Unknown';
@@ -490,9 +519,15 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
         const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
         const half = (): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)));
         switch (faults.malformedKind) {
-          case 'text': body = html; break;
-          case 'truncated': body = half(); break;
-          case 'object': body = `{"items":${body}}`; break;
+          case 'text':
+            body = html;
+            break;
+          case 'truncated':
+            body = half();
+            break;
+          case 'object':
+            body = `{"items":${body}}`;
+            break;
           case 'wrong-types': {
             let items: unknown[] = [];
             try {
@@ -504,7 +539,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
             body = JSON.stringify([...items.map((e) => JSON.stringify(e)), null, 42]);
             break;
           }
-          default: body = faultRng.next() < 0.5 ? html : half();
+          default:
+            body = faultRng.next() < 0.5 ? html : half();
         }
         statusKey = 'malformed';
       }
@@ -553,7 +589,11 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
         return send(err(429, 'TooManyRequests', MSG.TooManyRequests));
       }
       if (u < (acc += faults.serverErrorRate ?? 0)) {
-        return send(faultRng.next() < 0.5 ? err(500, 'InternalServerError', MSG.InternalServerError) : err(503, 'ServiceUnavailable', MSG.ServiceUnavailable));
+        return send(
+          faultRng.next() < 0.5
+            ? err(500, 'InternalServerError', MSG.InternalServerError)
+            : err(503, 'ServiceUnavailable', MSG.ServiceUnavailable),
+        );
       }
       if (u < (acc += faults.hangRate ?? 0)) {
         count(stats.byStatus, 'hang');

@@ -6,7 +6,10 @@ import type http from 'node:http';
 import { createRequire } from 'node:module';
 
 interface SelfSigned {
-  generate(attrs: Array<{ name: string; value: string }>, opts: { keySize: number; days: number; algorithm: string }): { private: string; public: string; cert: string };
+  generate(
+    attrs: Array<{ name: string; value: string }>,
+    opts: { keySize: number; days: number; algorithm: string },
+  ): { private: string; public: string; cert: string };
 }
 const selfsigned = createRequire(__filename)('selfsigned') as SelfSigned;
 
@@ -54,7 +57,11 @@ export function instancePrincipalRoutes(baseUrl: () => string, tenancyId: string
       ],
       { keySize: 2048, days: 2, algorithm: 'sha256' },
     );
-    const intermediate = selfsigned.generate([{ name: 'commonName', value: 'PKISVC Identity Intermediate emulated' }], { keySize: 2048, days: 2, algorithm: 'sha256' });
+    const intermediate = selfsigned.generate([{ name: 'commonName', value: 'PKISVC Identity Intermediate emulated' }], {
+      keySize: 2048,
+      days: 2,
+      algorithm: 'sha256',
+    });
     // keyId of the federation request: <tenancy>/fed-x509/<SHA-1 of the leaf certificate> (X509-federation-client.js AuthTokenRequestSigner).
     const leafSha1 = new crypto.X509Certificate(leaf.cert).fingerprint.replace(/:/g, '').toLowerCase();
     certs = { leaf, intermediate, leafSha1 };
@@ -68,7 +75,9 @@ export function instancePrincipalRoutes(baseUrl: () => string, tenancyId: string
     const now = Math.floor(Date.now() / 1000);
     const header = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     // The SDK only decodes the token and refreshes it before `exp` (security-token-adapter.js).
-    const payload = b64url(JSON.stringify({ sub: `ocid1.instance.oc1.${region}.emulated`, tenant: tenancyId, ttype: 'x509', iat: now, exp: now + 3600 }));
+    const payload = b64url(
+      JSON.stringify({ sub: `ocid1.instance.oc1.${region}.emulated`, tenant: tenancyId, ttype: 'x509', iat: now, exp: now + 3600 }),
+    );
     const token = `${header}.${payload}.${b64url(crypto.createHmac('sha256', secret).update(`${header}.${payload}`).digest())}`;
     sessions.set(token, sessionPublicKeyPem);
     return token;

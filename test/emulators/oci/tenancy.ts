@@ -84,13 +84,47 @@ export const KNOWN_REGIONS: ReadonlyArray<readonly [string, string]> = [
   ['ca-montreal-1', 'YUL'],
 ];
 
-const TEAMS = ['network', 'security', 'prod', 'dev', 'test', 'shared', 'finance', 'analytics', 'platform', 'sandbox', 'ml', 'erp', 'web', 'db', 'ops', 'audit'];
+const TEAMS = [
+  'network',
+  'security',
+  'prod',
+  'dev',
+  'test',
+  'shared',
+  'finance',
+  'analytics',
+  'platform',
+  'sandbox',
+  'ml',
+  'erp',
+  'web',
+  'db',
+  'ops',
+  'audit',
+];
 const SUFFIX = ['apps', 'data', 'infra', 'core', 'edge', 'batch', 'api', 'backup', 'k8s', 'legacy', 'dr', 'iam'];
 // Some non-ASCII user names on purpose: SOC data contains them.
 const PEOPLE = [
-  'Alice Martin', 'Bob Nguyen', 'Chandra Patel', 'José Álvarez', 'Zoë Łukasiewicz', '山田 太郎', 'Ömer Çelik',
-  'Ιωάννης Παπαδόπουλος', 'Fatima Al-Sayed', 'Grace Hopper', 'Mahim Kumar', 'Søren Kierkegård', 'Olga Иванова',
-  'Pedro Gonçalves', 'Wei Zhang', 'Anna Schmidt', 'terraform-svc', 'ci-deployer', 'splunk-audit-reader', 'backup-bot',
+  'Alice Martin',
+  'Bob Nguyen',
+  'Chandra Patel',
+  'José Álvarez',
+  'Zoë Łukasiewicz',
+  '山田 太郎',
+  'Ömer Çelik',
+  'Ιωάννης Παπαδόπουλος',
+  'Fatima Al-Sayed',
+  'Grace Hopper',
+  'Mahim Kumar',
+  'Søren Kierkegård',
+  'Olga Иванова',
+  'Pedro Gonçalves',
+  'Wei Zhang',
+  'Anna Schmidt',
+  'terraform-svc',
+  'ci-deployer',
+  'splunk-audit-reader',
+  'backup-bot',
 ];
 
 const DAY = 86_400_000;
@@ -166,7 +200,13 @@ export function generateTenancy(o: TenancyOptions = {}): Tenancy {
   const users: UserRecord[] = PEOPLE.map((p) => ({
     id: ocid(rng, 'user'),
     name: p,
-    email: `${p.toLowerCase().normalize('NFD').replace(/[^a-z0-9]+/g, '.').replace(/^\.|\.$/g, '') || 'user'}@example.com`,
+    email: `${
+      p
+        .toLowerCase()
+        .normalize('NFD')
+        .replace(/[^a-z0-9]+/g, '.')
+        .replace(/^\.|\.$/g, '') || 'user'
+    }@example.com`,
     fingerprint: Array.from({ length: 16 }, () => rng.hex(2)).join(':'),
   }));
 

@@ -35,13 +35,28 @@ function matchField(value: unknown, cond: unknown): boolean {
   if (isPlainObject(cond) && Object.keys(cond).some((k) => k.startsWith('$'))) {
     return Object.entries(cond).every(([op, arg]) => {
       switch (op) {
-        case '$gt': { const c = compare(value, arg); return c !== undefined && c > 0; }
-        case '$gte': { const c = compare(value, arg); return c !== undefined && c >= 0; }
-        case '$lt': { const c = compare(value, arg); return c !== undefined && c < 0; }
-        case '$lte': { const c = compare(value, arg); return c !== undefined && c <= 0; }
-        case '$ne': return !equal(value, arg);
-        case '$not': return !matchField(value, arg);
-        default: throw new KvQueryError(`Unsupported query operator ${op}`);
+        case '$gt': {
+          const c = compare(value, arg);
+          return c !== undefined && c > 0;
+        }
+        case '$gte': {
+          const c = compare(value, arg);
+          return c !== undefined && c >= 0;
+        }
+        case '$lt': {
+          const c = compare(value, arg);
+          return c !== undefined && c < 0;
+        }
+        case '$lte': {
+          const c = compare(value, arg);
+          return c !== undefined && c <= 0;
+        }
+        case '$ne':
+          return !equal(value, arg);
+        case '$not':
+          return !matchField(value, arg);
+        default:
+          throw new KvQueryError(`Unsupported query operator ${op}`);
       }
     });
   }
@@ -67,10 +82,14 @@ export function matches(doc: KvDoc, query: unknown): boolean {
 
 /** sort=a,b:-1 (field[:1|:-1], comma separated) */
 export function sortDocs(docs: KvDoc[], sort: string): KvDoc[] {
-  const keys = sort.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const [field, dir] = s.split(':');
-    return { field, dir: dir === '-1' || dir === 'desc' ? -1 : 1 };
-  });
+  const keys = sort
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [field, dir] = s.split(':');
+      return { field, dir: dir === '-1' || dir === 'desc' ? -1 : 1 };
+    });
   return [...docs].sort((x, y) => {
     for (const { field, dir } of keys) {
       const a = getPath(x, field);
@@ -87,10 +106,14 @@ export function sortDocs(docs: KvDoc[], sort: string): KvDoc[] {
 
 /** fields=a,b (include) or fields=a:0 (exclude); _key kept unless excluded (Mongo projection rules) */
 export function project(doc: KvDoc, fields: string): KvDoc {
-  const specs = fields.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const [f, flag] = s.split(':');
-    return { f, include: flag !== '0' };
-  });
+  const specs = fields
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const [f, flag] = s.split(':');
+      return { f, include: flag !== '0' };
+    });
   if (specs.length === 0) return doc;
   if (specs.every((s) => !s.include)) {
     const out: KvDoc = { ...doc };

@@ -15,7 +15,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { childEnv } from './runner';
 
-export interface PersistReply { status: number; payload: string; headers: Record<string, string> }
+export interface PersistReply {
+  status: number;
+  payload: string;
+  headers: Record<string, string>;
+}
 
 const INIT = 0x01;
 const BLOCK = 0x02;
@@ -30,7 +34,10 @@ const str = (s: string | Buffer): Buffer => {
 
 /** Substitutes $VAR and ${VAR} from the driver's environment. */
 export function substituteEnv(s: string, env: Record<string, string>): string {
-  return s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m);
+  return s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (m, a: string | undefined, b: string | undefined) => env[(a ?? b) as string] ?? m,
+  );
 }
 
 function numbered(conf: Record<string, string>, prefix: string): string[] {
@@ -102,7 +109,13 @@ class Driver {
   /** One request at a time per process, like the Python loop it stands for. */
   request(command: string[], commandArg: string, block: string): Promise<Buffer> {
     const run = async (): Promise<Buffer> => {
-      const packet = Buffer.concat([Buffer.from([INIT | BLOCK | END]), Buffer.from(`${command.length}\n`), ...command.map(str), str(commandArg), str(block)]);
+      const packet = Buffer.concat([
+        Buffer.from([INIT | BLOCK | END]),
+        Buffer.from(`${command.length}\n`),
+        ...command.map(str),
+        str(commandArg),
+        str(block),
+      ]);
       this.child.stdin?.write(packet);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
@@ -166,7 +179,8 @@ export class PersistentDrivers {
 
   async call(c: PersistCall): Promise<PersistReply> {
     const env = childEnv(this.splunkHome, this.serverName);
-    for (const [k, v] of Object.entries(c.conf)) if (k.startsWith('driver.env.')) env[k.slice('driver.env.'.length)] = substituteEnv(v, env);
+    for (const [k, v] of Object.entries(c.conf))
+      if (k.startsWith('driver.env.')) env[k.slice('driver.env.'.length)] = substituteEnv(v, env);
     if (!c.conf.driver) throw new Error(`[${c.stanza}] has no driver; the emulator runs no Python (persistconn/appserver.py)`);
     const command = [substituteEnv(c.conf.driver, env), ...numbered(c.conf, 'driver.arg.').map((a) => substituteEnv(a, env))];
     const key = JSON.stringify([command, Object.entries(env).sort()]);
@@ -181,7 +195,12 @@ export class PersistentDrivers {
     const request: Record<string, unknown> = {
       output_mode: c.outputMode ?? 'xml',
       output_mode_explicit: c.outputMode !== undefined,
-      server: { rest_uri: this.serverUri(), hostname: this.serverName, servername: this.serverName, guid: '5B1D4A56-0000-4000-8000-000000000001' },
+      server: {
+        rest_uri: this.serverUri(),
+        hostname: this.serverName,
+        servername: this.serverName,
+        guid: '5B1D4A56-0000-4000-8000-000000000001',
+      },
       restmap: { name: c.stanza, conf: (c.conf.passConf ?? 'true') === 'false' ? {} : c.conf },
       query: c.query,
       connection: { src_ip: c.srcIp, ssl: true, listening_port: c.listeningPort },

@@ -4,7 +4,15 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IndexedEvent, RunOptions, RunResult, Splunkd, ValidationResult } from './types';
-import { buildInputDefinition, buildValidationDefinition, decodeXmlText, parseScheme, XmlEventStream, type ParamValue, type Scheme } from './xml';
+import {
+  buildInputDefinition,
+  buildValidationDefinition,
+  decodeXmlText,
+  parseScheme,
+  XmlEventStream,
+  type ParamValue,
+  type Scheme,
+} from './xml';
 
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
 type Level = (typeof LEVELS)[number];
@@ -48,13 +56,30 @@ export function childEnv(splunkHome: string, serverName: string, extra?: Record<
   return { ...env, ...(extra ?? {}) };
 }
 
-interface Spawned { exitCode: number | null; signal: string | null; stdout: string; stderr: string; pid?: number; timedOut: boolean }
+interface Spawned {
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  pid?: number;
+  timedOut: boolean;
+}
 
-function runToEnd(command: string[], args: string[], opts: { cwd: string; env: Record<string, string>; input?: string; timeoutMs: number }): Promise<Spawned> {
+function runToEnd(
+  command: string[],
+  args: string[],
+  opts: { cwd: string; env: Record<string, string>; input?: string; timeoutMs: number },
+): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const cmd = resolveCommand(command);
     // start_by_shell = false: exec directly, no /bin/sh -c (inputs.conf.spec start_by_shell)
-    const child = spawn(cmd[0], [...cmd.slice(1), ...args], { cwd: opts.cwd, env: opts.env, shell: false, windowsHide: true, stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd[0], [...cmd.slice(1), ...args], {
+      cwd: opts.cwd,
+      env: opts.env,
+      shell: false,
+      windowsHide: true,
+      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -70,7 +95,14 @@ function runToEnd(command: string[], args: string[], opts: { cwd: string; env: R
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ exitCode: code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), pid: child.pid, timedOut });
+      resolve({
+        exitCode: code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        pid: child.pid,
+        timedOut,
+      });
     });
     if (opts.input !== undefined && child.stdin) {
       child.stdin.on('error', () => undefined); // the child may exit without reading stdin
@@ -97,7 +129,12 @@ export async function introspectScheme(command: string[], env?: Record<string, s
 /** The stanza splunkd hands over: [default] < [<scheme>] (app default inputs.conf) < [<scheme>://<name>] < overrides,
  * with splunkd's own keys always present (inputs.conf.spec: host, index, disabled; interval default 60). Sorted by
  * name like the real dump in lukemonahan/splunk_modinput_prometheus. */
-export function mergedInputParams(splunkd: Splunkd, scheme: string, name: string, params: Record<string, ParamValue>): Record<string, ParamValue> {
+export function mergedInputParams(
+  splunkd: Splunkd,
+  scheme: string,
+  name: string,
+  params: Record<string, ParamValue>,
+): Record<string, ParamValue> {
   const merged: Record<string, ParamValue> = {
     disabled: '0',
     host: splunkd.serverName,
@@ -113,7 +150,12 @@ export function mergedInputParams(splunkd: Splunkd, scheme: string, name: string
   return out;
 }
 
-function header(splunkd: Splunkd, o: RunOptions, splunkHome: string, scheme: string): { serverHost: string; serverUri: string; sessionKey: string; checkpointDir: string } {
+function header(
+  splunkd: Splunkd,
+  o: RunOptions,
+  splunkHome: string,
+  scheme: string,
+): { serverHost: string; serverUri: string; sessionKey: string; checkpointDir: string } {
   const checkpointDir = path.join(splunkHome, 'var', 'lib', 'splunk', 'modinputs', scheme);
   fs.mkdirSync(checkpointDir, { recursive: true });
   return { serverHost: splunkd.serverName, serverUri: splunkd.serverUri, sessionKey: o.sessionKey ?? splunkd.sessionKey, checkpointDir };
@@ -126,11 +168,20 @@ export async function runValidation(splunkd: Splunkd, o: RunOptions): Promise<Va
   const splunkHome = o.splunkHome ?? splunkd.splunkHome;
   const h = header(splunkd, o, splunkHome, scheme);
   const xml = buildValidationDefinition(h, o.name, mergedInputParams(splunkd, scheme, o.name, o.params));
-  const r = await runToEnd(o.command, ['--validate-arguments'], { cwd: splunkHome, env: childEnv(splunkHome, splunkd.serverName, o.env), input: xml, timeoutMs: o.timeoutMs ?? 30_000 });
+  const r = await runToEnd(o.command, ['--validate-arguments'], {
+    cwd: splunkHome,
+    env: childEnv(splunkHome, splunkd.serverName, o.env),
+    input: xml,
+    timeoutMs: o.timeoutMs ?? 30_000,
+  });
   const m = /<error>\s*<message>([\s\S]*?)<\/message>\s*<\/error>/.exec(r.stdout);
   // stderr of the validation run is logged by ModularInputs (format as in dmuth/splunk-lab#5)
   const lines = r.stderr.split(/\r?\n/).filter((l) => l !== '');
-  splunkd.writeSplunkdLog(lines.map((l) => `${splunkdTimestamp()} ERROR ModularInputs [${r.pid ?? 0}] - <stderr> Argument validation for scheme=${scheme}:  ${l}`));
+  splunkd.writeSplunkdLog(
+    lines.map(
+      (l) => `${splunkdTimestamp()} ERROR ModularInputs [${r.pid ?? 0}] - <stderr> Argument validation for scheme=${scheme}:  ${l}`,
+    ),
+  );
   return { exitCode: r.exitCode, message: m ? decodeXmlText(m[1]) : undefined, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -165,7 +216,17 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
   let interrupted = false;
   let timedOut = false;
 
-  const toIndexed = (e: { stanza?: string; unbroken?: boolean; time?: string; source?: string; sourcetype?: string; index?: string; host?: string; data: string; done: boolean }): void => {
+  const toIndexed = (e: {
+    stanza?: string;
+    unbroken?: boolean;
+    time?: string;
+    source?: string;
+    sourcetype?: string;
+    index?: string;
+    host?: string;
+    data: string;
+    done: boolean;
+  }): void => {
     if (e.stanza === undefined) streamErrors.push('event without stanza attribute');
     else if (e.stanza !== stanzaName) streamErrors.push(`event stanza "${e.stanza}" does not match the running input "${stanzaName}"`);
     let t: number | undefined;
@@ -243,9 +304,27 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
       for (const l of lines) onErrLine(l.replace(/\r$/, ''));
     });
 
-    if (o.killAfterMs !== undefined) timers.push(setTimeout(() => { interrupted = true; child.kill('SIGKILL'); }, o.killAfterMs));
-    if (o.termAfterMs !== undefined) timers.push(setTimeout(() => { interrupted = true; child.kill('SIGTERM'); }, o.termAfterMs));
-    timers.push(setTimeout(() => { interrupted = true; timedOut = true; child.kill('SIGKILL'); }, o.timeoutMs ?? 120_000));
+    if (o.killAfterMs !== undefined)
+      timers.push(
+        setTimeout(() => {
+          interrupted = true;
+          child.kill('SIGKILL');
+        }, o.killAfterMs),
+      );
+    if (o.termAfterMs !== undefined)
+      timers.push(
+        setTimeout(() => {
+          interrupted = true;
+          child.kill('SIGTERM');
+        }, o.termAfterMs),
+      );
+    timers.push(
+      setTimeout(() => {
+        interrupted = true;
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, o.timeoutMs ?? 120_000),
+    );
 
     child.on('error', (e) => {
       timers.forEach(clearTimeout);
@@ -257,7 +336,10 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
       if (schemeInfo.streamingMode === 'xml') {
         const { partialTail } = parser.end(interrupted || signal !== null);
         streamErrors.push(...parser.errors);
-        if (partialTail && (interrupted || signal !== null)) splunkdLog.push(`${splunkdTimestamp()} WARN ExecProcessor [${child.pid ?? 0}] - discarded ${partialTail.length} chars of an unterminated event from "${cmdText}"`);
+        if (partialTail && (interrupted || signal !== null))
+          splunkdLog.push(
+            `${splunkdTimestamp()} WARN ExecProcessor [${child.pid ?? 0}] - discarded ${partialTail.length} chars of an unterminated event from "${cmdText}"`,
+          );
       } else if (simpleBuf.trim()) toIndexed({ stanza: stanzaName, data: simpleBuf, done: false });
       if (timedOut) streamErrors.push(`timeout: killed after ${o.timeoutMs ?? 120_000} ms`);
       splunkd.writeSplunkdLog(splunkdLog);

@@ -25,21 +25,43 @@ const MAX_ROWS_PER_QUERY = 50000;
 let certCache: { key: string; cert: string } | undefined;
 function certificate(): { key: string; cert: string } {
   if (!certCache) {
-    const g = selfsigned.generate([{ name: 'commonName', value: 'SplunkServerDefaultCert' }], { days: 30, keySize: 2048, algorithm: 'sha256' });
+    const g = selfsigned.generate([{ name: 'commonName', value: 'SplunkServerDefaultCert' }], {
+      days: 30,
+      keySize: 2048,
+      algorithm: 'sha256',
+    });
     certCache = { key: g.private, cert: g.cert };
   }
   return certCache;
 }
 
 class HttpError extends Error {
-  constructor(readonly status: number, text: string, readonly type = 'ERROR') {
+  constructor(
+    readonly status: number,
+    text: string,
+    readonly type = 'ERROR',
+  ) {
     super(text);
   }
 }
 
 type Form = Record<string, string[]>;
-interface Ctx { req: IncomingMessage; url: URL; owner: string; app: string; user: string; json: boolean; form: Form; body: string; prefix: string }
-interface Entry { name: string; content: Record<string, unknown>; author?: string }
+interface Ctx {
+  req: IncomingMessage;
+  url: URL;
+  owner: string;
+  app: string;
+  user: string;
+  json: boolean;
+  form: Form;
+  body: string;
+  prefix: string;
+}
+interface Entry {
+  name: string;
+  content: Record<string, unknown>;
+  author?: string;
+}
 
 function first(form: Form, k: string): string | undefined {
   return form[k]?.[form[k].length - 1];
@@ -62,8 +84,17 @@ function passwordEntity(realm: string, name: string): string {
   return `${esc(realm)}:${esc(name)}:`;
 }
 
-interface Password { realm: string; username: string; clear: string; encr: string }
-interface AppState { conf: AppConf; passwords: Map<string, Password>; kv: Map<string, Map<string, KvDoc>> }
+interface Password {
+  realm: string;
+  username: string;
+  clear: string;
+  encr: string;
+}
+interface AppState {
+  conf: AppConf;
+  passwords: Map<string, Password>;
+  kv: Map<string, Map<string, KvDoc>>;
+}
 
 export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const ownHome = o.splunkHome === undefined;
@@ -107,12 +138,27 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const writeLog = (lines: string[]): void => {
     if (lines.length) fs.appendFileSync(splunkdLogFile, lines.map((l) => l + '\n').join(''));
   };
-  const drivers = new PersistentDrivers(splunkHome, serverName, () => serverUri, (lines) => writeLog(lines.map((l) => `${splunkdTimestamp()} INFO ${l}`)));
+  const drivers = new PersistentDrivers(
+    splunkHome,
+    serverName,
+    () => serverUri,
+    (lines) => writeLog(lines.map((l) => `${splunkdTimestamp()} INFO ${l}`)),
+  );
   const CAPABILITIES = ['admin_all_objects', 'edit_modinput_oci_audit', 'list_storage_passwords', 'edit_storage_passwords'];
 
   const acl = (app: string, owner: string): Record<string, unknown> => ({
-    app, can_change_perms: true, can_list: true, can_share_app: true, can_share_global: true, can_share_user: false,
-    can_write: true, modifiable: true, owner, perms: { read: ['*'], write: ['admin'] }, removable: true, sharing: owner === 'nobody' ? 'app' : 'user',
+    app,
+    can_change_perms: true,
+    can_list: true,
+    can_share_app: true,
+    can_share_global: true,
+    can_share_user: false,
+    can_write: true,
+    modifiable: true,
+    owner,
+    perms: { read: ['*'], write: ['admin'] },
+    removable: true,
+    sharing: owner === 'nobody' ? 'app' : 'user',
   });
 
   /** EAI feed (JSON envelope as splunkd 9.x/10.x answers with output_mode=json; Atom XML otherwise) */
@@ -127,7 +173,15 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       const [field, needle] = eq > 0 ? [search.slice(0, eq), search.slice(eq + 1)] : [undefined, search];
       const n = needle.toLowerCase().replace(/\*/g, '');
       list = list.filter((e) => {
-        const vals = field === undefined ? [e.name, ...Object.entries(e.content).filter(([k]) => !/password/.test(k)).map(([, v]) => v)] : [field === 'name' ? e.name : e.content[field]];
+        const vals =
+          field === undefined
+            ? [
+                e.name,
+                ...Object.entries(e.content)
+                  .filter(([k]) => !/password/.test(k))
+                  .map(([, v]) => v),
+              ]
+            : [field === 'name' ? e.name : e.content[field]];
         return vals.some((v) => v !== null && v !== undefined && String(v).toLowerCase().includes(n));
       });
     }
@@ -138,24 +192,44 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     const mk = (e: Entry): Record<string, unknown> => {
       const p = `${ctx.prefix}/${encodeURIComponent(e.name)}`;
       return {
-        name: e.name, id: `${serverUri}${p}`, updated,
+        name: e.name,
+        id: `${serverUri}${p}`,
+        updated,
         links: { alternate: p, list: p, edit: p, remove: p },
-        author: e.author ?? ctx.owner, acl: acl(ctx.app, ctx.owner), content: e.content,
+        author: e.author ?? ctx.owner,
+        acl: acl(ctx.app, ctx.owner),
+        content: e.content,
       };
     };
     if (ctx.json) {
       send(res, status, {
-        links: { create: `${ctx.prefix}/_new`, _reload: `${ctx.prefix}/_reload` }, origin, updated,
-        generator: { build: BUILD, version: VERSION }, entry: page.map(mk),
-        paging: { total, perPage: count, offset }, messages: [],
+        links: { create: `${ctx.prefix}/_new`, _reload: `${ctx.prefix}/_reload` },
+        origin,
+        updated,
+        generator: { build: BUILD, version: VERSION },
+        entry: page.map(mk),
+        paging: { total, perPage: count, offset },
+        messages: [],
       });
       return;
     }
-    const dict = (c: Record<string, unknown>): string => `<s:dict>${Object.entries(c).map(([k, v]) => `<s:key name="${escapeXml(k)}">${v === null || v === undefined ? '' : escapeXml(typeof v === 'object' ? JSON.stringify(v) : String(v))}</s:key>`).join('')}</s:dict>`;
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xmlns:s="http://dev.splunk.com/ns/rest" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">` +
+    const dict = (c: Record<string, unknown>): string =>
+      `<s:dict>${Object.entries(c)
+        .map(
+          ([k, v]) =>
+            `<s:key name="${escapeXml(k)}">${v === null || v === undefined ? '' : escapeXml(typeof v === 'object' ? JSON.stringify(v) : String(v))}</s:key>`,
+        )
+        .join('')}</s:dict>`;
+    const xml =
+      `<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xmlns:s="http://dev.splunk.com/ns/rest" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">` +
       `<title>${escapeXml(title)}</title><id>${escapeXml(origin)}</id><updated>${updated}</updated><generator build="${BUILD}" version="${VERSION}"/>` +
       `<author><name>Splunk</name></author><opensearch:totalResults>${total}</opensearch:totalResults><opensearch:itemsPerPage>${count}</opensearch:itemsPerPage><opensearch:startIndex>${offset}</opensearch:startIndex><s:messages/>` +
-      page.map((e) => `<entry><title>${escapeXml(e.name)}</title><id>${escapeXml(`${serverUri}${ctx.prefix}/${encodeURIComponent(e.name)}`)}</id><updated>${updated}</updated><author><name>${escapeXml(e.author ?? ctx.owner)}</name></author><content type="text/xml">${dict(e.content)}</content></entry>`).join('') +
+      page
+        .map(
+          (e) =>
+            `<entry><title>${escapeXml(e.name)}</title><id>${escapeXml(`${serverUri}${ctx.prefix}/${encodeURIComponent(e.name)}`)}</id><updated>${updated}</updated><author><name>${escapeXml(e.author ?? ctx.owner)}</name></author><content type="text/xml">${dict(e.content)}</content></entry>`,
+        )
+        .join('') +
       `</feed>\n`;
     head(res, status, { 'Content-Type': 'text/xml; charset=UTF-8' });
     res.end(xml);
@@ -180,7 +254,9 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   function sendError(res: ServerResponse, json: boolean, e: HttpError): void {
     if (json) return send(res, e.status, { messages: [{ type: e.type, text: e.message }] });
     head(res, e.status, { 'Content-Type': 'text/xml; charset=UTF-8' });
-    res.end(`<?xml version="1.0" encoding="UTF-8"?>\n<response>\n  <messages>\n    <msg type="${e.type}">${escapeXml(e.message)}</msg>\n  </messages>\n</response>\n`);
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<response>\n  <messages>\n    <msg type="${e.type}">${escapeXml(e.message)}</msg>\n  </messages>\n</response>\n`,
+    );
   }
 
   // ---------------------------------------------------------------- configs/conf-*
@@ -205,7 +281,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   function handleConf(ctx: Ctx, res: ServerResponse, file: string, stanza: string | undefined): void {
     const st = appState(ctx.app);
     const method = ctx.req.method ?? 'GET';
-    const list = (): Entry[] => st.conf.stanzaNames(file).map((n) => ({ name: n, content: confContent(ctx.app, ctx.owner, st.conf.get(file, n) ?? {}) }));
+    const list = (): Entry[] =>
+      st.conf.stanzaNames(file).map((n) => ({ name: n, content: confContent(ctx.app, ctx.owner, st.conf.get(file, n) ?? {}) }));
     if (stanza === undefined) {
       if (method === 'GET') return feed(ctx, res, 200, `conf-${file}`, list());
       if (method === 'POST') {
@@ -220,10 +297,15 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       throw new HttpError(405, `Method ${method} not allowed`);
     }
     if (!st.conf.has(file, stanza)) throw new HttpError(404, `Could not find object id=${stanza}`);
-    if (method === 'GET') return feed(ctx, res, 200, `conf-${file}`, [{ name: stanza, content: confContent(ctx.app, ctx.owner, st.conf.get(file, stanza) ?? {}) }]);
+    if (method === 'GET')
+      return feed(ctx, res, 200, `conf-${file}`, [
+        { name: stanza, content: confContent(ctx.app, ctx.owner, st.conf.get(file, stanza) ?? {}) },
+      ]);
     if (method === 'POST') {
       st.conf.set(file, stanza, fieldsFrom(ctx.form));
-      return feed(ctx, res, 200, `conf-${file}`, [{ name: stanza, content: confContent(ctx.app, ctx.owner, st.conf.get(file, stanza) ?? {}) }]);
+      return feed(ctx, res, 200, `conf-${file}`, [
+        { name: stanza, content: confContent(ctx.app, ctx.owner, st.conf.get(file, stanza) ?? {}) },
+      ]);
     }
     if (method === 'DELETE') {
       st.conf.delete(file, stanza);
@@ -236,7 +318,12 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   /** content fields as splunkd returns them: clear_password, encr_password ($7$…), password "********", realm, username
    * (Splunk Enterprise capture in a public C# client test; PY client.py StoragePassword) */
   const pwContent = (p: Password): Record<string, unknown> => ({
-    clear_password: p.clear, 'eai:acl': null, encr_password: p.encr, password: '********', realm: p.realm === '' ? null : p.realm, username: p.username,
+    clear_password: p.clear,
+    'eai:acl': null,
+    encr_password: p.encr,
+    password: '********',
+    realm: p.realm === '' ? null : p.realm,
+    username: p.username,
   });
   function handlePasswords(ctx: Ctx, res: ServerResponse, entity: string | undefined): void {
     const st = appState(ctx.app);
@@ -318,7 +405,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     if (rest[0] === 'config') {
       checkKvReady();
       const name = rest[1];
-      const list = (): Entry[] => st.conf.stanzaNames('collections').map((n) => ({ name: n, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', n) ?? {}) }));
+      const list = (): Entry[] =>
+        st.conf
+          .stanzaNames('collections')
+          .map((n) => ({ name: n, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', n) ?? {}) }));
       if (name === undefined) {
         if (method === 'GET') return feed(ctx, res, 200, 'collections-conf', list());
         if (method === 'POST') {
@@ -326,11 +416,16 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
           if (!n) throw new HttpError(400, 'The following required arguments are missing: name.');
           if (st.conf.has('collections', n)) throw new HttpError(409, `An object with name=${n} already exists`);
           st.conf.set('collections', n, fieldsFrom(ctx.form));
-          return feed(ctx, res, 201, 'collections-conf', [{ name: n, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', n) ?? {}) }]);
+          return feed(ctx, res, 201, 'collections-conf', [
+            { name: n, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', n) ?? {}) },
+          ]);
         }
       } else {
         if (!st.conf.has('collections', name)) throw new HttpError(404, `Could not find object id=${name}`);
-        if (method === 'GET') return feed(ctx, res, 200, 'collections-conf', [{ name, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', name) ?? {}) }]);
+        if (method === 'GET')
+          return feed(ctx, res, 200, 'collections-conf', [
+            { name, content: confContent(ctx.app, ctx.owner, st.conf.get('collections', name) ?? {}) },
+          ]);
         if (method === 'DELETE') {
           st.conf.delete('collections', name);
           st.kv.delete(name);
@@ -352,10 +447,19 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       if (fault(faults.batchSave500Rate)) throw new HttpError(500, 'An error occurred while saving the batch (emulated fault)');
       const docs = parseJsonBody(ctx.body);
       if (!Array.isArray(docs)) throw new HttpError(400, 'batch_save expects a JSON array of documents');
-      if (docs.length > MAX_BATCH_SAVE) throw new HttpError(400, `Request exceeds API limits - see limits.conf for details. (Too many documents for a single batch save, max=${MAX_BATCH_SAVE})`);
-      for (const d of docs) if (d === null || typeof d !== 'object' || Array.isArray(d)) throw new HttpError(400, 'Document must be a JSON object');
+      if (docs.length > MAX_BATCH_SAVE)
+        throw new HttpError(
+          400,
+          `Request exceeds API limits - see limits.conf for details. (Too many documents for a single batch save, max=${MAX_BATCH_SAVE})`,
+        );
+      for (const d of docs)
+        if (d === null || typeof d !== 'object' || Array.isArray(d)) throw new HttpError(400, 'Document must be a JSON object');
       // batch_save = insert or replace each document, answering the list of keys (RESTkvstore batch_save)
-      return send(res, 200, docs.map((d) => storeDoc(coll, ctx, d)));
+      return send(
+        res,
+        200,
+        docs.map((d) => storeDoc(coll, ctx, d)),
+      );
     }
     if (key === undefined) {
       if (method === 'GET') {
@@ -420,7 +524,18 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   }
 
   // ---------------------------------------------------------------- data/inputs/<scheme>
-  const IMPLICIT_INPUT_ARGS = new Set(['name', 'output_mode', 'source', 'sourcetype', 'host', 'index', 'disabled', 'interval', 'start_by_shell', 'python.version']);
+  const IMPLICIT_INPUT_ARGS = new Set([
+    'name',
+    'output_mode',
+    'source',
+    'sourcetype',
+    'host',
+    'index',
+    'disabled',
+    'interval',
+    'start_by_shell',
+    'python.version',
+  ]);
 
   async function schemeOf(name: string): Promise<{ command: string[]; env?: Record<string, string>; scheme: Scheme } | undefined> {
     const m = modinputs.get(name);
@@ -429,28 +544,50 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     return { command: m.command, env: m.env, scheme: m.scheme };
   }
 
-  async function handleInputs(ctx: Ctx, res: ServerResponse, schemeName: string, name: string | undefined, action: string | undefined): Promise<void> {
+  async function handleInputs(
+    ctx: Ctx,
+    res: ServerResponse,
+    schemeName: string,
+    name: string | undefined,
+    action: string | undefined,
+  ): Promise<void> {
     const mi = await schemeOf(schemeName);
     if (!mi) throw new HttpError(404, 'Not Found');
     const st = appState(ctx.app);
     const method = ctx.req.method ?? 'GET';
     const stanzaOf = (n: string): string => `${schemeName}://${n}`;
     const content = (n: string): Record<string, unknown> => {
-      const v = { ...(st.conf.get('inputs', 'default') ?? {}), ...(st.conf.get('inputs', schemeName) ?? {}), ...(st.conf.get('inputs', stanzaOf(n)) ?? {}) };
+      const v = {
+        ...(st.conf.get('inputs', 'default') ?? {}),
+        ...(st.conf.get('inputs', schemeName) ?? {}),
+        ...(st.conf.get('inputs', stanzaOf(n)) ?? {}),
+      };
       return confContent(ctx.app, ctx.owner, { host: '$decideOnStartup', index: 'default', ...v });
     };
-    const names = (): string[] => st.conf.stanzaNames('inputs').filter((s) => s.startsWith(`${schemeName}://`)).map((s) => s.slice(schemeName.length + 3));
+    const names = (): string[] =>
+      st.conf
+        .stanzaNames('inputs')
+        .filter((s) => s.startsWith(`${schemeName}://`))
+        .map((s) => s.slice(schemeName.length + 3));
     const list = (): Entry[] => names().map((n) => ({ name: n, content: content(n) }));
     const checkArgs = (fields: Record<string, string>, required: string[]): void => {
       const known = new Set(mi.scheme.args.map((a) => a.name));
       // unknown argument → splunkd EAI message 'Argument "<x>" is not supported by this handler.'
-      for (const k of Object.keys(fields)) if (!known.has(k) && !IMPLICIT_INPUT_ARGS.has(k)) throw new HttpError(400, `Argument "${k}" is not supported by this handler.`);
+      for (const k of Object.keys(fields))
+        if (!known.has(k) && !IMPLICIT_INPUT_ARGS.has(k)) throw new HttpError(400, `Argument "${k}" is not supported by this handler.`);
       const missing = required.filter((r) => fields[r] === undefined || fields[r] === '');
       if (missing.length) throw new HttpError(400, `The following required arguments are missing: ${missing.join(', ')}.`);
     };
     const validate = async (n: string, fields: Record<string, string>): Promise<void> => {
       if (!mi.scheme.useExternalValidation) return;
-      const r = await runValidation(api, { command: mi.command, env: mi.env, scheme: schemeName, name: n, params: fields, sessionKey: adminKey });
+      const r = await runValidation(api, {
+        command: mi.command,
+        env: mi.env,
+        scheme: schemeName,
+        name: n,
+        params: fields,
+        sessionKey: adminKey,
+      });
       // failure → 400 carrying the script's <error><message> text (DOCS set-up-external-validation)
       if (r.exitCode !== 0) throw new HttpError(400, validationFailureText(schemeName, r));
     };
@@ -460,7 +597,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         const n = first(ctx.form, 'name');
         if (!n) throw new HttpError(400, 'The following required arguments are missing: name.');
         const fields = fieldsFrom(ctx.form);
-        checkArgs(fields, mi.scheme.args.filter((a) => a.requiredOnCreate).map((a) => a.name));
+        checkArgs(
+          fields,
+          mi.scheme.args.filter((a) => a.requiredOnCreate).map((a) => a.name),
+        );
         if (st.conf.has('inputs', stanzaOf(n))) throw new HttpError(409, `An object with name=${n} already exists`);
         await validate(n, fields);
         st.conf.set('inputs', stanzaOf(n), fields);
@@ -478,7 +618,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     if (method === 'GET') return feed(ctx, res, 200, schemeName, [{ name, content: content(name) }]);
     if (method === 'POST') {
       const fields = fieldsFrom(ctx.form);
-      checkArgs(fields, mi.scheme.args.filter((a) => a.requiredOnEdit).map((a) => a.name));
+      checkArgs(
+        fields,
+        mi.scheme.args.filter((a) => a.requiredOnEdit).map((a) => a.name),
+      );
       await validate(name, { ...(st.conf.getLocal('inputs', stanzaOf(name)) ?? {}), ...fields });
       st.conf.set('inputs', stanzaOf(name), fields);
       return feed(ctx, res, 200, schemeName, [{ name, content: content(name) }]);
@@ -493,7 +636,11 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   // ---------------------------------------------------------------- restmap.conf [script:*] (persist)
   /** A request under a [script:<name>] match= of the app's restmap.conf ("match=/foo then …/services/foo calls
    * this handler", restmap.conf.spec); false when none matches. */
-  async function handleScript(req: IncomingMessage, res: ServerResponse, c: { rest: string[]; url: URL; body: string; json: boolean; user: string; authtoken: string; app: string; owner: string }): Promise<boolean> {
+  async function handleScript(
+    req: IncomingMessage,
+    res: ServerResponse,
+    c: { rest: string[]; url: URL; body: string; json: boolean; user: string; authtoken: string; app: string; owner: string },
+  ): Promise<boolean> {
     const st = appState(c.app);
     const restPath = '/' + c.rest.join('/');
     for (const stanza of st.conf.stanzaNames('restmap')) {
@@ -501,22 +648,44 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       const conf = st.conf.get('restmap', stanza) ?? {};
       const match = (conf.match ?? '').replace(/\/+$/, '');
       if (!match || (restPath !== match && !restPath.startsWith(match + '/'))) continue;
-      if ((conf.scripttype ?? 'python') !== 'persist') throw new HttpError(500, `[${stanza}]: the emulator runs only scripttype = persist handlers`);
+      if ((conf.scripttype ?? 'python') !== 'persist')
+        throw new HttpError(500, `[${stanza}]: the emulator runs only scripttype = persist handlers`);
       const method = (req.method ?? 'GET').toUpperCase();
       // capability / capability.<method>: checked against the user's role (restmap.conf.spec)
       const cap = conf[`capability.${method.toLowerCase()}`] ?? conf.capability;
-      if (cap && !cap.split(/\s+or\s+/).some((x) => CAPABILITIES.includes(x.replace(/[()]/g, '').trim()))) throw new HttpError(403, `You (user=${c.user}) do not have permission to perform this operation (requires capability: ${cap}).`);
-      const isForm = /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? '')) || (!req.headers['content-type'] && c.body !== '' && !c.body.trim().startsWith('{'));
-      const reply = await drivers.call({
-        stanza, conf, method, restPath: match, pathInfo: restPath.length > match.length ? restPath.slice(match.length + 1) : undefined,
-        query: [...c.url.searchParams].map(([k, v]) => [k, v] as [string, string]),
-        form: isForm ? [...new URLSearchParams(c.body)].map(([k, v]) => [k, v] as [string, string]) : [],
-        body: c.body, outputMode: c.url.searchParams.get('output_mode') ?? new URLSearchParams(isForm ? c.body : '').get('output_mode') ?? undefined,
-        user: c.user, authtoken: c.authtoken, app: c.app, owner: c.owner, srcIp: req.socket.remoteAddress ?? '127.0.0.1', listeningPort: req.socket.localPort ?? 8089,
-      }).catch((e: Error) => {
-        throw new HttpError(500, `Unexpected error from the REST handler [${stanza}]: ${e.message}`);
+      if (cap && !cap.split(/\s+or\s+/).some((x) => CAPABILITIES.includes(x.replace(/[()]/g, '').trim())))
+        throw new HttpError(403, `You (user=${c.user}) do not have permission to perform this operation (requires capability: ${cap}).`);
+      const isForm =
+        /application\/x-www-form-urlencoded/i.test(String(req.headers['content-type'] ?? '')) ||
+        (!req.headers['content-type'] && c.body !== '' && !c.body.trim().startsWith('{'));
+      const reply = await drivers
+        .call({
+          stanza,
+          conf,
+          method,
+          restPath: match,
+          pathInfo: restPath.length > match.length ? restPath.slice(match.length + 1) : undefined,
+          query: [...c.url.searchParams].map(([k, v]) => [k, v] as [string, string]),
+          form: isForm ? [...new URLSearchParams(c.body)].map(([k, v]) => [k, v] as [string, string]) : [],
+          body: c.body,
+          outputMode: c.url.searchParams.get('output_mode') ?? new URLSearchParams(isForm ? c.body : '').get('output_mode') ?? undefined,
+          user: c.user,
+          authtoken: c.authtoken,
+          app: c.app,
+          owner: c.owner,
+          srcIp: req.socket.remoteAddress ?? '127.0.0.1',
+          listeningPort: req.socket.localPort ?? 8089,
+        })
+        .catch((e: Error) => {
+          throw new HttpError(500, `Unexpected error from the REST handler [${stanza}]: ${e.message}`);
+        });
+      head(res, reply.status, {
+        'Content-Type':
+          reply.headers['Content-Type'] ??
+          reply.headers['content-type'] ??
+          (c.json ? 'application/json; charset=UTF-8' : 'text/xml; charset=UTF-8'),
+        'Content-Length': Buffer.byteLength(reply.payload),
       });
-      head(res, reply.status, { 'Content-Type': reply.headers['Content-Type'] ?? reply.headers['content-type'] ?? (c.json ? 'application/json; charset=UTF-8' : 'text/xml; charset=UTF-8'), 'Content-Length': Buffer.byteLength(reply.payload) });
       res.end(reply.payload);
       return true;
     }
@@ -528,7 +697,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const json = url.searchParams.get('output_mode') === 'json' || new URLSearchParams(body).get('output_mode') === 'json';
     const kvPath = /\/storage\/collections\/data\//.test(url.pathname);
-    const seg = url.pathname.split('/').filter((s) => s !== '').map((s) => decodeURIComponent(s));
+    const seg = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
     try {
       // auth/login is the only endpoint answering without a session (RESTaccess auth/login)
       if (seg[0] === 'services' && seg[1] === 'auth' && seg[2] === 'login' && req.method === 'POST') {
@@ -562,7 +734,17 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         rest = seg.slice(1); // simplification: /services/… reads and writes the add-on's app context
         prefix = '/services';
       } else throw new HttpError(404, 'Not Found');
-      const ctx: Ctx = { req, url, owner, app, user: sess.user, json: json || kvPath, form: kvPath ? parseForm('', url) : parseForm(body, url), body, prefix: '' };
+      const ctx: Ctx = {
+        req,
+        url,
+        owner,
+        app,
+        user: sess.user,
+        json: json || kvPath,
+        form: kvPath ? parseForm('', url) : parseForm(body, url),
+        body,
+        prefix: '',
+      };
       const p = (n: number): string => `${prefix}/${rest.slice(0, n).map(encodeURIComponent).join('/')}`;
       if (rest[0] === 'configs' && rest[1]?.startsWith('conf-') && rest.length <= 3) {
         ctx.prefix = p(2);
@@ -578,18 +760,47 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         await handleInputs(ctx, res, rest[2], rest[3], rest[4]);
       } else if (rest[0] === 'server' && rest[1] === 'info' && rest.length === 2) {
         ctx.prefix = p(2);
-        feed(ctx, res, 200, 'server-info', [{ name: 'server-info', author: 'system', content: {
-          serverName, host: serverName, version: VERSION, build: BUILD, product_type: 'enterprise', os_name: 'Linux',
-          cpu_arch: os.arch(), guid: '5B1D4A56-0000-4000-8000-000000000001', mode: 'normal', startup_time: Math.floor(started / 1000),
-          kvStoreStatus: Date.now() < kvReadyAt ? 'starting' : 'ready', isFree: false, isTrial: false, 'eai:acl': null,
-        } }]);
+        feed(ctx, res, 200, 'server-info', [
+          {
+            name: 'server-info',
+            author: 'system',
+            content: {
+              serverName,
+              host: serverName,
+              version: VERSION,
+              build: BUILD,
+              product_type: 'enterprise',
+              os_name: 'Linux',
+              cpu_arch: os.arch(),
+              guid: '5B1D4A56-0000-4000-8000-000000000001',
+              mode: 'normal',
+              startup_time: Math.floor(started / 1000),
+              kvStoreStatus: Date.now() < kvReadyAt ? 'starting' : 'ready',
+              isFree: false,
+              isTrial: false,
+              'eai:acl': null,
+            },
+          },
+        ]);
       } else if (rest[0] === 'authentication' && rest[1] === 'current-context' && rest.length === 2) {
         ctx.prefix = p(2);
-        feed(ctx, res, 200, 'current-context', [{ name: sess.user, author: 'system', content: {
-          username: sess.user, realname: 'Administrator', email: '', defaultApp: 'launcher', roles: ['admin'],
-          capabilities: CAPABILITIES, 'eai:acl': null,
-        } }]);
-      } else if (!(await handleScript(req, res, { rest, url, body, json, user: sess.user, authtoken: auth?.[1] ?? '', app, owner }))) throw new HttpError(404, 'Not Found');
+        feed(ctx, res, 200, 'current-context', [
+          {
+            name: sess.user,
+            author: 'system',
+            content: {
+              username: sess.user,
+              realname: 'Administrator',
+              email: '',
+              defaultApp: 'launcher',
+              roles: ['admin'],
+              capabilities: CAPABILITIES,
+              'eai:acl': null,
+            },
+          },
+        ]);
+      } else if (!(await handleScript(req, res, { rest, url, body, json, user: sess.user, authtoken: auth?.[1] ?? '', app, owner })))
+        throw new HttpError(404, 'Not Found');
     } catch (e) {
       const he = e instanceof HttpError ? e : new HttpError(500, e instanceof Error ? e.message : String(e));
       sendError(res, json || kvPath, he);
@@ -627,7 +838,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     setPassword: (realm, name, clear) => {
       main.passwords.set(passwordEntity(realm, name), { realm, username: name, clear, encr: encrypt(clear) });
     },
-    passwords: () => [...apps.values()].flatMap((a) => [...a.passwords.values()].map((p) => ({ realm: p.realm, name: p.username, clear_password: p.clear }))),
+    passwords: () =>
+      [...apps.values()].flatMap((a) =>
+        [...a.passwords.values()].map((p) => ({ realm: p.realm, name: p.username, clear_password: p.clear })),
+      ),
     kvRecords: (c) => [...(main.kv.get(c)?.values() ?? [])].map((d) => ({ ...d })),
     setKvFaults: (f) => {
       faults = { ...f };
@@ -640,7 +854,9 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         for (const [f, t] of Object.entries(a.conf.localFilesText())) out[`${name}/local/${f}`] = t;
         if (a.passwords.size) {
           // passwords.conf: [credential:<realm>:<user>:] password = $7$… (passwords.conf.spec)
-          out[`${name}/local/passwords.conf`] = serializeConf(new Map([...a.passwords].map(([ent, p]) => [`credential:${ent}`, { password: p.encr }])));
+          out[`${name}/local/passwords.conf`] = serializeConf(
+            new Map([...a.passwords].map(([ent, p]) => [`credential:${ent}`, { password: p.encr }])),
+          );
         }
       }
       return out;

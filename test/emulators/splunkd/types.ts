@@ -21,7 +21,11 @@ export interface KvFaults {
   getFailRate?: number;
 }
 
-export interface RequestLogEntry { method: string; path: string; status: number }
+export interface RequestLogEntry {
+  method: string;
+  path: string;
+  status: number;
+}
 
 export interface Splunkd {
   /** https://127.0.0.1:<port>, self-signed certificate */
@@ -104,4 +108,9 @@ export interface RunResult {
   checkpointDir?: string;
 }
 
-export interface ValidationResult { exitCode: number | null; message?: string; stdout: string; stderr: string }
+export interface ValidationResult {
+  exitCode: number | null;
+  message?: string;
+  stdout: string;
+  stderr: string;
+}

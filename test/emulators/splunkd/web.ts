@@ -27,7 +27,14 @@ export interface SplunkWeb {
   close(): Promise<void>;
 }
 
-const TYPES: Record<string, string> = { '.js': 'application/javascript; charset=UTF-8', '.css': 'text/css; charset=UTF-8', '.png': 'image/png', '.svg': 'image/svg+xml', '.html': 'text/html; charset=UTF-8', '.json': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.js': 'application/javascript; charset=UTF-8',
+  '.css': 'text/css; charset=UTF-8',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html; charset=UTF-8',
+  '.json': 'application/json',
+};
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -49,7 +56,13 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-function splunkdRequest(splunkd: Splunkd, method: string, pathAndQuery: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+function splunkdRequest(
+  splunkd: Splunkd,
+  method: string,
+  pathAndQuery: string,
+  headers: Record<string, string>,
+  body: Buffer,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const r = https.request(`${splunkd.serverUri}${pathAndQuery}`, { method, headers, rejectUnauthorized: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -83,11 +96,18 @@ export function exposeMatches(pattern: string, restPath: string[]): boolean {
 function renderView(xml: string, locale: string, app: string): string {
   const root = /<(dashboard|form)\b([^>]*)>/.exec(xml);
   const attrs = root?.[2] ?? '';
-  const scripts = (/\bscript="([^"]*)"/.exec(attrs)?.[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const scripts = (/\bscript="([^"]*)"/.exec(attrs)?.[1] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const label = /<label>([\s\S]*?)<\/label>/.exec(xml)?.[1] ?? app;
   const panels = [...xml.matchAll(/<html>([\s\S]*?)<\/html>/g)].map((m) => m[1]);
   // static files of an app: /<locale>/static/app/<app>/<file> ← <app>/appserver/static/<file> (Splunk Web static routes)
-  const tags = scripts.map((s) => `<script src="/${locale}/static/app/${encodeURIComponent(app)}/${s.split('/').map(encodeURIComponent).join('/')}"></script>`).join('\n');
+  const tags = scripts
+    .map(
+      (s) => `<script src="/${locale}/static/app/${encodeURIComponent(app)}/${s.split('/').map(encodeURIComponent).join('/')}"></script>`,
+    )
+    .join('\n');
   return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(label)} | Splunk</title></head>\n<body><header style="background:#1a1c20;color:#fff;padding:8px 16px;font-family:sans-serif">splunk&gt; ${escapeHtml(app)}</header>\n<div class="dashboard-body">${panels.join('\n')}</div>\n${tags}\n</body></html>\n`;
 }
 
@@ -116,13 +136,22 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
       const returnTo = url.searchParams.get('return_to') ?? `/${locale}/app/launcher/home`;
       if (method === 'POST') {
         const f = new URLSearchParams(body.toString('utf8'));
-        const r = await splunkdRequest(splunkd, 'POST', '/services/auth/login?output_mode=json', { 'Content-Type': 'application/x-www-form-urlencoded' }, Buffer.from(new URLSearchParams({ username: f.get('username') ?? '', password: f.get('password') ?? '' }).toString()));
+        const r = await splunkdRequest(
+          splunkd,
+          'POST',
+          '/services/auth/login?output_mode=json',
+          { 'Content-Type': 'application/x-www-form-urlencoded' },
+          Buffer.from(new URLSearchParams({ username: f.get('username') ?? '', password: f.get('password') ?? '' }).toString()),
+        );
         if (r.status === 200) {
           const key = (JSON.parse(r.body.toString('utf8')) as { sessionKey: string }).sessionKey;
           const target = f.get('return_to') || returnTo;
           return reply(303, '', {
             Location: target.startsWith('/') ? target : `/${locale}/app/launcher/home`,
-            'Set-Cookie': [`${names().session}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict`, `${names().csrf}=${randomBytes(16).toString('hex')}; Path=/; SameSite=Strict`],
+            'Set-Cookie': [
+              `${names().session}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict`,
+              `${names().csrf}=${randomBytes(16).toString('hex')}; Path=/; SameSite=Strict`,
+            ],
           });
         }
         return reply(401, loginPage(locale, returnTo, 'Invalid username or password.'));
@@ -131,7 +160,8 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
     }
     // app views: /<locale>/app/<app>/<view> (splunk-app-examples setup_page_simple: /app/<app>/<setup_view>)
     if (seg[1] === 'app' && seg.length === 4) {
-      if (!sessionKey) return reply(303, '', { Location: `/${locale}/account/login?return_to=${encodeURIComponent(url.pathname + url.search)}` });
+      if (!sessionKey)
+        return reply(303, '', { Location: `/${locale}/account/login?return_to=${encodeURIComponent(url.pathname + url.search)}` });
       if (seg[2] !== splunkd.app) return reply(404, 'App not found');
       const file = path.join(o.appDir, 'default', 'data', 'ui', 'views', `${seg[3]}.xml`);
       if (!/^[A-Za-z0-9_.-]+$/.test(seg[3]) || !fs.existsSync(file)) return reply(404, 'View not found');
@@ -142,16 +172,21 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
       const base = path.join(o.appDir, 'appserver', 'static');
       const file = path.resolve(base, ...seg.slice(4));
       if (!file.startsWith(base + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return reply(404, 'Not found');
-      return reply(200, fs.readFileSync(file), { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+      return reply(200, fs.readFileSync(file), {
+        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'Cache-Control': 'no-store',
+      });
     }
     // the splunkd proxy /<locale>/splunkd/__raw/<splunkd path> (splunk-sdk proxy_http.js; notes §3)
     if (seg[1] === 'splunkd' && seg[2] === '__raw') {
-      const json = (status: number, text: string): void => reply(status, JSON.stringify({ messages: [{ type: 'ERROR', text }] }), { 'Content-Type': 'application/json; charset=UTF-8' });
+      const json = (status: number, text: string): void =>
+        reply(status, JSON.stringify({ messages: [{ type: 'ERROR', text }] }), { 'Content-Type': 'application/json; charset=UTF-8' });
       if (!sessionKey) return json(401, 'Splunk cannot authenticate the request. Log in first.');
       // writes need X-Splunk-Form-Key = cookie splunkweb_csrf_token_<port> (@splunk/splunk-utils fetch.js)
       if (method !== 'GET' && method !== 'HEAD') {
         const formKey = req.headers['x-splunk-form-key'];
-        if (!jar[names().csrf] || formKey !== jar[names().csrf]) return json(401, 'Splunk cannot authenticate the request. CSRF validation failed.');
+        if (!jar[names().csrf] || formKey !== jar[names().csrf])
+          return json(401, 'Splunk cannot authenticate the request. CSRF validation failed.');
       }
       const rawPrefix = `/${encodeURIComponent(locale)}/splunkd/__raw`;
       const target = (req.url ?? '/').slice(rawPrefix.length);
@@ -160,8 +195,18 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
       const restPath = tseg[0] === 'servicesNS' ? tseg.slice(3) : tseg[0] === 'services' ? tseg.slice(1) : [];
       if (!BUILT_IN_ROOTS.has(restPath[0] ?? '')) {
         const webConf = path.join(o.appDir, 'default', 'web.conf');
-        const exposed = fs.existsSync(webConf) ? [...parseConf(fs.readFileSync(webConf, 'utf8'))].filter(([n]) => n.startsWith('expose:')) : [];
-        const allowed = exposed.some(([, v]) => exposeMatches(v.pattern ?? '', restPath) && (!v.methods || v.methods.split(',').map((x) => x.trim().toUpperCase()).includes(method)));
+        const exposed = fs.existsSync(webConf)
+          ? [...parseConf(fs.readFileSync(webConf, 'utf8'))].filter(([n]) => n.startsWith('expose:'))
+          : [];
+        const allowed = exposed.some(
+          ([, v]) =>
+            exposeMatches(v.pattern ?? '', restPath) &&
+            (!v.methods ||
+              v.methods
+                .split(',')
+                .map((x) => x.trim().toUpperCase())
+                .includes(method)),
+        );
         if (!allowed) return reply(404, 'Not Found');
       }
       const headers: Record<string, string> = { Authorization: `Splunk ${sessionKey}` };

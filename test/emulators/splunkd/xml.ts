@@ -23,11 +23,19 @@ function paramLines(params: Record<string, ParamValue>, indent: string): string[
   return out;
 }
 
-export interface InputHeader { serverHost: string; serverUri: string; sessionKey: string; checkpointDir: string }
+export interface InputHeader {
+  serverHost: string;
+  serverUri: string;
+  sessionKey: string;
+  checkpointDir: string;
+}
 
 /** Input definition on stdin in streaming mode (real dump in lukemonahan/splunk_modinput_prometheus; stanza app attr:
  * signalfx/splunk-otel-collector …/testdata/Splunk_TA_otel.inputs.xml). */
-export function buildInputDefinition(h: InputHeader, stanzas: Array<{ name: string; app: string; params: Record<string, ParamValue> }>): string {
+export function buildInputDefinition(
+  h: InputHeader,
+  stanzas: Array<{ name: string; app: string; params: Record<string, ParamValue> }>,
+): string {
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<input>',
@@ -69,7 +77,15 @@ export interface Scheme {
   useExternalValidation: boolean;
   useSingleInstance: boolean;
   streamingMode: 'xml' | 'simple';
-  args: Array<{ name: string; title?: string; description?: string; dataType: string; requiredOnCreate: boolean; requiredOnEdit: boolean; validation?: string }>;
+  args: Array<{
+    name: string;
+    title?: string;
+    description?: string;
+    dataType: string;
+    requiredOnCreate: boolean;
+    requiredOnEdit: boolean;
+    validation?: string;
+  }>;
 }
 
 function str(v: unknown): string | undefined {
@@ -93,7 +109,13 @@ export function parseScheme(xml: string): Scheme {
   if (v !== true) throw new Error(`scheme: invalid XML: ${v.err.msg} (line ${v.err.line})`);
   const bad = findInvalidXmlChar(xml);
   if (bad) throw new Error(`scheme: ${bad}`);
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false, trimValues: true, isArray: (n) => n === 'arg' });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    trimValues: true,
+    isArray: (n) => n === 'arg',
+  });
   const doc = parser.parse(xml) as Record<string, unknown>;
   const s = doc.scheme as Record<string, unknown> | undefined;
   if (!s || typeof s !== 'object') throw new Error('scheme: root element <scheme> missing');
@@ -141,7 +163,14 @@ export function findInvalidXmlChar(s: string): string | undefined {
 }
 
 function validCodePoint(cp: number): boolean {
-  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
 }
 
 /** XML 1.0 §4.1/§4.6: only the five predefined entities and character references to legal Chars (no DTD in the stream). */
@@ -165,19 +194,28 @@ export function findBadEntity(s: string): string | undefined {
 
 /** Text content: CDATA sections kept literally, entities decoded. */
 export function decodeXmlText(s: string): string {
-  return s.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/).map((part) => {
-    if (part.startsWith('<![CDATA[')) return part.slice(9, -3);
-    return part.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_m, e: string) => {
-      switch (e) {
-        case 'lt': return '<';
-        case 'gt': return '>';
-        case 'amp': return '&';
-        case 'quot': return '"';
-        case 'apos': return "'";
-        default: return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
-      }
-    });
-  }).join('');
+  return s
+    .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
+    .map((part) => {
+      if (part.startsWith('<![CDATA[')) return part.slice(9, -3);
+      return part.replace(/&(lt|gt|amp|quot|apos|#x[0-9a-fA-F]+|#[0-9]+);/g, (_m, e: string) => {
+        switch (e) {
+          case 'lt':
+            return '<';
+          case 'gt':
+            return '>';
+          case 'amp':
+            return '&';
+          case 'quot':
+            return '"';
+          case 'apos':
+            return "'";
+          default:
+            return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+        }
+      });
+    })
+    .join('');
 }
 
 export interface StreamEvent {
@@ -304,14 +342,30 @@ export class XmlEventStream {
       const name = c[1];
       const val = decodeXmlText(c[3] ?? '');
       switch (name) {
-        case 'time': ev.time = val.trim(); break;
-        case 'source': ev.source = val; break;
-        case 'sourcetype': ev.sourcetype = val; break;
-        case 'index': ev.index = val; break;
-        case 'host': ev.host = val; break;
-        case 'data': ev.data = val; hasData = true; break;
-        case 'done': ev.done = true; break;
-        default: this.errors.push(`unknown element <${name}> in event`);
+        case 'time':
+          ev.time = val.trim();
+          break;
+        case 'source':
+          ev.source = val;
+          break;
+        case 'sourcetype':
+          ev.sourcetype = val;
+          break;
+        case 'index':
+          ev.index = val;
+          break;
+        case 'host':
+          ev.host = val;
+          break;
+        case 'data':
+          ev.data = val;
+          hasData = true;
+          break;
+        case 'done':
+          ev.done = true;
+          break;
+        default:
+          this.errors.push(`unknown element <${name}> in event`);
       }
     }
     if (!hasData && !ev.done) this.errors.push(`event without <data>: ${JSON.stringify(text.slice(0, 200))}`);

@@ -92,7 +92,10 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const got = await lease.acquire();
     if (!got.acquired) {
       const h = got.holder;
-      log.info(`another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`, { input: config.name });
+      log.info(
+        `another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`,
+        { input: config.name },
+      );
       return 0;
     }
     try {
@@ -104,7 +107,11 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     if (err instanceof ParameterError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
     else if (err instanceof ConfigError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
     else if (err instanceof FatalRunError) log.error(`input ${name}: ${err.message}`, { category: err.category ?? 'configuration' });
-    else if (err instanceof SplunkdError) log.error(`input ${name}: ${err.sessionExpired ? 'the splunkd session key was rejected (401); progress could not be saved' : err.message}`, { category: 'splunkd' });
+    else if (err instanceof SplunkdError)
+      log.error(
+        `input ${name}: ${err.sessionExpired ? 'the splunkd session key was rejected (401); progress could not be saved' : err.message}`,
+        { category: 'splunkd' },
+      );
     else log.error(`input ${name}: unexpected error: ${describe(err)}`);
     return 1;
   } finally {
@@ -113,7 +120,14 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
 }
 
 /** One input's run while it holds the lease; throws what runStanza reports. */
-async function collectStanza(splunkd: SplunkdClient, settings: Settings, config: InputConfig, stream: EventStream, stopSignal: AbortSignal, leaseLost: AbortSignal): Promise<number> {
+async function collectStanza(
+  splunkd: SplunkdClient,
+  settings: Settings,
+  config: InputConfig,
+  stream: EventStream,
+  stopSignal: AbortSignal,
+  leaseLost: AbortSignal,
+): Promise<number> {
   const account = await loadAccount(splunkd, config.account);
   const session = await openSession(account, settings.proxy, config.maxConcurrency);
   const store = new CheckpointStore(splunkd, config.name);
@@ -141,13 +155,24 @@ async function collectStanza(splunkd: SplunkdClient, settings: Settings, config:
     try {
       await store.flush();
     } catch (err) {
-      log.error(`cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`, { input: config.name, category: 'configuration' });
+      log.error(
+        `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,
+        { input: config.name, category: 'configuration' },
+      );
       failure ??= err;
     }
     const stats = collector.stats;
-    log.info('run summary', { input: config.name, ...stats.fields(), stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined });
+    log.info('run summary', {
+      input: config.name,
+      ...stats.fields(),
+      stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
+    });
     if (failure) throw failure;
-    if (leaseLost.aborted) throw new FatalRunError(`${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`, 'splunkd');
+    if (leaseLost.aborted)
+      throw new FatalRunError(
+        `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
+        'splunkd',
+      );
     await removeOrphans(splunkd, store);
     return 0;
   } finally {

@@ -1,6 +1,6 @@
 // The OCI emulator in a process of its own for `npm run bench`, so that its CPU time is not the binary's
-// and can be reported apart. Driven over the IPC channel by build/bench.ts: one request, one answer.
-import { generateTenancy, startOciEmulator, type OciEmulator } from '../test/emulators/oci';
+// and can be reported apart. Driven over the IPC channel by build/bench/bench.ts: one request, one answer.
+import { generateTenancy, startOciEmulator, type OciEmulator } from '../../test/emulators/oci';
 
 interface Request {
   id: number;
@@ -10,7 +10,14 @@ interface Request {
 
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as { compartments: number; eventsPerDay: number; eventsFrom: string; pageSize?: number };
-  const tenancy = generateTenancy({ seed: 2026, regions: 4, compartments: o.compartments, deletedCompartments: 3, eventsPerDay: o.eventsPerDay, eventsFrom: new Date(o.eventsFrom) });
+  const tenancy = generateTenancy({
+    seed: 2026,
+    regions: 4,
+    compartments: o.compartments,
+    deletedCompartments: 3,
+    eventsPerDay: o.eventsPerDay,
+    eventsFrom: new Date(o.eventsFrom),
+  });
   const emu: OciEmulator = await startOciEmulator({ tenancy, pageSize: o.pageSize ?? 1000 });
   let cpu = process.cpuUsage();
   const send = (m: unknown): void => void process.send?.(m);

@@ -1,5 +1,5 @@
 // `npm test`: the whole check, from a fresh clone. Installs dependencies, bundles, type-checks,
-// lints, runs every mocha suite against the bundle, then packages the standalone binary and runs
+// lints, checks the format (Prettier), runs every mocha suite against the bundle, then packages the standalone binary and runs
 // the end-to-end suites again against the binary from the .spl. Ends with one closing line.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,13 +9,14 @@ import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
 
 ensureDependencies();
 ensureChromium();
-const { bundle } = await import('./bundle.mjs');
+const { bundle } = await import('../package/bundle.mjs');
 await bundle();
-const { bundleWeb } = await import('./web.mjs');
+const { bundleWeb } = await import('../package/web.mjs');
 await bundleWeb();
 run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
 run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'src/web/tsconfig.json', '--noEmit']);
 run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '.']);
+run(process.execPath, [path.join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.']);
 
 const statsDir = mkdtempSync(path.join(tmpdir(), 'ta-oci-audit-stats-'));
 const totals = { passes: 0, failures: 0, pending: 0 };
@@ -39,20 +40,18 @@ function mocha(label, extraEnv, specs = []) {
 mocha('all suites (bundle)', {});
 
 // The binary under test is the one inside the .spl, unpacked as Splunk would unpack it.
-if (existsSync(path.join(root, 'build', 'package.mjs'))) {
-  run(process.execPath, [path.join(root, 'build', 'package.mjs')]);
-  const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-  const spl = path.join(root, 'package', `TA-oci-audit-${version}.spl`);
-  const unpacked = mkdtempSync(path.join(tmpdir(), 'ta-oci-audit-spl-'));
-  run('tar', ['xzf', spl, '-C', unpacked]);
-  const packaged = path.join(unpacked, 'TA-oci-audit', 'linux_x86_64', 'bin', 'oci_audit');
-  if (existsSync(packaged)) mocha('end-to-end suites (SEA binary from the .spl)', { OCI_AUDIT_BIN: packaged }, ['test/e2e/**/*.test.ts']);
-  else {
-    console.error(`test: ${spl} has no linux_x86_64/bin/oci_audit`);
-    failedRun = true;
-  }
-  rmSync(unpacked, { recursive: true, force: true });
+run(process.execPath, [path.join(root, 'build', 'package', 'package.mjs')]);
+const version = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+const spl = path.join(root, 'package', `TA-oci-audit-${version}.spl`);
+const unpacked = mkdtempSync(path.join(tmpdir(), 'ta-oci-audit-spl-'));
+run('tar', ['xzf', spl, '-C', unpacked]);
+const packaged = path.join(unpacked, 'TA-oci-audit', 'linux_x86_64', 'bin', 'oci_audit');
+if (existsSync(packaged)) mocha('end-to-end suites (SEA binary from the .spl)', { OCI_AUDIT_BIN: packaged }, ['test/e2e/**/*.test.ts']);
+else {
+  console.error(`test: ${spl} has no linux_x86_64/bin/oci_audit`);
+  failedRun = true;
 }
+rmSync(unpacked, { recursive: true, force: true });
 rmSync(statsDir, { recursive: true, force: true });
 console.log(`\n${totals.passes} passed, ${totals.failures} failed, ${totals.pending} skipped`);
 process.exit(failedRun || totals.failures ? 1 : 0);

@@ -13,7 +13,7 @@ import { bundleWeb } from './web.mjs';
 import { buildExecutable, NODE_VERSION, PLATFORMS } from './sea.mjs';
 import { gzipFixed, tarChunks } from './tar.mjs';
 
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APP_ID = 'TA-oci-audit';
 const GZIP_LEVEL = 6; // level 9 takes 4x longer for 0.4 % less on the executable
 
@@ -168,16 +168,16 @@ export async function buildPackage({
     for (const rel of walk(path.join(root, dir))) add(`${dir}/${rel}`, readFileSync(path.join(root, dir, rel)));
   }
   // bin/ holds no program: restmap.conf's script = ../linux_x86_64/bin/oci_audit resolves through it
-  add('bin/README', readFileSync(path.join(root, 'build', 'app', 'bin-README')));
+  add('bin/README', readFileSync(path.join(root, 'build', 'package', 'app', 'bin-README')));
   add('metadata/default.meta', readFileSync(path.join(root, 'metadata', 'default.meta')));
   add('app.manifest', readFileSync(path.join(root, 'app.manifest')));
-  add('LICENSE', readFileSync(path.join(root, 'build', 'app', 'LICENSE')));
+  add('LICENSE', readFileSync(path.join(root, 'build', 'package', 'app', 'LICENSE')));
   add('THIRD-PARTY-NOTICES.txt', thirdPartyNotices({ inputs: { ...metafile.inputs, ...web.metafile.inputs } }));
   const shaLines = binaries.map((b) => `    ${b.sha256}  ${b.path}`).join('\n');
   add(
     'README.md',
     Buffer.from(
-      readFileSync(path.join(root, 'build', 'app', 'README.md'), 'utf8')
+      readFileSync(path.join(root, 'build', 'package', 'app', 'README.md'), 'utf8')
         .replaceAll('__NODE_VERSION__', NODE_VERSION)
         .replace('__BINARY_SHA256__', shaLines),
     ),

@@ -1,12 +1,12 @@
 // `npm run bench [-- --quick]`: installs what is missing, packages the binary if it is not built yet,
-// then runs build/bench.ts (see there and docs/performance.md).
+// then runs build/bench/bench.ts (see there and docs/performance.md).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDebianFile, ensureDependencies, root, run } from './setup.mjs';
+import { ensureDebianFile, ensureDependencies, root, run } from '../dev/setup.mjs';
 
 ensureDependencies();
 // CPU time and peak RSS of the binary alone come from GNU time.
 ensureDebianFile('/usr/bin/time', 'time');
 const bin = process.env.OCI_AUDIT_BIN ?? path.join(root, 'dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit');
-if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package.mjs')]);
-run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench.ts'), ...process.argv.slice(2)]);
+if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package', 'package.mjs')]);
+run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench', 'bench.ts'), ...process.argv.slice(2)]);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { readTar } from './tar.mjs';
 
 const require = createRequire(import.meta.url);
-export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NODE_VERSION = '22.23.2';
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const SCHEME = 'oci_audit';
@@ -180,7 +180,7 @@ export async function buildExecutable({ bundlePath, platform, outFile, codeCache
   return { file: outFile, sha256: sha256(data), size: data.length, cached: fromCache, codeCache: cc };
 }
 
-// CLI: node build/sea.mjs [--platforms linux,windows,darwin] [--out DIR] [--code-cache on|off] [--no-cache]
+// CLI: node build/package/sea.mjs [--platforms linux,windows,darwin] [--out DIR] [--code-cache on|off] [--no-cache]
 // Writes <out>/<platform_dir>/bin/<exe> from the existing bundle dist/oci_audit.js (npm run build).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);

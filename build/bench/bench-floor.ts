@@ -20,7 +20,9 @@ interface Job {
 }
 
 const job = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as Job;
-const signer = new DefaultRequestSigner(new SimpleAuthenticationDetailsProvider(job.tenancyId, job.userId, job.fingerprint, job.privateKeyPem, null));
+const signer = new DefaultRequestSigner(
+  new SimpleAuthenticationDetailsProvider(job.tenancyId, job.userId, job.fingerprint, job.privateKeyPem, null),
+);
 const dispatcher = new Agent({ connections: 64, keepAliveTimeout: 30_000 });
 const ESC = /[&<>]/g;
 const ENT: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };

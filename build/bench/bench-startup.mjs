@@ -1,24 +1,38 @@
 // Start-up time of executables: median and min of N runs of `<exe> [args]`, PATH without node.
-// node build/bench-startup.mjs [-n 20] -- <label>=<exe> [args...] -- <label>=<exe> ...
+// node build/bench/bench-startup.mjs [-n 20] -- <label>=<exe> [args...] -- <label>=<exe> ...
 // Runs are interleaved so that machine noise hits every candidate alike.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const argv = process.argv.slice(2);
 let n = 20;
-if (argv[0] === '-n') { n = Number(argv[1]); argv.splice(0, 2); }
+if (argv[0] === '-n') {
+  n = Number(argv[1]);
+  argv.splice(0, 2);
+}
 const groups = [];
 for (const a of argv) {
-  if (a === '--') { groups.push([]); continue; }
+  if (a === '--') {
+    groups.push([]);
+    continue;
+  }
   if (!groups.length) groups.push([]);
   groups[groups.length - 1].push(a);
 }
-const cands = groups.filter((g) => g.length).map(([first, ...args]) => {
-  const [label, exe] = first.includes('=') ? first.split(/=(.*)/s, 2) : [path.basename(first), first];
-  return { label, exe, args, times: [] };
-});
+const cands = groups
+  .filter((g) => g.length)
+  .map(([first, ...args]) => {
+    const [label, exe] = first.includes('=') ? first.split(/=(.*)/s, 2) : [path.basename(first), first];
+    return { label, exe, args, times: [] };
+  });
 const nodeDirs = new Set([path.dirname(process.execPath)]);
-const env = { ...process.env, PATH: (process.env.PATH ?? '').split(':').filter((d) => !nodeDirs.has(d)).join(':') };
+const env = {
+  ...process.env,
+  PATH: (process.env.PATH ?? '')
+    .split(':')
+    .filter((d) => !nodeDirs.has(d))
+    .join(':'),
+};
 for (let i = 0; i < n + 1; i++) {
   for (const c of cands) {
     const t0 = process.hrtime.bigint();

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 // Optional requires guarded by try/catch in dependencies (node-fetch: encoding; debug: supports-color; es6-promise: vertx).
 const OPTIONAL = new Set(['encoding', 'supports-color', 'vertx']);
 // Built into Node 22 (the SEA runtime) but not into the Node 20 that may run the build; undici loads it lazily.

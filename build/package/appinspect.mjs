@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APPINSPECT_VERSION = '4.3.1';
 const venv = path.join(root, '.cache', 'venv');
 const py = path.join(venv, 'bin', 'python');

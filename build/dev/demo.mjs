@@ -3,6 +3,6 @@ import path from 'node:path';
 import { ensureDependencies, root, run } from './setup.mjs';
 
 ensureDependencies();
-const { bundle } = await import('./bundle.mjs');
+const { bundle } = await import('../package/bundle.mjs');
 await bundle();
-run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'demo.ts'), ...process.argv.slice(2)]);
+run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'dev', 'demo.ts'), ...process.argv.slice(2)]);

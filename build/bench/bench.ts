@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]`: the packaged binary, run as splunkd runs it, against the OCI emulator in
-// a separate process (its CPU is measured apart), compared with a floor (build/bench-floor.ts) and with
+// a separate process (its CPU is measured apart), compared with a floor (build/bench/bench-floor.ts) and with
 // the critical path of a polling cycle. Prints a Markdown table and writes docs/bench-cycle.svg.
 // Env: OCI_AUDIT_BIN (default dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit), BENCH_NODE (the
 // Node that runs the floor and `node -e 0`; default the SEA's own Node 22 from .cache/node).
@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { buildInputDefinition, startSplunkd } from '../test/emulators/splunkd';
-import type { Splunkd } from '../test/emulators/splunkd';
+import { buildInputDefinition, startSplunkd } from '../../test/emulators/splunkd';
+import type { Splunkd } from '../../test/emulators/splunkd';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
 // --only backfill|cycle|startup: one part (for profiling); the table is then partial.
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
@@ -29,18 +29,40 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 
 const fmt = (n: number, d = 0): string => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
 const progress = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
 
-interface EmuInfo { identityEndpoint: string; auditEndpoint: string; apiKey: { userId: string; fingerprint: string; privateKeyPem: string }; tenancyId: string; homeRegion: string; regions: string[]; compartments: string[] }
-interface EmuStats { listEventsRequests: number; eventsServed: number; maxInFlight: number; requests: number; byOperation: Record<string, number>; cpuMs: number }
+interface EmuInfo {
+  identityEndpoint: string;
+  auditEndpoint: string;
+  apiKey: { userId: string; fingerprint: string; privateKeyPem: string };
+  tenancyId: string;
+  homeRegion: string;
+  regions: string[];
+  compartments: string[];
+}
+interface EmuStats {
+  listEventsRequests: number;
+  eventsServed: number;
+  maxInFlight: number;
+  requests: number;
+  byOperation: Record<string, number>;
+  cpuMs: number;
+}
 
-/** The OCI emulator in its own process (build/bench-emulator.ts), driven over IPC. */
+/** The OCI emulator in its own process (build/bench/bench-emulator.ts), driven over IPC. */
 class Emulator {
   private seq = 0;
   private readonly waiting = new Map<number, (v: unknown) => void>();
-  private constructor(private readonly child: ChildProcess, readonly info: EmuInfo) {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly info: EmuInfo,
+  ) {
     child.on('message', (m: { id: number; result: unknown }) => this.waiting.get(m.id)?.(m.result));
   }
   static start(compartments: number, eventsPerDay: number, eventsFrom: number): Promise<Emulator> {
-    const child = fork(path.join(__dirname, 'bench-emulator.ts'), [JSON.stringify({ compartments, eventsPerDay, eventsFrom: new Date(eventsFrom).toISOString() })], { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(
+      path.join(__dirname, 'bench-emulator.ts'),
+      [JSON.stringify({ compartments, eventsPerDay, eventsFrom: new Date(eventsFrom).toISOString() })],
+      { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
     return new Promise((resolve, reject) => {
       child.once('message', (m: { result: EmuInfo }) => resolve(new Emulator(child, m.result)));
       child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
@@ -60,7 +82,16 @@ class Emulator {
   close = (): Promise<boolean> => this.call('close');
 }
 
-interface Measured { wallMs: number; cpuMs: number; rssMB: number; events: number; bytes: number; exit: number | null; stderr: string[]; emu: EmuStats }
+interface Measured {
+  wallMs: number;
+  cpuMs: number;
+  rssMB: number;
+  events: number;
+  bytes: number;
+  exit: number | null;
+  stderr: string[];
+  emu: EmuStats;
+}
 
 /**
  * Runs `cmd` under /usr/bin/time (user+sys CPU and peak RSS of that process alone), stdin = `input`;
@@ -70,7 +101,10 @@ async function measure(emu: Emulator, cmd: string[], input: string | undefined):
   await emu.reset();
   const timeFile = path.join(TMP, 'time.txt');
   const t0 = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' } });
+  const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
+  });
   let lines = 0;
   let bytes = 0;
   child.stdout.on('data', (b: Buffer) => {
@@ -92,9 +126,27 @@ async function measure(emu: Emulator, cmd: string[], input: string | undefined):
 
 let inputSeq = 0;
 /** The binary in streaming mode with a fresh input (no checkpoints) unless `name` repeats one. */
-async function runBinary(splunkd: Splunkd, emu: Emulator, p: Record<string, string>, name = `bench${++inputSeq}`): Promise<Measured & { summary: Record<string, string> }> {
-  const params = { account: 'bench', delay_throttle: '5', query_window_size: '60', max_concurrency: '8', interval: '300', index: 'main', host: 'bench', disabled: '0', ...p };
-  const xml = buildInputDefinition({ serverHost: 'bench', serverUri: splunkd.serverUri, sessionKey: splunkd.sessionKey, checkpointDir: TMP }, [{ name: `oci_audit://${name}`, app: 'TA-oci-audit', params }]);
+async function runBinary(
+  splunkd: Splunkd,
+  emu: Emulator,
+  p: Record<string, string>,
+  name = `bench${++inputSeq}`,
+): Promise<Measured & { summary: Record<string, string> }> {
+  const params = {
+    account: 'bench',
+    delay_throttle: '5',
+    query_window_size: '60',
+    max_concurrency: '8',
+    interval: '300',
+    index: 'main',
+    host: 'bench',
+    disabled: '0',
+    ...p,
+  };
+  const xml = buildInputDefinition(
+    { serverHost: 'bench', serverUri: splunkd.serverUri, sessionKey: splunkd.sessionKey, checkpointDir: TMP },
+    [{ name: `oci_audit://${name}`, app: 'TA-oci-audit', params }],
+  );
   const r = await measure(emu, [BIN], xml);
   const line = r.stderr.find((l) => l.includes('run summary')) ?? '';
   const summary = Object.fromEntries([...line.matchAll(/(\w+)=("[^"]*"|\S+)/g)].map((m) => [m[1] as string, m[2] as string]));
@@ -107,11 +159,35 @@ let floorJs = '';
 async function runFloor(emu: Emulator, windows: Array<[number, number]>, concurrency: number): Promise<Measured> {
   if (!floorJs) {
     floorJs = path.join(TMP, 'bench-floor.js');
-    await build({ entryPoints: [path.join(__dirname, 'bench-floor.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: floorJs, minify: true, logLevel: 'error', alias: { punycode: 'punycode/' }, external: ['encoding', 'supports-color', 'vertx'] });
+    await build({
+      entryPoints: [path.join(__dirname, 'bench-floor.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile: floorJs,
+      minify: true,
+      logLevel: 'error',
+      alias: { punycode: 'punycode/' },
+      external: ['encoding', 'supports-color', 'vertx'],
+    });
   }
   const job = path.join(TMP, 'floor-job.json');
   const { info } = emu;
-  writeFileSync(job, JSON.stringify({ auditEndpoint: info.auditEndpoint, tenancyId: info.tenancyId, userId: info.apiKey.userId, fingerprint: info.apiKey.fingerprint, privateKeyPem: info.apiKey.privateKeyPem, regions: info.regions, compartments: info.compartments, windows: windows.map(([s, e]) => [iso(s), iso(e)]), concurrency }));
+  writeFileSync(
+    job,
+    JSON.stringify({
+      auditEndpoint: info.auditEndpoint,
+      tenancyId: info.tenancyId,
+      userId: info.apiKey.userId,
+      fingerprint: info.apiKey.fingerprint,
+      privateKeyPem: info.apiKey.privateKeyPem,
+      regions: info.regions,
+      compartments: info.compartments,
+      windows: windows.map(([s, e]) => [iso(s), iso(e)]),
+      concurrency,
+    }),
+  );
   return measure(emu, [NODE, floorJs, job, '--floor'], undefined);
 }
 
@@ -131,8 +207,20 @@ function startups(n: number, cmds: Record<string, string[]>): Record<string, { m
 
 async function withSplunkd<T>(emu: Emulator, fn: (s: Splunkd) => Promise<T>): Promise<T> {
   const splunkd = await startSplunkd({ appDir: ROOT });
-  splunkd.setConf('ta_oci_audit_account', 'bench', { auth_type: 'api_key', tenancy_ocid: emu.info.tenancyId, user_ocid: emu.info.apiKey.userId, fingerprint: emu.info.apiKey.fingerprint, region: emu.info.homeRegion, identity_endpoint: emu.info.identityEndpoint, audit_endpoint: emu.info.auditEndpoint });
-  splunkd.setPassword('__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account', 'bench', JSON.stringify({ private_key: emu.info.apiKey.privateKeyPem }));
+  splunkd.setConf('ta_oci_audit_account', 'bench', {
+    auth_type: 'api_key',
+    tenancy_ocid: emu.info.tenancyId,
+    user_ocid: emu.info.apiKey.userId,
+    fingerprint: emu.info.apiKey.fingerprint,
+    region: emu.info.homeRegion,
+    identity_endpoint: emu.info.identityEndpoint,
+    audit_endpoint: emu.info.auditEndpoint,
+  });
+  splunkd.setPassword(
+    '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
+    'bench',
+    JSON.stringify({ private_key: emu.info.apiKey.privateKeyPem }),
+  );
   try {
     return await fn(splunkd);
   } finally {
@@ -151,7 +239,10 @@ async function main(): Promise<void> {
   const dayEnd = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
   const dayStart = dayEnd - (QUICK ? 4 * 60 : 24 * 60) * MINUTE;
   const hours = (dayEnd - dayStart) / (60 * MINUTE);
-  const hourWindows = Array.from({ length: hours }, (_, i) => [dayStart + i * 60 * MINUTE, dayStart + (i + 1) * 60 * MINUTE] as [number, number]);
+  const hourWindows = Array.from(
+    { length: hours },
+    (_, i) => [dayStart + i * 60 * MINUTE, dayStart + (i + 1) * 60 * MINUTE] as [number, number],
+  );
 
   // ---- start-up
   progress('start-up');
@@ -159,7 +250,16 @@ async function main(): Promise<void> {
   const schemeMs = st.scheme!.med;
 
   // ---- backfill and floor, cycle, cost: reference tenancy
-  const cycles: Array<{ pairs: number; lat: number; conc: number; wall: number; crit: number; le: number; maxInFlight: number; cpu: number }> = [];
+  const cycles: Array<{
+    pairs: number;
+    lat: number;
+    conc: number;
+    wall: number;
+    crit: number;
+    le: number;
+    maxInFlight: number;
+    cpu: number;
+  }> = [];
   const costs: Array<{ label: string; pairs: number; le: number; windows: number; discovery: number }> = [];
   const emptyRun: number[] = [];
   const emptyRss: number[] = [];
@@ -169,9 +269,12 @@ async function main(): Promise<void> {
     const pairs = emu.info.regions.length * emu.info.compartments.length;
     await withSplunkd(emu, async (splunkd) => {
       if (scale === 1 && part('backfill')) {
-        for (const [label, variant] of [['200 k', 0.2], ['1 M', 1]] as const) {
+        for (const [label, variant] of [
+          ['200 k', 0.2],
+          ['1 M', 1],
+        ] as const) {
           // The 200 k variant: the same tenancy, the first fifth of the day.
-          const end = dayStart + Math.round((dayEnd - dayStart) * variant / (60 * MINUTE)) * 60 * MINUTE;
+          const end = dayStart + Math.round(((dayEnd - dayStart) * variant) / (60 * MINUTE)) * 60 * MINUTE;
           const expected = await emu.count(dayStart, end);
           const ours: Measured[] = [];
           const floor: Measured[] = [];
@@ -182,27 +285,48 @@ async function main(): Promise<void> {
             const r = await runBinary(splunkd, emu, { start_date_time: iso(dayStart), end_date_time: iso(end) });
             if (r.events !== expected) throw new Error(`backfill: ${r.events} events, expected ${expected}`);
             ours.push(r);
-            const f = await runFloor(emu, hourWindows.filter(([s]) => s < end), 8);
+            const f = await runFloor(
+              emu,
+              hourWindows.filter(([s]) => s < end),
+              8,
+            );
             if (f.events !== expected) throw new Error(`floor: ${f.events} events, expected ${expected}`);
             floor.push(f);
           }
           const eps = (m: Measured): number => m.events / (m.wallMs / 1000);
           const o = median(ours.map(eps));
           const fl = median(floor.map(eps));
-          row(`backfill ${label}`, `${fmt(expected)} events, ${fmt(hours * variant, 1)} h, c=8, ${n} run${n > 1 ? 's' : ''}`, `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(Math.max(...ours.map((m) => m.rssMB)))} MB`, `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, RSS ${fmt(median(floor.map((m) => m.rssMB)))} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`);
+          row(
+            `backfill ${label}`,
+            `${fmt(expected)} events, ${fmt(hours * variant, 1)} h, c=8, ${n} run${n > 1 ? 's' : ''}`,
+            `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(Math.max(...ours.map((m) => m.rssMB)))} MB`,
+            `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, RSS ${fmt(median(floor.map((m) => m.rssMB)))} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`,
+          );
         }
       }
       // ---- cycle: one 5-minute interval, no checkpoints, every pair one window
       const cEnd = Math.floor((now - 5 * MINUTE) / MINUTE) * MINUTE;
       const cStart = cEnd - 5 * MINUTE;
-      const combos = QUICK ? [[50, 8], [50, 32]] : [[50, 8], [50, 32], [200, 8], [200, 32]];
+      const combos = QUICK
+        ? [
+            [50, 8],
+            [50, 32],
+          ]
+        : [
+            [50, 8],
+            [50, 32],
+            [200, 8],
+            [200, 32],
+          ];
       for (const [lat, conc] of part('cycle') ? (combos as Array<[number, number]>) : []) {
         const n = scale === 1 ? reps : lat === 200 && conc === 8 ? 1 : Math.min(reps, 2);
         const runs = [];
         for (let i = 0; i < n; i++) {
           progress(`cycle ${pairs} pairs latency ${lat} ms c=${conc} run ${i + 1}/${n}`);
           await emu.latency(lat);
-          runs.push(await runBinary(splunkd, emu, { start_date_time: iso(cStart), end_date_time: iso(cEnd), max_concurrency: String(conc) }));
+          runs.push(
+            await runBinary(splunkd, emu, { start_date_time: iso(cStart), end_date_time: iso(cEnd), max_concurrency: String(conc) }),
+          );
         }
         const r = runs[0]!;
         const le = r.emu.listEventsRequests;
@@ -210,10 +334,25 @@ async function main(): Promise<void> {
         // the pages after it could overlap); every ListEvents request in waves of `conc`.
         const crit = schemeMs + (1 + Math.ceil(le / conc)) * lat;
         const wall = median(runs.map((m) => m.wallMs));
-        cycles.push({ pairs, lat, conc, wall, crit, le, maxInFlight: Math.max(...runs.map((m) => m.emu.maxInFlight)), cpu: median(runs.map((m) => m.cpuMs)) });
+        cycles.push({
+          pairs,
+          lat,
+          conc,
+          wall,
+          crit,
+          le,
+          maxInFlight: Math.max(...runs.map((m) => m.emu.maxInFlight)),
+          cpu: median(runs.map((m) => m.cpuMs)),
+        });
         if (lat === 50 && conc === 8) {
           const ops = r.emu.byOperation;
-          costs.push({ label: scale === 1 ? 'reference' : '10×', pairs, le, windows: Number(r.summary.windows ?? 0), discovery: (ops.ListRegionSubscriptions ?? 0) + (ops.ListCompartments ?? 0) + (ops.GetCompartment ?? 0) });
+          costs.push({
+            label: scale === 1 ? 'reference' : '10×',
+            pairs,
+            le,
+            windows: Number(r.summary.windows ?? 0),
+            discovery: (ops.ListRegionSubscriptions ?? 0) + (ops.ListCompartments ?? 0) + (ops.GetCompartment ?? 0),
+          });
         }
       }
       await emu.latency(0);
@@ -231,13 +370,28 @@ async function main(): Promise<void> {
     await emu.close();
   }
 
-  row('start-up', `median of ${QUICK ? 5 : 20}`, `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); empty run ${fmt(median(emptyRun))} ms, peak RSS ${fmt(median(emptyRss))} MB`, `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`);
+  row(
+    'start-up',
+    `median of ${QUICK ? 5 : 20}`,
+    `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); empty run ${fmt(median(emptyRun))} ms, peak RSS ${fmt(median(emptyRss))} MB`,
+    `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`,
+  );
   for (const c of cycles) {
-    row(`cycle${c.pairs > 1000 ? ' 10×' : ''}`, `${c.pairs} pairs, ${c.lat} ms latency, c=${c.conc}`, `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms; ListEvents ${c.le}; max in flight ${c.maxInFlight}`, `critical path ${fmt(c.crit)} ms; wall/critical **${(c.wall / c.crit).toFixed(2)}**`);
+    row(
+      `cycle${c.pairs > 1000 ? ' 10×' : ''}`,
+      `${c.pairs} pairs, ${c.lat} ms latency, c=${c.conc}`,
+      `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms; ListEvents ${c.le}; max in flight ${c.maxInFlight}`,
+      `critical path ${fmt(c.crit)} ms; wall/critical **${(c.wall / c.crit).toFixed(2)}**`,
+    );
   }
   for (const c of costs) {
     const runs = 86_400 / 300;
-    row(`cost ${c.label}`, `${c.pairs} pairs, interval 300 s (${runs} runs/day)`, `${fmt(c.le * runs)} ListEvents requests/day (${fmt(c.windows * runs)} windows, ${fmt((c.le - c.windows) * runs)} extra pages)`, `${fmt(c.discovery * runs)} discovery requests/day; ${fmt((c.le + c.discovery) * runs)} OCI requests/day`);
+    row(
+      `cost ${c.label}`,
+      `${c.pairs} pairs, interval 300 s (${runs} runs/day)`,
+      `${fmt(c.le * runs)} ListEvents requests/day (${fmt(c.windows * runs)} windows, ${fmt((c.le - c.windows) * runs)} extra pages)`,
+      `${fmt(c.discovery * runs)} discovery requests/day; ${fmt((c.le + c.discovery) * runs)} OCI requests/day`,
+    );
   }
   console.log('| what | setup | ours | against |\n| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
@@ -247,32 +401,55 @@ async function main(): Promise<void> {
 
 /** Cycle wall time against pairs, one line per (latency, concurrency), the critical path dashed. No dependency. */
 function chart(cs: Array<{ pairs: number; lat: number; conc: number; wall: number; crit: number }>): string {
-  const W = 640, H = 400, L = 60, B = 50, T = 30, R = 200;
+  const W = 640,
+    H = 400,
+    L = 60,
+    B = 50,
+    T = 30,
+    R = 200;
   const xs = [...new Set(cs.map((c) => c.pairs))].sort((a, b) => a - b);
-  const maxY = Math.max(...cs.map((c) => Math.max(c.wall, c.crit))) * 1.1 / 1000;
+  const maxY = (Math.max(...cs.map((c) => Math.max(c.wall, c.crit))) * 1.1) / 1000;
   const maxX = Math.max(...xs) * 1.05;
   const x = (p: number): number => L + (p / maxX) * (W - L - R);
   const y = (ms: number): number => H - B - (ms / 1000 / maxY) * (H - B - T);
   const colors = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728'];
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`, `<rect width="${W}" height="${H}" fill="white"/>`, `<text x="${L}" y="18" font-size="14">Cycle wall time vs (region, compartment) pairs — one 5-minute interval</text>`];
-  out.push(`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`);
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${L}" y="18" font-size="14">Cycle wall time vs (region, compartment) pairs — one 5-minute interval</text>`,
+  ];
+  out.push(
+    `<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" stroke="black"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" stroke="black"/>`,
+  );
   for (let i = 0; i <= 5; i++) {
     const v = (maxY * i) / 5;
-    out.push(`<text x="${L - 6}" y="${y(v * 1000) + 4}" text-anchor="end">${v.toFixed(1)}</text><line x1="${L}" x2="${W - R}" y1="${y(v * 1000)}" y2="${y(v * 1000)}" stroke="#eee"/>`);
+    out.push(
+      `<text x="${L - 6}" y="${y(v * 1000) + 4}" text-anchor="end">${v.toFixed(1)}</text><line x1="${L}" x2="${W - R}" y1="${y(v * 1000)}" y2="${y(v * 1000)}" stroke="#eee"/>`,
+    );
   }
   for (const p of xs) out.push(`<text x="${x(p)}" y="${H - B + 16}" text-anchor="middle">${p}</text>`);
-  out.push(`<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">pairs</text><text x="14" y="${(T + H - B) / 2}" transform="rotate(-90 14 ${(T + H - B) / 2})" text-anchor="middle">seconds</text>`);
+  out.push(
+    `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">pairs</text><text x="14" y="${(T + H - B) / 2}" transform="rotate(-90 14 ${(T + H - B) / 2})" text-anchor="middle">seconds</text>`,
+  );
   const series = [...new Set(cs.map((c) => `${c.lat}|${c.conc}`))];
   series.forEach((s, i) => {
     const pts = cs.filter((c) => `${c.lat}|${c.conc}` === s).sort((a, b) => a.pairs - b.pairs);
     const color = colors[i % colors.length];
     const [lat, conc] = s.split('|');
-    out.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((c) => `${x(c.pairs)},${y(c.wall)}`).join(' ')}"/>`);
-    out.push(`<polyline fill="none" stroke="${color}" stroke-dasharray="4 3" points="${pts.map((c) => `${x(c.pairs)},${y(c.crit)}`).join(' ')}"/>`);
+    out.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((c) => `${x(c.pairs)},${y(c.wall)}`).join(' ')}"/>`,
+    );
+    out.push(
+      `<polyline fill="none" stroke="${color}" stroke-dasharray="4 3" points="${pts.map((c) => `${x(c.pairs)},${y(c.crit)}`).join(' ')}"/>`,
+    );
     for (const c of pts) out.push(`<circle cx="${x(c.pairs)}" cy="${y(c.wall)}" r="3" fill="${color}"/>`);
-    out.push(`<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${T + 10 + i * 18}" y2="${T + 10 + i * 18}" stroke="${color}" stroke-width="2"/><text x="${W - R + 36}" y="${T + 14 + i * 18}">${lat} ms, c=${conc}</text>`);
+    out.push(
+      `<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${T + 10 + i * 18}" y2="${T + 10 + i * 18}" stroke="${color}" stroke-width="2"/><text x="${W - R + 36}" y="${T + 14 + i * 18}">${lat} ms, c=${conc}</text>`,
+    );
   });
-  out.push(`<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${T + 10 + series.length * 18}" y2="${T + 10 + series.length * 18}" stroke="black" stroke-dasharray="4 3"/><text x="${W - R + 36}" y="${T + 14 + series.length * 18}">critical path</text>`);
+  out.push(
+    `<line x1="${W - R + 10}" x2="${W - R + 30}" y1="${T + 10 + series.length * 18}" y2="${T + 10 + series.length * 18}" stroke="black" stroke-dasharray="4 3"/><text x="${W - R + 36}" y="${T + 14 + series.length * 18}">critical path</text>`,
+  );
   out.push('</svg>\n');
   return out.join('\n');
 }
