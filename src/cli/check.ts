@@ -3,6 +3,8 @@
 import { classify, explain } from '../oci/errors';
 import { MINUTE, floorMinute, rfc3339Minute } from '../oci/rfc3339';
 import { openSession } from '../oci/session';
+import { log } from '../log/logger';
+import { ociRetryPolicy, retrying } from '../pipeline/retry';
 import { accountFromFlags, type AccountFlags } from './oci-config';
 
 interface Probe {
@@ -56,10 +58,16 @@ export async function check(f: AccountFlags & { group?: string }): Promise<numbe
   ];
   const missing = new Set<string>();
   let failed = 0;
+  const policy = ociRetryPolicy();
   try {
     for (const p of probes) {
       try {
-        const detail = await p.run();
+        // Transient failures (429, 5xx, network) are retried as the input retries them.
+        const detail = await retrying(policy, p.run, {
+          retryable: (err) => classify(err).retryable,
+          onRetry: (err, attempt, ms) =>
+            log.warn(`${explain(classify(err), p.name)}; attempt ${attempt + 1} in ${(ms / 1000).toFixed(1)} s`),
+        });
         process.stdout.write(`OK    ${p.name}: ${detail}\n`);
       } catch (err) {
         failed++;

@@ -6,6 +6,7 @@ import { EventStream, oneLine } from '../output/event-stream';
 import type { RawEvent } from '../oci/audit-events';
 import { CheckpointStore, MemoryKv } from '../pipeline/checkpoints';
 import { Collector } from '../pipeline/collector';
+import { ociRetryPolicy } from '../pipeline/retry';
 import { parseInputConfig } from '../splunk/parameters';
 import type { Params } from '../splunk/input-xml';
 import { accountFromFlags, type AccountFlags } from './oci-config';
@@ -59,7 +60,7 @@ export async function preview(f: PreviewFlags): Promise<number> {
     },
     log,
     signal: stop.signal,
-    retry: { baseMs: 1000, capMs: 30_000, maxAttempts: 6 },
+    retry: ociRetryPolicy(),
     formatterFor: () => ({ format: (ev: RawEvent) => `${oneLine(ev.text)}\n` }),
   });
   try {

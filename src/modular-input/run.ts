@@ -8,7 +8,7 @@ import { EventFormatter, EventStream } from '../output/event-stream';
 import { CheckpointStore, COLLECTION } from '../pipeline/checkpoints';
 import { Lease } from '../pipeline/lease';
 import { Collector, FatalRunError } from '../pipeline/collector';
-import type { BackoffPolicy } from '../pipeline/retry';
+import { ociRetryPolicy } from '../pipeline/retry';
 import { ConfigError, loadAccount, loadSettings, type Settings } from '../splunk/account';
 import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
@@ -69,10 +69,6 @@ function describe(err: unknown): string {
 /** How long a lease outlives its last renewal; a crashed holder on this host is detected sooner by its pid. */
 function leaseTtlMs(): number {
   return envNumber('TA_OCI_AUDIT_LEASE_TTL_S', 120) * 1000;
-}
-
-function retryPolicy(): BackoffPolicy {
-  return { baseMs: envNumber('TA_OCI_AUDIT_RETRY_BASE_MS', 1000), capMs: 30_000, maxAttempts: 8 };
 }
 
 async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {
@@ -142,7 +138,7 @@ async function collectStanza(
       stream,
       log,
       signal: stopSignal,
-      retry: retryPolicy(),
+      retry: ociRetryPolicy(),
       formatterFor: (region) => new EventFormatter(config.stanza, region),
     });
     let failure: unknown;

@@ -2,6 +2,7 @@
 // [script:ta_oci_audit_account_check]. One endpoint: POST …/ta_oci_audit/account_check.
 import { log } from '../log/logger';
 import { ACCOUNT_CONF, ACCOUNT_REALM, ConfigError, loadSettings, readStoredSecret, type ProxySettings } from '../splunk/account';
+import { SPLUNKD_QUICK_RETRY } from '../pipeline/retry';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { checkAccount, accountFrom, type CheckResult, type Probe, type StoredAccount } from './account-check';
 import { errorReply, formOf, jsonReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
@@ -20,7 +21,7 @@ export const splunkdDeps: HandlerDeps = {
     const uri = req.server?.rest_uri;
     const token = req.session?.authtoken;
     if (!uri || !token) throw new Error('splunkd sent no server.rest_uri or session.authtoken (restmap.conf passSession must stay true)');
-    const client = new SplunkdClient(uri, token, { retries: 1, retryBaseMs: 200, timeoutMs: 10_000 });
+    const client = new SplunkdClient(uri, token, { retry: SPLUNKD_QUICK_RETRY, timeoutMs: 10_000 });
     try {
       let stored: StoredAccount | undefined;
       const conf = name ? await client.getConfStanza(ACCOUNT_CONF, name) : undefined;

@@ -1,10 +1,12 @@
-// splunkd REST with the modular input's session key (CONTRACT.md "Accounts"; splunk-platform.md §2).
+// splunkd REST with the modular input's session key (docs/contract.md "Accounts"). Paths, the
+// `Authorization: Splunk <key>` header and the JSON answers follow Splunk's REST API Reference: KV
+// store https://docs.splunk.com/Documentation/Splunk/6.2.3/RESTREF/RESTkvstore, storage/passwords
+// https://help.splunk.com/en/splunk-enterprise/rest-api-reference/9.2/access-endpoints.
 // splunkd's management port on 127.0.0.1 has a self-signed certificate: verification is skipped for
-// loopback only. KV store 503 means "starting": retried with backoff.
+// loopback only. KV store 503 means "starting": retried with backoff (src/pipeline/retry.ts).
 import { Agent, request, type Dispatcher } from 'undici';
-import { sleep } from '../pipeline/retry';
+import { retrying, splunkdRetryPolicy, type BackoffPolicy } from '../pipeline/retry';
 import { clip } from './parameters';
-import { envNumber } from '../knobs';
 
 export const APP = 'TA-oci-audit';
 
@@ -35,16 +37,15 @@ export function isLoopbackUrl(u: URL): boolean {
 }
 
 export interface SplunkdClientOptions {
-  retries?: number;
-  retryBaseMs?: number;
+  /** Default: splunkdRetryPolicy() (src/pipeline/retry.ts). */
+  retry?: BackoffPolicy;
   timeoutMs?: number;
 }
 
 export class SplunkdClient {
   private readonly base: URL;
   private readonly dispatcher: Dispatcher;
-  private readonly retries: number;
-  private readonly retryBaseMs: number;
+  private readonly retry: BackoffPolicy;
   private passwords: Promise<PasswordEntry[]> | undefined;
 
   constructor(
@@ -68,8 +69,7 @@ export class SplunkdClient {
       headersTimeout: timeout,
       bodyTimeout: timeout,
     });
-    this.retries = opts.retries ?? 6;
-    this.retryBaseMs = opts.retryBaseMs ?? envNumber('TA_OCI_AUDIT_SPLUNKD_RETRY_BASE_MS', 500);
+    this.retry = opts.retry ?? splunkdRetryPolicy();
   }
 
   async close(): Promise<void> {
@@ -89,46 +89,38 @@ export class SplunkdClient {
   ): Promise<{ status: number; json: unknown }> {
     const url = new URL(path, this.base);
     url.searchParams.set('output_mode', 'json');
-    let attempt = 0;
-    for (;;) {
-      attempt++;
-      let status = 0;
-      let text = '';
-      let networkError: unknown;
-      try {
-        const res = await request(url, {
-          method,
-          dispatcher: this.dispatcher,
-          headers: { authorization: `Splunk ${this.sessionKey}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
-          body,
-        });
-        status = res.statusCode;
-        text = await res.body.text();
-      } catch (err) {
-        networkError = err;
-      }
-      const retryable = networkError !== undefined || status === 503 || status >= 500;
-      if (retryable && attempt <= this.retries) {
-        await sleep(Math.min(8000, this.retryBaseMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2));
-        continue;
-      }
-      if (networkError !== undefined) {
-        throw new SplunkdError(`splunkd ${method} ${url.pathname} failed: ${(networkError as Error).message}`, 0, url.pathname);
-      }
-      let json: unknown;
-      try {
-        json = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      if (status >= 400)
-        throw new SplunkdError(
-          `splunkd ${method} ${url.pathname} answered ${status}: ${messagesOf(json) || text.slice(0, 200)}`,
-          status,
-          url.pathname,
-        );
-      return { status, json };
+    return retrying(this.retry, () => this.once(method, url, body, contentType), {
+      retryable: (err) => err instanceof SplunkdError && (err.status === 0 || err.status >= 500),
+    });
+  }
+
+  private async once(method: string, url: URL, body: string | undefined, contentType: string): Promise<{ status: number; json: unknown }> {
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.dispatcher,
+        headers: { authorization: `Splunk ${this.sessionKey}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+        body,
+      });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (err) {
+      // status 0: no answer (network), retried like a 5xx.
+      throw new SplunkdError(`splunkd ${method} ${url.pathname} failed: ${(err as Error).message}`, 0, url.pathname);
     }
+    let json: unknown;
+    try {
+      json = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    if (status >= 400) {
+      const why = messagesOf(json) || text.slice(0, 200);
+      throw new SplunkdError(`splunkd ${method} ${url.pathname} answered ${status}: ${why}`, status, url.pathname);
+    }
+    return { status, json };
   }
 
   /** A conf stanza's values, or undefined when the stanza does not exist. */
