@@ -1,7 +1,9 @@
 // Commands for admins at a shell (outside splunkd): preview and check.
 import yargs from 'yargs';
 import { log, parseLevel } from '../log/logger';
+import { PARAMETER_DEFAULTS } from '../splunk/parameters';
 import { check } from './check';
+import type { AccountFlags } from './oci-config';
 import { preview } from './preview';
 
 declare const __VERSION__: string | undefined;
@@ -21,6 +23,24 @@ const accountOptions = {
   'log-level': { type: 'string', default: 'WARN', describe: 'DEBUG, INFO, WARN or ERROR (logs go to stderr)' },
 } as const;
 
+type AccountArgs = { [K in 'config-file' | 'key-file' | 'auth-type' | 'identity-endpoint' | 'audit-endpoint' | 'log-level']?: string };
+
+/** The parsed options with the account options in the commands' own names; sets the log level from --log-level. */
+function withAccountFlags<T extends AccountArgs>(a: T): T & AccountFlags {
+  log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
+  return {
+    ...a,
+    configFile: a['config-file'],
+    keyFile: a['key-file'],
+    authType: a['auth-type'],
+    identityEndpoint: a['identity-endpoint'],
+    auditEndpoint: a['audit-endpoint'],
+  };
+}
+
+// preview's defaults are the input's own (src/splunk/parameters.ts).
+const D = PARAMETER_DEFAULTS;
+
 export async function runAdminCli(argv: string[]): Promise<number> {
   let code = 2;
   await yargs(argv)
@@ -32,24 +52,18 @@ export async function runAdminCli(argv: string[]): Promise<number> {
       (y) =>
         y.options({
           ...accountOptions,
-          regions: { type: 'string', describe: 'comma list or *', default: '*' },
-          compartments: { type: 'string', describe: 'comma list of OCIDs or *', default: '*' },
+          regions: { type: 'string', describe: 'comma list or *', default: D.regions },
+          compartments: { type: 'string', describe: 'comma list of OCIDs or *', default: D.compartments },
           'exclude-compartments': { type: 'string' },
           start: { type: 'string', describe: 'ISO 8601 UTC start (default one hour ago)' },
           end: { type: 'string', describe: 'ISO 8601 UTC end (default now)' },
-          window: { type: 'number', describe: 'minutes per ListEvents window', default: 60 },
-          'max-concurrency': { type: 'number', default: 8 },
+          window: { type: 'number', describe: 'minutes per ListEvents window', default: Number(D.query_window_size) },
+          'max-concurrency': { type: 'number', default: Number(D.max_concurrency) },
           limit: { type: 'number', describe: 'stop after this many events' },
         }),
       async (a) => {
-        log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
         code = await preview({
-          ...a,
-          configFile: a['config-file'],
-          keyFile: a['key-file'],
-          authType: a['auth-type'],
-          identityEndpoint: a['identity-endpoint'],
-          auditEndpoint: a['audit-endpoint'],
+          ...withAccountFlags(a),
           excludeCompartments: a['exclude-compartments'],
           maxConcurrency: a['max-concurrency'],
         });
@@ -60,15 +74,7 @@ export async function runAdminCli(argv: string[]): Promise<number> {
       'tell which IAM permissions work and print the policy statements that are missing',
       (y) => y.options({ ...accountOptions, group: { type: 'string', describe: 'group name to put in the policy statements' } }),
       async (a) => {
-        log.setLevel(parseLevel(a['log-level']) ?? 'WARN');
-        code = await check({
-          ...a,
-          configFile: a['config-file'],
-          keyFile: a['key-file'],
-          authType: a['auth-type'],
-          identityEndpoint: a['identity-endpoint'],
-          auditEndpoint: a['audit-endpoint'],
-        });
+        code = await check(withAccountFlags(a));
       },
     )
     .demandCommand(1, 'give a command: preview or check')

@@ -1,5 +1,7 @@
 // Logs for splunkd: one line each on stderr, starting with the level word splunkd reads
-// (DEBUG|INFO|WARN|ERROR|FATAL; splunk-platform.md §1). stdout is reserved for the event stream.
+// (DEBUG|INFO|WARN|ERROR|FATAL; Splunk docs "Set up logging" for modular inputs,
+// https://help.splunk.com/splunk-enterprise/developing-views-and-apps-for-splunk-web/9.1/modular-inputs/set-up-logging).
+// stdout is reserved for the event stream.
 import { writeSync } from 'node:fs';
 
 export const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;

@@ -1,5 +1,5 @@
 // Account names, realms and field rules shared by the modular input and the setup pages (src/web):
-// dependency-free so the browser bundle can import them (CONTRACT.md "Accounts").
+// dependency-free so the browser bundle can import them (docs/contract.md "Accounts").
 export const APP_ID = 'TA-oci-audit';
 export const ACCOUNT_CONF = 'ta_oci_audit_account';
 export const SETTINGS_CONF = 'ta_oci_audit_settings';
@@ -7,7 +7,7 @@ export const ACCOUNT_REALM = `__REST_CREDENTIAL__#${APP_ID}#configs/conf-${ACCOU
 export const SETTINGS_REALM = `__REST_CREDENTIAL__#${APP_ID}#configs/conf-${SETTINGS_CONF}`;
 export const FINGERPRINT_RE = /^[0-9a-f]{2}(?::[0-9a-f]{2}){15}$/;
 
-/** Checks an endpoint template: needs {region}; plain http only to localhost (CONTRACT.md). */
+/** Checks an endpoint template: needs {region}; plain http only to localhost (docs/contract.md "Accounts"). */
 export function checkEndpointTemplate(field: string, value: string): string | undefined {
   if (!value.includes('{region}')) return `${field}: must contain {region}, e.g. https://audit.{region}.oraclecloud.com`;
   let u: URL;

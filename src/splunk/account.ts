@@ -1,4 +1,4 @@
-// Reads the account, its secret and the add-on settings from splunkd (CONTRACT.md "Accounts").
+// Reads the account, its secret and the add-on settings from splunkd (docs/contract.md "Accounts").
 // Secrets come only from storage/passwords and are registered with the logger for scrubbing.
 import { log, parseLevel, type Level } from '../log/logger';
 import { REGION_RE, OCID_RE } from './parameters';
@@ -64,7 +64,7 @@ export function accountProblems(a: Partial<Account> & { name: string }): string[
   return p;
 }
 
-/** The JSON the setup pages store as a secret in storage/passwords (CONTRACT.md). */
+/** The JSON the setup pages store as a secret in storage/passwords (docs/contract.md "Accounts"). */
 export interface SecretJson {
   private_key?: string;
   passphrase?: string;

@@ -1,5 +1,7 @@
 // Parses the documents splunkd writes to a modular input's stdin: `<input>` for a run and
-// `<items>` for --validate-arguments (splunk-platform.md §1; SDK fixtures conf_with_2_inputs.xml,
+// `<items>` for --validate-arguments (Splunk docs "Create modular inputs",
+// https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts, and "Set up external
+// validation"; splunk-sdk-javascript 1.11.0 tests/modularinputs/data/conf_with_2_inputs.xml and
 // validation.xml). Untrusted text: no DOCTYPE (no entity expansion at all), bounded size.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 

@@ -1,96 +1,144 @@
-// The input stanza's parameters (CONTRACT.md "Input stanza"): their scheme description and the one
-// parser that both --validate-arguments and a run use, so both accept exactly the same values.
+// The input stanza's parameters (docs/contract.md "Input stanza"): the one table of their names,
+// defaults, bounds and help text, and the one parser that both --validate-arguments and a run use,
+// so both accept exactly the same values. Everything else is derived from the table (the --scheme
+// text, the Inputs tab's fields, `preview`'s defaults) or tested against it (README/inputs.conf.spec,
+// default/inputs.conf, docs/contract.md: test/unit/parameter-table.test.ts).
 import type { ParamValue, Params } from './input-xml';
 
 export interface ParameterSpec {
   name: string;
   title: string;
-  description: string;
+  /** What it does, in a sentence; the scheme's description adds the bounds and the default. */
+  help: string;
   dataType: 'string' | 'number' | 'boolean';
   required: boolean;
+  /** The value a stanza without it gets, as default/inputs.conf [oci_audit] sets it. */
+  default?: string;
+  /** The default in words, for parameters whose default is not a value of their own. */
+  defaultText?: string;
+  /** Whole numbers: the accepted range. */
+  min?: number;
+  max?: number;
 }
 
-export const PARAMETERS: readonly ParameterSpec[] = [
-  {
-    name: 'account',
-    title: 'Account',
-    description: 'Name of the OCI account (a stanza of ta_oci_audit_account.conf).',
-    dataType: 'string',
-    required: true,
-  },
-  {
-    name: 'regions',
-    title: 'Regions',
-    description:
-      'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.',
-    dataType: 'string',
-    required: false,
-  },
-  {
-    name: 'compartments',
-    title: 'Compartments',
-    description: 'Comma-separated compartment OCIDs, or * for the root compartment and every ACTIVE compartment below it.',
-    dataType: 'string',
-    required: false,
-  },
-  {
-    name: 'exclude_compartments',
-    title: 'Excluded compartments',
-    description: 'Comma-separated compartment OCIDs skipped together with everything below them.',
-    dataType: 'string',
-    required: false,
-  },
-  {
-    name: 'start_date_time',
-    title: 'Start date-time',
-    description:
-      'ISO 8601 UTC (2026-01-31T00:00:00Z): first processed time collected for a region and compartment with no checkpoint. Default: 24 hours before the first run.',
-    dataType: 'string',
-    required: false,
-  },
-  {
-    name: 'end_date_time',
-    title: 'End date-time',
-    description: 'Optional ISO 8601 UTC: collect up to this time, then stop (a one-off backfill).',
-    dataType: 'string',
-    required: false,
-  },
-  {
-    name: 'query_window_size',
-    title: 'Query window (minutes)',
-    description: 'Minutes covered by one ListEvents time window, 1-1440. Default 60.',
-    dataType: 'number',
-    required: false,
-  },
-  {
-    name: 'delay_throttle',
-    title: 'Delay (minutes)',
-    description: 'Minutes held back from now for events OCI has not yet made visible, 0-1440. Default 5.',
-    dataType: 'number',
-    required: false,
-  },
-  {
-    name: 'max_concurrency',
-    title: 'Maximum concurrency',
-    description: 'Region and compartment windows fetched at once, 1-64. Default 8.',
-    dataType: 'number',
-    required: false,
-  },
-  {
-    name: 'lookback_minutes',
-    title: 'Lookback (minutes)',
-    description: 'Also re-read this many minutes before the checkpoint and drop events already delivered, 0-1440. Default 0 (off).',
-    dataType: 'number',
-    required: false,
-  },
-  {
-    name: 'partition',
-    title: 'Partition',
-    description: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n. Default 0/1.',
-    dataType: 'string',
-    required: false,
-  },
-];
+type Spec = ParameterSpec & { description: string };
+
+/** The scheme's description: the help, then the range and the default. */
+function describe(p: ParameterSpec): Spec {
+  const range = p.min !== undefined && p.max !== undefined ? ` Whole number from ${p.min} to ${p.max}.` : '';
+  const def = p.required ? '' : ` Default: ${p.defaultText ?? p.default}.`;
+  return { ...p, description: `${p.help}${range}${def}` };
+}
+
+export const PARAMETERS: readonly Spec[] = (
+  [
+    {
+      name: 'account',
+      title: 'Account',
+      help: 'Name of the OCI account (a stanza of ta_oci_audit_account.conf).',
+      dataType: 'string',
+      required: true,
+    },
+    {
+      name: 'regions',
+      title: 'Regions',
+      help: 'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.',
+      dataType: 'string',
+      required: false,
+      default: '*',
+    },
+    {
+      name: 'compartments',
+      title: 'Compartments',
+      help: 'Comma-separated compartment OCIDs, or * for the root compartment and every ACTIVE compartment below it.',
+      dataType: 'string',
+      required: false,
+      default: '*',
+    },
+    {
+      name: 'exclude_compartments',
+      title: 'Excluded compartments',
+      help: 'Comma-separated compartment OCIDs skipped together with everything below them.',
+      dataType: 'string',
+      required: false,
+      defaultText: 'empty (nothing excluded)',
+    },
+    {
+      name: 'start_date_time',
+      title: 'Start date-time',
+      help: 'ISO 8601 UTC (2026-01-31T00:00:00Z): first processed time collected for a region and compartment with no checkpoint.',
+      dataType: 'string',
+      required: false,
+      defaultText: "24 hours before the input's first run",
+    },
+    {
+      name: 'end_date_time',
+      title: 'End date-time',
+      help: 'ISO 8601 UTC: collect up to this time, then stop (a one-off backfill).',
+      dataType: 'string',
+      required: false,
+      defaultText: 'none (collect continuously)',
+    },
+    {
+      name: 'query_window_size',
+      title: 'Query window (minutes)',
+      help: 'Minutes covered by one ListEvents time window.',
+      dataType: 'number',
+      required: false,
+      default: '60',
+      min: 1,
+      max: 1440,
+    },
+    {
+      name: 'delay_throttle',
+      title: 'Delay (minutes)',
+      help: 'Minutes held back from now for events OCI has not yet made visible.',
+      dataType: 'number',
+      required: false,
+      default: '5',
+      min: 0,
+      max: 1440,
+    },
+    {
+      name: 'max_concurrency',
+      title: 'Maximum concurrency',
+      help: 'Region and compartment windows fetched at once.',
+      dataType: 'number',
+      required: false,
+      default: '8',
+      min: 1,
+      max: 64,
+    },
+    {
+      name: 'lookback_minutes',
+      title: 'Lookback (minutes)',
+      help: 'Also re-read this many minutes before the checkpoint and drop events already delivered; 0 turns it off.',
+      dataType: 'number',
+      required: false,
+      default: '0',
+      min: 0,
+      max: 1440,
+    },
+    {
+      name: 'partition',
+      title: 'Partition',
+      help: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n.',
+      dataType: 'string',
+      required: false,
+      default: '0/1',
+    },
+  ] satisfies ParameterSpec[]
+).map(describe);
+
+/** One parameter's row of the table. */
+export function parameter(name: string): Spec {
+  const p = PARAMETERS.find((x) => x.name === name);
+  if (!p) throw new Error(`no input parameter ${name}`);
+  return p;
+}
+
+/** Each parameter's default value ('' when its default is not a value), e.g. for a form's placeholders. */
+export const PARAMETER_DEFAULTS: Readonly<Record<string, string>> = Object.fromEntries(PARAMETERS.map((p) => [p.name, p.default ?? '']));
 
 export interface Partition {
   k: number;
@@ -158,11 +206,14 @@ export function parseIsoUtc(s: string): Date | undefined {
   return date;
 }
 
-function integer(name: string, raw: string | undefined, def: number, min: number, max: number, problems: string[]): number {
-  if (raw === undefined) return def;
+/** A whole-number parameter within the table's bounds; its default when absent. */
+function integer(name: string, raw: string | undefined, problems: string[]): number {
+  const { min, max, default: def } = parameter(name);
+  if (min === undefined || max === undefined || def === undefined) throw new Error(`${name} is not a whole-number parameter`);
+  if (raw === undefined) return Number(def);
   if (!/^[0-9]+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
     problems.push(`${name}: "${clip(raw)}" is not accepted; use a whole number from ${min} to ${max} (default ${def})`);
-    return def;
+    return Number(def);
   }
   return Number(raw);
 }
@@ -202,7 +253,7 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   else if (!ACCOUNT_RE.test(account))
     problems.push(`account: "${clip(account)}" is not an account name; use letters, digits, _ . @ - (up to 100)`);
 
-  const regionsRaw = single(params.regions) ?? '*';
+  const regionsRaw = single(params.regions) ?? PARAMETER_DEFAULTS.regions;
   let regions: '*' | string[] = '*';
   if (regionsRaw !== '*') {
     regions = list(regionsRaw);
@@ -213,7 +264,7 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
       );
   }
 
-  const compartmentsRaw = single(params.compartments) ?? '*';
+  const compartmentsRaw = single(params.compartments) ?? PARAMETER_DEFAULTS.compartments;
   let compartments: '*' | string[] = '*';
   if (compartmentsRaw !== '*') {
     compartments = list(compartmentsRaw);
@@ -248,19 +299,16 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   if (startDateTime && endDateTime && endDateTime.getTime() <= startDateTime.getTime())
     problems.push('end_date_time: must be later than start_date_time');
 
-  const queryWindowMinutes = integer('query_window_size', single(params.query_window_size), 60, 1, 1440, problems);
-  const delayMinutes = integer('delay_throttle', single(params.delay_throttle), 5, 0, 1440, problems);
-  const maxConcurrency = integer('max_concurrency', single(params.max_concurrency), 8, 1, 64, problems);
-  const lookbackMinutes = integer('lookback_minutes', single(params.lookback_minutes), 0, 0, 1440, problems);
+  const queryWindowMinutes = integer('query_window_size', single(params.query_window_size), problems);
+  const delayMinutes = integer('delay_throttle', single(params.delay_throttle), problems);
+  const maxConcurrency = integer('max_concurrency', single(params.max_concurrency), problems);
+  const lookbackMinutes = integer('lookback_minutes', single(params.lookback_minutes), problems);
 
-  let partition: Partition = { k: 0, n: 1 };
-  const partRaw = single(params.partition);
-  if (partRaw !== undefined) {
-    const m = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(partRaw);
-    if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2]))
-      problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
-    else partition = { k: Number(m[1]), n: Number(m[2]) };
-  }
+  const partRaw = single(params.partition) ?? PARAMETER_DEFAULTS.partition;
+  const m = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(partRaw);
+  const partition: Partition = { k: Number(m?.[1] ?? 0), n: Number(m?.[2] ?? 1) };
+  if (!m || partition.n < 1 || partition.k >= partition.n)
+    problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
 
   if (problems.length) throw new ParameterError(problems);
   return {

@@ -1,4 +1,6 @@
-// The scheme splunkd introspects with --scheme (splunk-platform.md §1, SDK scheme fixtures).
+// The scheme splunkd introspects with --scheme (Splunk docs "Create modular inputs",
+// https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts; the shape of
+// splunk-sdk-javascript 1.11.0's scheme_with_defaults.xml, test/fixtures/splunk-sdk-xml).
 import { escapeXmlText } from '../output/xml-escape';
 import { PARAMETERS } from './parameters';
 

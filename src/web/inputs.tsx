@@ -7,26 +7,12 @@ import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Table from '@splunk/react-ui/Table';
 import { ACCOUNT_CONF } from '../splunk/account-rules';
-import { PARAMETERS, SCHEME } from '../splunk/parameters';
+import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
 import { call, list, str, type Entry } from './api';
 import { errText, Field, Notice, ServerError } from './form';
 import { inputFormProblems } from './validate';
 
 export const CHECKPOINTS = 'oci_audit_checkpoints';
-const DEFAULTS: Record<string, string> = {
-  regions: '*',
-  compartments: '*',
-  exclude_compartments: '',
-  start_date_time: '',
-  end_date_time: '',
-  query_window_size: '60',
-  delay_throttle: '5',
-  max_concurrency: '8',
-  lookback_minutes: '0',
-  partition: '0/1',
-  interval: '300',
-  index: 'default',
-};
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
 const ALL_FIELDS = [...PARAM_NAMES, 'interval', 'index'];
 

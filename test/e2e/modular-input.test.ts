@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { introspectScheme } from '../emulators/splunkd';
+import { parameter, PARAMETERS } from '../../src/splunk/parameters';
 import { expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
 import type { RunResult } from '../emulators/splunkd';
 
@@ -362,24 +363,20 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       assert.equal(s.streamingMode, 'xml');
       assert.equal(s.useSingleInstance, false);
       assert.equal(s.useExternalValidation, true);
-      const names = s.args.map((a) => a.name).sort();
+      // The parameter table (src/splunk/parameters.ts), itself checked against docs/contract.md by
+      // test/unit/parameter-table.test.ts, as the executable prints it.
       assert.deepEqual(
-        names,
-        [
-          'account',
-          'compartments',
-          'delay_throttle',
-          'end_date_time',
-          'exclude_compartments',
-          'lookback_minutes',
-          'max_concurrency',
-          'partition',
-          'query_window_size',
-          'regions',
-          'start_date_time',
-        ].sort(),
+        s.args.map((a) => a.name),
+        PARAMETERS.map((p) => p.name),
       );
-      for (const a of s.args) assert.ok(a.title && a.description, a.name);
+      for (const a of s.args) {
+        const p = parameter(a.name);
+        assert.deepEqual(
+          [a.title, a.description, a.dataType, a.requiredOnCreate, a.requiredOnEdit],
+          [p.title, p.description, p.dataType, p.required, p.required],
+          a.name,
+        );
+      }
       assert.equal(s.args.find((a) => a.name === 'account')?.requiredOnCreate, true);
     });
 

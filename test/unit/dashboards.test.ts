@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { get, readConf, type Conf } from '../support/conf';
+import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
 import { RunStats } from '../../src/pipeline/run-stats';
 
@@ -67,30 +68,9 @@ const auditField = (f: string) =>
 const LOG_FIELDS = new Set([...propsFields('ta:oci:audit:log'), ...Object.keys(new RunStats().fields()), 'input', 'stopped', 'category']);
 const logField = (f: string) => DEFAULT_FIELDS.has(f) || LOG_FIELDS.has(f);
 
-/** Rows of the first markdown table after the heading. */
-function mdTable(file: string, heading: RegExp): string[][] {
-  const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
-  const start = lines.findIndex((l) => heading.test(l));
-  assert.ok(start >= 0, `${file}: ${heading} not found`);
-  const rows: string[][] = [];
-  for (const l of lines.slice(start + 1)) {
-    if (l.startsWith('#')) break;
-    if (!l.startsWith('|')) {
-      if (rows.length) break;
-      continue;
-    }
-    const cells = l
-      .trim()
-      .slice(1, -1)
-      .split('|')
-      .map((c) => c.trim());
-    if (!cells.every((c) => /^-+$/.test(c))) rows.push(cells);
-  }
-  return rows.slice(1);
-}
 /** CIM field → data models it is mapped for (docs/cim-mapping.md, "Field mapping"). */
 const CIM = new Map<string, Set<string>>();
-for (const [, cim, models] of mdTable('docs/cim-mapping.md', /^## Field mapping/)) {
+for (const [, cim, models] of mdTable(path.join(root, 'docs/cim-mapping.md'), /^## Field mapping/)) {
   for (const m of cim.matchAll(/`([^`]+)`/g)) {
     const set = CIM.get(m[1]) ?? new Set<string>();
     for (const dm of models.split(',').map((x) => x.trim())) set.add(dm);

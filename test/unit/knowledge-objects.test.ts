@@ -1,55 +1,19 @@
-// Checks the shipped Splunk configuration against docs/contract.md and docs/cim-mapping.md, and applies
-// the search-time definitions of sourcetype oci:audit (FIELDALIAS, EVAL, event types, tags) to sample
-// OCI audit events, so that a wrong field name or a wrong mapping fails here rather than in Splunk.
+// Checks the shipped Splunk configuration against docs/contract.md and docs/cim-mapping.md (the input
+// parameters: test/unit/parameter-table.test.ts), and applies the search-time definitions of
+// sourcetype oci:audit (FIELDALIAS, EVAL, event types, tags) to sample OCI audit events, so that a
+// wrong field name or a wrong mapping fails here rather than in Splunk.
 // The EVAL interpreter below knows only the functions props.conf uses; any other function or syntax
 // makes the test fail, so no EVAL is skipped silently.
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { get, readConf, type Conf } from '../support/conf';
+import { mdTable as mdTableAt, ticks } from '../support/markdown';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
 const SOURCETYPE = 'oci:audit';
-
-// ---------------------------------------------------------------------------------------------------
-// Contract and docs parsing
-
-/** Rows of the first markdown table after the heading that matches `heading`. */
-function mdTable(file: string, heading: RegExp): string[][] {
-  const lines = readFileSync(path.join(root, file), 'utf8').split('\n');
-  const start = lines.findIndex((l) => heading.test(l));
-  assert.ok(start >= 0, `${file}: heading ${heading} not found`);
-  const rows: string[][] = [];
-  for (let i = start + 1; i < lines.length; i++) {
-    const l = lines[i].trim();
-    if (/^#/.test(l)) break;
-    if (!l.startsWith('|')) {
-      if (rows.length) break;
-      continue;
-    }
-    const cells = l
-      .slice(1, -1)
-      .split('|')
-      .map((c) => c.trim());
-    if (cells.every((c) => /^-+$/.test(c))) continue;
-    rows.push(cells);
-  }
-  return rows.slice(1); // without the header row
-}
-const ticks = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
-
-const SPLUNKD_OWN = new Set(['interval', 'index', 'disabled', 'host', 'source', 'sourcetype']);
-/** The contract's input parameters and their defaults (docs/contract.md, "Input stanza"). */
-function contractParams(): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [param, , def] of mdTable('docs/contract.md', /^## Input stanza/)) {
-    const names = ticks(param);
-    if (names.length !== 1 || SPLUNKD_OWN.has(names[0])) continue;
-    out.set(names[0], def);
-  }
-  return out;
-}
+const mdTable = (file: string, heading: RegExp): string[][] => mdTableAt(path.join(root, file), heading);
 
 // ---------------------------------------------------------------------------------------------------
 // A tiny SPL eval interpreter: just what default/props.conf uses.
@@ -863,36 +827,6 @@ describe('knowledge objects (default/, README/, metadata/)', () => {
       assert.equal(manifest.info.id.name, 'TA-oci-audit');
       assert.equal(manifest.info.id.version, version);
       assert.deepEqual(manifest.supportedDeployments, ['_standalone', '_distributed', '_search_head_clustering']);
-    });
-
-    it('inputs.conf [oci_audit]: binary input, sourcetype, defaults equal the contract', () => {
-      const st = conf('default/inputs.conf').get('oci_audit');
-      assert.ok(st, 'no [oci_audit] stanza');
-      assert.equal(st.get('start_by_shell')?.value, 'false');
-      assert.equal(st.get('interval')?.value, '300');
-      assert.equal(st.get('sourcetype')?.value, SOURCETYPE);
-      assert.equal(st.get('python.version'), undefined);
-      const contract = contractParams();
-      for (const [key, { value }] of st) {
-        if (['start_by_shell', 'interval', 'sourcetype'].includes(key)) continue;
-        const def = contract.get(key);
-        assert.ok(def !== undefined, `inputs.conf sets ${key}, which is not a contract parameter`);
-        const literal = ticks(def)[0] ?? /^\d+/.exec(def)?.[0];
-        assert.equal(value, literal, `default of ${key}: contract says "${def}"`);
-      }
-    });
-
-    it('README/inputs.conf.spec documents exactly the contract parameters, each with a default', () => {
-      const spec = conf('README/inputs.conf.spec');
-      const stanzas = [...spec.keys()].filter((s) => s !== 'default');
-      assert.deepEqual(stanzas, ['oci_audit://<name>']);
-      const params = [...spec.get('oci_audit://<name>')!.keys()].sort();
-      assert.deepEqual(params, [...contractParams().keys()].sort());
-      const text = readFileSync(path.join(root, 'README/inputs.conf.spec'), 'utf8');
-      for (const p of params) {
-        const block = text.split(/\n(?=[a-z_]+ = )/).find((b) => b.startsWith(`${p} = `));
-        assert.ok(block && /\* (Default|Required)/.test(block), `${p}: no "* Default:" or "* Required." line`);
-      }
     });
 
     it('account and settings specs match the contract and hold no secret', () => {
