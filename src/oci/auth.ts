@@ -3,17 +3,16 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import * as common from 'oci-common';
 import { log } from '../log/logger';
-import type { Account } from '../splunk/account';
-import { ConfigError } from '../splunk/account';
-import { keyFailure } from '../splunk/account-rules';
+import { ConfigError } from '../config-error';
+import type { OciAccount } from './account';
+import { keyFailure } from './rules';
 import { CachedKeySigner } from './get-signer';
 
 export interface OciAuth {
-  provider: common.AuthenticationDetailsProvider;
   signer: common.RequestSigner;
 }
 
-export async function createAuth(account: Account): Promise<OciAuth> {
+export async function createAuth(account: OciAccount): Promise<OciAuth> {
   let provider: common.AuthenticationDetailsProvider;
   // Decrypted once; the SDK's provider and our GET signer both take the plain PEM.
   const pem = account.authType === 'instance_principal' ? '' : readPrivateKey(account);
@@ -28,9 +27,8 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     try {
       provider = await builder.build();
     } catch (err) {
-      throw new ConfigError(
-        `account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`,
-      );
+      const why = `instance principal authentication failed (${(err as Error).message})`;
+      throw new ConfigError(`account "${account.name}": ${why}; is this host an OCI instance in a dynamic group with the audit policy?`);
     }
   } else {
     provider = new common.SimpleAuthenticationDetailsProvider(
@@ -46,13 +44,10 @@ export async function createAuth(account: Account): Promise<OciAuth> {
     signer = new common.DefaultRequestSigner(provider);
   } catch (err) {
     // The key was already read and re-exported by readPrivateKey, so this is not a passphrase problem.
-    throw new ConfigError(`account "${account.name}": the OCI SDK cannot use the private key (${(err as Error).message})`);
+    throw new ConfigError(`account "${account.name}": the OCI SDK cannot use the private key (${(err as Error).message})`, 'privateKey');
   }
-  if (account.authType === 'instance_principal') return { provider, signer };
-  return {
-    provider,
-    signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem),
-  };
+  if (account.authType === 'instance_principal') return { signer };
+  return { signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem) };
 }
 
 /**
@@ -61,22 +56,26 @@ export async function createAuth(account: Account): Promise<OciAuth> {
  * PKCS#1 key without one, throws from a stream callback: an uncaught exception that killed the
  * process with a stack trace.
  */
-export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'passphrase'>): string {
+export function readPrivateKey(account: Pick<OciAccount, 'name' | 'privateKey' | 'passphrase'>): string {
   const pem = account.privateKey ?? '';
   const where = `account "${account.name}": the private key cannot be read`;
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem', passphrase: account.passphrase ?? undefined });
   } catch (err) {
+    const failure = keyFailure(pem, account.passphrase, err);
     const why = {
-      'no-passphrase': "it is encrypted and no passphrase is stored; enter the key's passphrase on the Accounts tab",
-      'wrong-passphrase': "the passphrase is wrong; enter the key's passphrase again on the Accounts tab",
+      'no-passphrase': 'it is encrypted and no passphrase was given',
+      'wrong-passphrase': 'the passphrase is wrong',
       'not-pem': 'it is not a private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
-    }[keyFailure(pem, account.passphrase, err)];
-    throw new ConfigError(`${where}: ${why}`);
+    }[failure];
+    throw new ConfigError(`${where}: ${why}`, failure === 'not-pem' ? 'privateKey' : 'passphrase');
   }
   if (key.asymmetricKeyType !== 'rsa')
-    throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
+    throw new ConfigError(
+      `${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`,
+      'privateKey',
+    );
   const plain = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   log.addSecret(plain); // the decrypted form is a secret of its own (other base64 lines)
   return plain;

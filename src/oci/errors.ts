@@ -74,8 +74,7 @@ export function classify(err: unknown): ClassifiedError {
         category: 'configuration',
         retryable: false,
         code: 'ProxyAuthenticationRequired',
-        message:
-          'the proxy refused the credentials (407 Proxy Authentication Required): check proxy_username and the proxy password on the Proxy tab',
+        message: 'the proxy refused the credentials (407 Proxy Authentication Required): check the proxy user name and password',
       };
     return {
       category: 'network',

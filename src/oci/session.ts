@@ -1,6 +1,6 @@
 // Everything one run needs to talk to OCI, built once from the account and settings.
 import type { Dispatcher } from 'undici';
-import type { Account, ProxySettings } from '../splunk/account';
+import type { OciAccount, OciProxy } from './account';
 import { AuditEventsReader } from './audit-events';
 import { createAuth } from './auth';
 import { auditBase } from './endpoints';
@@ -19,7 +19,7 @@ export function httpTimeoutMs(): number {
   return envNumber('TA_OCI_AUDIT_HTTP_TIMEOUT_S', 60) * 1000;
 }
 
-export async function openSession(account: Account, proxy: ProxySettings | undefined, connections: number): Promise<OciSession> {
+export async function openSession(account: OciAccount, proxy: OciProxy | undefined, connections: number): Promise<OciSession> {
   const { signer } = await createAuth(account);
   const timeoutMs = httpTimeoutMs();
   const dispatcher: Dispatcher = createDispatcher({ proxy, timeoutMs, connections: Math.max(4, connections) });

@@ -3,10 +3,10 @@
 // undici dispatcher of ours: proxy (CONTRACT.md [proxy]), TLS verification on, timeouts, keep-alive.
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import type { RequestSigner } from 'oci-common/lib/signer';
-import type { ProxySettings } from '../splunk/account';
+import type { OciProxy } from './account';
 
 export interface TransportOptions {
-  proxy?: ProxySettings;
+  proxy?: OciProxy;
   /** Per-request limit for headers and for gaps in the body. */
   timeoutMs: number;
   connections?: number;

@@ -1,67 +1,56 @@
-// Reads the account, its secret and the add-on settings from splunkd (docs/contract.md "Accounts").
-// Secrets come only from storage/passwords and are registered with the logger for scrubbing.
+// Reads the account, its secret and the add-on settings from splunkd (docs/contract.md "Accounts")
+// and maps them to what the OCI code takes (src/oci/account.ts), in the words of the .conf files and
+// the setup page. Secrets come only from storage/passwords and are registered with the logger.
+import { ConfigError } from '../config-error';
 import { log, parseLevel, type Level } from '../log/logger';
-import { REGION_RE, OCID_RE } from './parameters';
+import { accountProblems as ociAccountProblems, type OciAccount, type OciAccountField, type OciProxy } from '../oci/account';
+import { readPrivateKey } from '../oci/auth';
 import type { SplunkdClient } from './splunkd-client';
 import { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate } from './account-rules';
 
 export { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate };
-
-export type AuthType = 'api_key' | 'instance_principal';
-
-export interface Account {
-  name: string;
-  authType: AuthType;
-  tenancyOcid: string;
-  userOcid?: string;
-  fingerprint?: string;
-  region: string;
-  identityEndpoint?: string;
-  auditEndpoint?: string;
-  privateKey?: string;
-  passphrase?: string;
-}
-
-export interface ProxySettings {
-  url: string;
-  username?: string;
-  password?: string;
-}
+// One class for a setting that cannot be used, on both sides (src/config-error.ts).
+export { ConfigError };
+/** Older names of the OCI side's types (src/oci/account.ts), kept for src/rest and src/modular-input. */
+export type Account = OciAccount;
+export type ProxySettings = OciProxy;
 
 export interface Settings {
-  proxy?: ProxySettings;
+  proxy?: OciProxy;
   logLevel: Level;
 }
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+/** Each account field as ta_oci_audit_account.conf names it. */
+const CONF_NAME: Record<OciAccountField, string> = {
+  tenancyOcid: 'tenancy_ocid',
+  userOcid: 'user_ocid',
+  fingerprint: 'fingerprint',
+  region: 'region',
+  identityEndpoint: 'identity_endpoint',
+  auditEndpoint: 'audit_endpoint',
+  privateKey: 'private_key',
+  passphrase: 'passphrase',
+};
 
 /** Validates account fields as stored; every problem names the field and what it accepts. */
-export function accountProblems(a: Partial<Account> & { name: string }): string[] {
-  const p: string[] = [];
+export function accountProblems(a: OciAccount): string[] {
   const where = `account "${a.name}"`;
-  if (!a.tenancyOcid || !/^ocid1\.tenancy\./.test(a.tenancyOcid) || !OCID_RE.test(a.tenancyOcid))
-    p.push(`${where}: tenancy_ocid must be a tenancy OCID (ocid1.tenancy.oc1..aaaa…)`);
-  if (!a.region || !REGION_RE.test(a.region)) p.push(`${where}: region must be the tenancy's home region identifier, e.g. us-ashburn-1`);
-  if (a.authType === 'api_key') {
-    if (!a.userOcid || !/^ocid1\.user\./.test(a.userOcid) || !OCID_RE.test(a.userOcid))
-      p.push(`${where}: user_ocid must be a user OCID (ocid1.user.oc1..aaaa…)`);
-    if (!a.fingerprint || !FINGERPRINT_RE.test(a.fingerprint))
-      p.push(`${where}: fingerprint must be 16 colon-separated lower-case hex pairs (aa:bb:…)`);
-    if (!a.privateKey) p.push(`${where}: no private key in storage/passwords; add it on the Accounts tab`);
+  return ociAccountProblems(a).map(({ field, text }) =>
+    field === 'privateKey'
+      ? `${where}: no private key in storage/passwords; add it on the Accounts tab`
+      : `${where}: ${CONF_NAME[field]} ${text}`,
+  );
+}
+
+/** The account's key, read now so that a problem is told with where to fix it: the Accounts tab. */
+function readKeyHere(account: OciAccount): string {
+  try {
+    return readPrivateKey(account);
+  } catch (err) {
+    if (err instanceof ConfigError && err.field === 'passphrase')
+      throw new ConfigError(`${err.message}; enter the key's passphrase on the Accounts tab`, err.field);
+    throw err;
   }
-  for (const f of ['identityEndpoint', 'auditEndpoint'] as const) {
-    const v = a[f];
-    if (v) {
-      const e = checkEndpointTemplate(f === 'identityEndpoint' ? 'identity_endpoint' : 'audit_endpoint', v);
-      if (e) p.push(`${where}: ${e}`);
-    }
-  }
-  return p;
 }
 
 /** The JSON the setup pages store as a secret in storage/passwords (docs/contract.md "Accounts"). */
@@ -98,7 +87,7 @@ export async function readStoredSecret(client: SplunkdClient, realm: string, nam
  * with its key when it uses one; not yet validated (accountProblems). Used by the input and by the
  * Accounts tab's connection check, so both read an account the same way.
  */
-export function accountFromConf(name: string, conf: Record<string, string>, secret?: SecretJson): Account {
+export function accountFromConf(name: string, conf: Record<string, string>, secret?: SecretJson): OciAccount {
   const authType = (conf.auth_type ?? '').trim() || 'api_key';
   if (authType !== 'api_key' && authType !== 'instance_principal')
     throw new ConfigError(`account "${name}": auth_type "${authType}" is not accepted; use api_key or instance_principal`);
@@ -118,7 +107,7 @@ export function accountFromConf(name: string, conf: Record<string, string>, secr
   };
 }
 
-export async function loadAccount(client: SplunkdClient, name: string): Promise<Account> {
+export async function loadAccount(client: SplunkdClient, name: string): Promise<OciAccount> {
   const conf = await client.getConfStanza(ACCOUNT_CONF, name);
   if (!conf)
     throw new ConfigError(
@@ -129,7 +118,8 @@ export async function loadAccount(client: SplunkdClient, name: string): Promise<
   const account = accountFromConf(name, conf, secret);
   const problems = accountProblems(account);
   if (problems.length) throw new ConfigError(problems.join('; '));
-  return account;
+  // The OCI side gets the key decrypted once, here: it reads a plain PEM again at no cost.
+  return account.authType === 'api_key' ? { ...account, privateKey: readKeyHere(account), passphrase: undefined } : account;
 }
 
 function truthy(v: string | undefined): boolean {

@@ -3,6 +3,7 @@
 // so both accept exactly the same values. Everything else is derived from the table (the --scheme
 // text, the Inputs tab's fields, `preview`'s defaults) or tested against it (README/inputs.conf.spec,
 // default/inputs.conf, docs/contract.md: test/unit/parameter-table.test.ts).
+import { COMPARTMENT_OCID_RE, OCID_RE, REGION_RE } from '../oci/rules';
 import type { ParamValue, Params } from './input-xml';
 
 export interface ParameterSpec {
@@ -172,11 +173,8 @@ export class ParameterError extends Error {
   }
 }
 
-// Region identifiers: us-ashburn-1, us-gov-ashburn-1, me-dcc-muscat-1, eu-frankfurt-2 (docs: Regions and Availability Domains).
-export const REGION_RE = /^[a-z]{2,}(?:-[a-z0-9]+)*-[0-9]+$/;
-// ocid1.<resource type>.<realm>.[region][.future use].<unique id> (docs: Resource Identifiers).
-export const OCID_RE = /^ocid1\.[a-z0-9_]+\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
-export const COMPARTMENT_OCID_RE = /^ocid1\.(?:compartment|tenancy)\.[a-z0-9]+\.[a-z0-9-]*(?:\.[a-z0-9-]*)?\.[a-z0-9]{10,}$/;
+// OCI's identifier formats (src/oci/rules.ts), re-exported for the setup pages.
+export { COMPARTMENT_OCID_RE, OCID_RE, REGION_RE };
 const ISO_UTC_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|\+00:00|\+0000)$/;
 export const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 

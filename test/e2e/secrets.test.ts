@@ -138,7 +138,7 @@ describe('secrets never leak', function () {
       const errs = errors(r);
       assert.equal(errs.length, 1, errs.join('\n'));
       assert.match(errs[0], /proxy refused the credentials \(407 Proxy Authentication Required\)/);
-      assert.match(errs[0], /proxy_username and the proxy password/);
+      assert.match(errs[0], /check the proxy user name and password/);
       assert.ok(proxy.stats().rejected > before, 'the proxy did answer 407');
       assert.ok(proxy.stats().rejected - before <= 2, `not retried as if transient (${proxy.stats().rejected - before} × 407)`);
       counts.wrongProxy = { error: errs[0], rejected: proxy.stats().rejected - before };

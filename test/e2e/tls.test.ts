@@ -123,7 +123,7 @@ describe('TLS stays on', function () {
       assert.equal(errs.length, 1, errs.join('\n'));
       assert.match(
         errs[0],
-        new RegExp(`account "main": ${field}: use https:// \\(plain http:// is allowed only for 127.0.0.1 or localhost\\)`),
+        new RegExp(`account "main": ${field} must use https:// \\(plain http:// is allowed only for 127.0.0.1 or localhost\\)`),
       );
       assert.equal(w.oci.stats().requests, 0);
       outcomes[field] = errs[0];

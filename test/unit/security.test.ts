@@ -61,7 +61,7 @@ describe('security: reading the private key', () => {
         () => readPrivateKey({ name: 'main', privateKey: pem, passphrase: 'wrong' }),
         /account "main": the private key cannot be read: the passphrase is wrong/,
       );
-      assert.throws(() => readPrivateKey({ name: 'main', privateKey: pem }), /account "main": .*encrypted and no passphrase is stored/);
+      assert.throws(() => readPrivateKey({ name: 'main', privateKey: pem }), /account "main": .*encrypted and no passphrase was given/);
     }
     assert.throws(() => readPrivateKey({ name: 'main', privateKey: 'garbage' }), /not a private key in PEM form/);
     const ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -109,13 +109,13 @@ describe('security: endpoint rules', () => {
       ['identity_endpoint', 'http://127.0.0.1.nip.io/{region}'],
       ['audit_endpoint', 'ftp://127.0.0.1/{region}'],
     ]) {
-      assert.match(checkEndpointTemplate(field, value) ?? '', new RegExp(`^${field}: use https://`), value);
+      assert.match(checkEndpointTemplate(field, value) ?? '', new RegExp(`^${field}: must use https://`), value);
     }
     const p = accountProblems({
       ...base,
       auditEndpoint: 'http://audit.{region}.example.com',
       identityEndpoint: 'https://identity.{region}.example.com',
     });
-    assert.deepEqual(p, ['account "main": audit_endpoint: use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)']);
+    assert.deepEqual(p, ['account "main": audit_endpoint must use https:// (plain http:// is allowed only for 127.0.0.1 or localhost)']);
   });
 });
