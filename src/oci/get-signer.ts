@@ -15,15 +15,15 @@ export class CachedKeySigner implements RequestSigner {
   constructor(
     private readonly sdk: RequestSigner,
     private readonly keyId: string,
+    /** An unencrypted PEM (readPrivateKey's output). */
     private readonly pem: string,
-    private readonly passphrase?: string,
   ) {}
 
   async signHttpRequest(request: HttpRequest, forceExcludeBody?: boolean): Promise<void> {
     if (request.method.toUpperCase() !== 'GET' || request.body !== undefined || this.unusable)
       return this.sdk.signHttpRequest(request, forceExcludeBody);
     try {
-      this.key ??= createPrivateKey(this.passphrase ? { key: this.pem, passphrase: this.passphrase } : this.pem);
+      this.key ??= createPrivateKey(this.pem);
     } catch {
       // A key form that sshpk reads but OpenSSL does not (e.g. OpenSSH): the SDK signs every request.
       this.unusable = true;

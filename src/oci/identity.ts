@@ -96,11 +96,6 @@ export class IdentityDiscovery {
     const res = await this.client.getCompartment({ compartmentId: id });
     return toInfo(res.compartment);
   }
-
-  async tenancyName(tenancyId: string): Promise<string> {
-    const res = await this.client.getTenancy({ tenancyId });
-    return res.tenancy.name ?? 'root';
-  }
 }
 
 function toInfo(c: models.Compartment): CompartmentInfo {

@@ -5,15 +5,11 @@ import type { RunResult } from '../emulators/splunkd';
 import { Rng } from '../emulators/oci/prng';
 import { assertComplete, assertNoLossBelowCheckpoints, eventIds, groundTruth, Ledger } from '../support/delivery';
 import { recordResult } from '../support/results';
-import { isoMinutesAgo, startWorld, type World } from '../support/world';
+import { errorLines, isoMinutesAgo, startWorld, type World } from '../support/world';
 
 const FULL = process.env.RELIABILITY_FULL === '1';
 const WINDOW = 10;
 const CONCURRENCY = 4;
-
-function errors(r: RunResult): string[] {
-  return r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l));
-}
 
 describe('crash and overlap suite', function () {
   this.timeout(FULL ? 900_000 : 240_000);
@@ -74,7 +70,7 @@ describe('crash and overlap suite', function () {
     const again = ledger.add(clean);
     perKill[perKill.length - 1].duplicates = again.length;
     perKill[perKill.length - 1].dupWindows = new Set(again.map((id) => truth.get(id))).size;
-    assert.equal(clean.exitCode, 0, errors(clean).join('\n'));
+    assert.equal(clean.exitCode, 0, errorLines(clean).join('\n'));
     assertComplete(w, truth, end, ledger);
     const maxDupWindows = Math.max(...perKill.map((p) => p.dupWindows));
     const killsThatSent = perKill.filter((p) => p.delivered > 0).length;
@@ -126,7 +122,7 @@ describe('crash and overlap suite', function () {
     w.oci.setFaults({});
     const r2 = await w.run(params);
     const again = ledger.add(r2);
-    assert.equal(r2.exitCode, 0, errors(r2).join('\n'));
+    assert.equal(r2.exitCode, 0, errorLines(r2).join('\n'));
     assertComplete(w, truth, end, ledger);
     recordResult('SIGTERM mid-run', {
       runs: 2,
@@ -162,7 +158,7 @@ describe('crash and overlap suite', function () {
     assertNoLossBelowCheckpoints(w, start, ledger);
     const r2 = await w.run(params);
     const again = ledger.add(r2);
-    assert.equal(r2.exitCode, 0, errors(r2).join('\n'));
+    assert.equal(r2.exitCode, 0, errorLines(r2).join('\n'));
     assertComplete(w, truth, end, ledger);
     recordResult('stdout closed (EPIPE)', {
       runs: 2,
@@ -190,8 +186,8 @@ describe('crash and overlap suite', function () {
       const [ra, rb] = await Promise.all([a, b]);
       ledger.add(ra);
       ledger.add(rb);
-      assert.equal(ra.exitCode, 0, errors(ra).join('\n'));
-      assert.equal(rb.exitCode, 0, errors(rb).join('\n'));
+      assert.equal(ra.exitCode, 0, errorLines(ra).join('\n'));
+      assert.equal(rb.exitCode, 0, errorLines(rb).join('\n'));
       const idle = [ra, rb].filter((r) => r.stderrLines.some((l) => /^INFO another process of input test is running/.test(l)));
       assert.equal(idle.length, 1, 'exactly one stood back');
       assert.equal(idle[0].stdout, '', 'the one that stood back emitted nothing');

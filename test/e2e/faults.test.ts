@@ -1,18 +1,14 @@
-// The delivery promise under faults (CONTRACT.md "Delivery"), through the bundled executable and
+// The delivery promise under faults (docs/contract.md "Delivery"), through the bundled executable and
 // both emulators. Every outcome compares delivered eventIds with the emulator's ground truth.
 import assert from 'node:assert/strict';
 import type { FaultOptions } from '../emulators/oci';
 import type { RunResult } from '../emulators/splunkd';
 import { assertComplete, assertNoLossBelowCheckpoints, eventIds, groundTruth, Ledger } from '../support/delivery';
 import { recordResult } from '../support/results';
-import { isoMinutesAgo, startWorld, type World } from '../support/world';
+import { errorLines, isoMinutesAgo, startWorld, type World } from '../support/world';
 
 const WINDOW = 15;
 const small = { tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 }, oci: { pageSize: 50 } };
-
-function noErrors(r: RunResult): string[] {
-  return r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l));
-}
 
 function summary(r: RunResult): Record<string, number> {
   const line = r.stderrLines.find((l) => l.includes('run summary')) ?? '';
@@ -37,7 +33,7 @@ async function runToEnd(
     ledger.add(r);
     assert.deepEqual(r.streamErrors, [], 'the stream stays well-formed');
     const cps = w.checkpoints('test');
-    if (cps.length && cps.every((c) => c.checkpoint === end.toISOString()) && r.exitCode === 0 && noErrors(r).length === 0) break;
+    if (cps.length && cps.every((c) => c.checkpoint === end.toISOString()) && r.exitCode === 0 && errorLines(r).length === 0) break;
   }
   return runs;
 }
@@ -133,7 +129,7 @@ describe('fault suite: OCI faults', function () {
       ledger.add(r1);
       assert.equal(r1.exitCode, 0, 'window errors do not fail the run');
       assert.equal(r1.events.length, 0);
-      const errs = noErrors(r1);
+      const errs = errorLines(r1);
       assert.ok(
         errs.length > 0 && errs.every((l) => /category=malformed/.test(l) && / action="window retried next run"/.test(l)),
         errs.join('\n'),
@@ -199,7 +195,7 @@ describe('fault suite: OCI faults', function () {
       const end = isoMinutesAgo(10);
       const r = await w.run({ start_date_time: isoMinutesAgo(60), end_date_time: end, regions: region, compartments: root });
       assert.equal(r.exitCode, 0);
-      assert.deepEqual(noErrors(r), []);
+      assert.deepEqual(errorLines(r), []);
       assert.deepEqual(r.streamErrors, []);
       for (const e of odd) assert.deepEqual(JSON.parse(r.events.find((x) => x._raw.includes(`"${e.eventId}"`))?._raw ?? 'null'), e);
       for (const e of noId) {
@@ -232,7 +228,7 @@ describe('fault suite: splunkd faults', function () {
     const ledger = new Ledger();
     const r = await w.run({ start_date_time: start.toISOString(), end_date_time: end.toISOString(), query_window_size: String(WINDOW) });
     ledger.add(r);
-    assert.equal(r.exitCode, 0, noErrors(r).join('\n'));
+    assert.equal(r.exitCode, 0, errorLines(r).join('\n'));
     assertComplete(w, truth, end, ledger);
     assert.equal(ledger.duplicates, 0);
     const kv503 = w.splunkd.requests().filter((q) => q.status === 503).length;
@@ -281,7 +277,7 @@ describe('fault suite: splunkd faults', function () {
     const r2 = await w.run({ ...base, end_date_time: end.toISOString() }, { env });
     ledger.add(r2);
     assert.equal(r2.exitCode, 1);
-    const errs = noErrors(r2);
+    const errs = errorLines(r2);
     assert.ok(
       errs.some((l) => /cannot save progress to the KV store/.test(l)),
       errs.join('\n'),
@@ -294,7 +290,7 @@ describe('fault suite: splunkd faults', function () {
     w.splunkd.setKvFaults({});
     const r3 = await w.run({ ...base, end_date_time: end.toISOString() }, { env });
     const again = ledger.add(r3);
-    assert.equal(r3.exitCode, 0, noErrors(r3).join('\n'));
+    assert.equal(r3.exitCode, 0, errorLines(r3).join('\n'));
     assertComplete(w, truth, end, ledger);
     assert.equal(ledger.duplicates, again.length);
     assert.equal(again.length, r2.events.length, 'duplicates = exactly what the run that could not save had sent');
@@ -330,7 +326,7 @@ describe('fault suite: splunkd faults', function () {
     assertNoLossBelowCheckpoints(w, start, ledger);
     const r2 = await w.run(params);
     const again = ledger.add(r2);
-    assert.equal(r2.exitCode, 0, noErrors(r2).join('\n'));
+    assert.equal(r2.exitCode, 0, errorLines(r2).join('\n'));
     assertComplete(w, truth, end, ledger);
     // Duplicates: only windows sent after the last save that the expired key allowed.
     const dupWindows = new Set(again.map((id) => truth.get(id)));

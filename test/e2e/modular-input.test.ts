@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { introspectScheme } from '../emulators/splunkd';
 import { parameter, PARAMETERS } from '../../src/splunk/parameters';
-import { expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
+import { errorLines, expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
 import type { RunResult } from '../emulators/splunkd';
 
 function ids(r: RunResult): string[] {
@@ -15,7 +15,7 @@ function ids(r: RunResult): string[] {
 function assertClean(r: RunResult): void {
   assert.equal(r.exitCode, 0, `exit ${r.exitCode}\n${r.stderrLines.join('\n')}`);
   assert.deepEqual(r.streamErrors, []);
-  assert.ok(!r.stderrLines.some((l) => /^(ERROR|FATAL)/.test(l)), r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l)).join('\n'));
+  assert.deepEqual(errorLines(r), []);
 }
 
 describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {

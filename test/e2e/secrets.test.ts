@@ -8,17 +8,13 @@ import path from 'node:path';
 import { runValidation, type RunResult } from '../emulators/splunkd';
 import { startProxy, type TestProxy } from '../support/proxy';
 import { recordResult } from '../support/results';
-import { ACCOUNT_REALM, isoMinutesAgo, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
+import { ACCOUNT_REALM, errorLines, isoMinutesAgo, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
 
 const PASSPHRASE = 'pass-Phr4se"with\\quotes&<xml>';
 const WRONG_PASSPHRASE = 'not-the-Passphrase-9f3e';
 const PROXY_USER = 'u';
 const PROXY_PASSWORD = 'Pr0xy-p@ss:word"\\';
 const WRONG_PROXY_PASSWORD = 'wrong-Pr0xy-secret-77';
-
-function errors(r: RunResult): string[] {
-  return r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l));
-}
 
 describe('secrets never leak', function () {
   this.timeout(120_000);
@@ -99,8 +95,8 @@ describe('secrets never leak', function () {
   it('collects through the authenticating proxy with the encrypted key: every OCI request went through it', async () => {
     w.oci.resetStats();
     const r = await run('normal run');
-    assert.equal(r.exitCode, 0, errors(r).join('\n'));
-    assert.deepEqual(errors(r), []);
+    assert.equal(r.exitCode, 0, errorLines(r).join('\n'));
+    assert.deepEqual(errorLines(r), []);
     assert.ok(r.events.length > 0, 'events were collected');
     const ps = proxy.stats();
     const os = w.oci.stats();
@@ -118,7 +114,7 @@ describe('secrets never leak', function () {
     w.splunkd.setConf('ta_oci_audit_settings', 'logging', { loglevel: 'DEBUG' });
     try {
       const r = await run('DEBUG run', { logLevel: 'DEBUG', name: 'debugrun' });
-      assert.equal(r.exitCode, 0, errors(r).join('\n'));
+      assert.equal(r.exitCode, 0, errorLines(r).join('\n'));
       assert.ok(
         r.stderrLines.some((l) => l.startsWith('DEBUG ')),
         'DEBUG lines were written',
@@ -135,7 +131,7 @@ describe('secrets never leak', function () {
       const before = proxy.stats().rejected;
       const r = await run('wrong proxy password');
       assert.equal(r.exitCode, 1);
-      const errs = errors(r);
+      const errs = errorLines(r);
       assert.equal(errs.length, 1, errs.join('\n'));
       assert.match(errs[0], /proxy refused the credentials \(407 Proxy Authentication Required\)/);
       assert.match(errs[0], /check the proxy user name and password/);
@@ -153,7 +149,7 @@ describe('secrets never leak', function () {
       w.oci.resetStats();
       const r = await run('wrong passphrase');
       assert.equal(r.exitCode, 1);
-      const errs = errors(r);
+      const errs = errorLines(r);
       assert.equal(errs.length, 1, errs.join('\n'));
       assert.match(errs[0], /account "main": the private key cannot be read: the passphrase is wrong/);
       assert.ok(!r.stderrLines.some((l) => /\s+at \S+ \(/.test(l)), 'no stack trace');
@@ -172,7 +168,7 @@ describe('secrets never leak', function () {
     try {
       const r = await run('revoked key');
       assert.equal(r.exitCode, 1);
-      const errs = errors(r);
+      const errs = errorLines(r);
       assert.ok(
         errs.length >= 1 && errs.every((l) => /401 NotAuthenticated/.test(l) && /category=authentication/.test(l)),
         errs.join('\n'),

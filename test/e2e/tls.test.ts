@@ -7,13 +7,8 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as selfsigned from 'selfsigned';
-import type { RunResult } from '../emulators/splunkd';
 import { recordResult } from '../support/results';
-import { isoMinutesAgo, startWorld, type World } from '../support/world';
-
-function errors(r: RunResult): string[] {
-  return r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l));
-}
+import { errorLines, isoMinutesAgo, startWorld, type World } from '../support/world';
 
 interface TlsFront {
   url: string;
@@ -82,7 +77,7 @@ describe('TLS stays on', function () {
     account({ identity_endpoint: `${front.url}/identity/{region}`, audit_endpoint: `${front.url}/audit/{region}` });
     w.oci.resetStats();
     const r = await w.run(params);
-    const errs = errors(r);
+    const errs = errorLines(r);
     assert.equal(r.exitCode, 1);
     assert.equal(errs.length, 1, errs.join('\n'));
     assert.match(errs[0], /TLS certificate is not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)/);
@@ -99,7 +94,7 @@ describe('TLS stays on', function () {
   it('only the audit endpoint self-signed: every window is a certificate ERROR, no checkpoint moves', async () => {
     account({ audit_endpoint: `${front.url}/audit/{region}` });
     const r = await w.run(params, { name: 'auditonly' });
-    const errs = errors(r);
+    const errs = errorLines(r);
     assert.ok(
       errs.length > 0 && errs.every((l) => /TLS certificate is not trusted/.test(l) && /category=configuration/.test(l)),
       errs.join('\n'),
@@ -118,7 +113,7 @@ describe('TLS stays on', function () {
       account({ [field]: value });
       w.oci.resetStats();
       const r = await w.run(params);
-      const errs = errors(r);
+      const errs = errorLines(r);
       assert.equal(r.exitCode, 1);
       assert.equal(errs.length, 1, errs.join('\n'));
       assert.match(

@@ -112,3 +112,8 @@ export function expectedEvents(world: World, start: Date, input = 'test'): Map<s
 export function isoMinutesAgo(min: number, from = Date.now()): string {
   return new Date(Math.floor((from - min * 60_000) / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 }
+
+/** The run's ERROR and FATAL lines on stderr (splunkd's log levels). */
+export function errorLines(r: RunResult): string[] {
+  return r.stderrLines.filter((l) => /^(ERROR|FATAL)/.test(l));
+}
