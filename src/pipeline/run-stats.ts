@@ -43,6 +43,7 @@ export class RunStats {
       regions: this.regions,
       compartments: this.compartments,
       pairs: this.pairs,
+      pairs_skipped_by_partition: this.pairsSkippedByPartition,
       windows: this.windows,
       windows_failed: this.windowsFailed,
       events: this.events,
