@@ -447,7 +447,7 @@ function classify(f: Fields): { eventtypes: string[]; tags: string[] } {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Sample events. The first three are the real samples of shared/samples (trimmed of headers that no
+// Sample events. The first three are the samples of test/fixtures/samples (trimmed of headers that no
 // definition reads); the Logging-shaped ones are converted back to the ListEvents shape the input emits
 // (type -> eventType, time -> eventTime, id -> eventId, dataschema -> eventTypeVersion).
 

@@ -318,7 +318,7 @@ describe('OCI emulator', function () {
       );
       assert.ok(events.length > 600, `${events.length} events`);
       assert.equal(pages, Math.ceil(events.length / 200));
-      // The SDK turns null sub-objects into undefined (notes §5.10), so compare without nulls here ...
+      // The SDK turns null sub-objects into undefined (oci-audit@2.139.1's models), so compare without nulls here ...
       const noNulls = (x: unknown): unknown => JSON.parse(JSON.stringify(x, (_k, v: unknown) => (v === null ? undefined : v)));
       assert.deepEqual(noNulls(events), noNulls(truth));
       // ... and byte-for-byte on the wire for the first page.

@@ -1,6 +1,6 @@
 // Manual use: npx tsx test/emulators/oci/cli.ts --port 0 --compartments 96 --out /tmp/oci-emu
 // Prints the URL and endpoint templates, writes the API key PEM and an account JSON (field names of the
-// ta_oci_audit_account.conf stanza, CONTRACT.md "Accounts") to --out, and serves until SIGINT/SIGTERM.
+// ta_oci_audit_account.conf stanza, docs/contract.md "Accounts") to --out, and serves until SIGINT/SIGTERM.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

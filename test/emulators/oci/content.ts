@@ -1,7 +1,7 @@
 // Builds one realistic AuditEvent (v2 / CloudEvents 0.1) from a seeded PRNG.
 // Envelope and data fields: https://docs.oracle.com/iaas/Content/Audit/Reference/logeventreference.htm,
 // oci-audit@2.139.1/lib/model/{audit-event,data,identity,request,response,state-change}.d.ts, and the samples in
-// /work/shared/samples (oci-audit-api.md §2). Concrete values (paths, user agents, login details) are invented but
+// test/fixtures/samples (their sources: SOURCES.md there). Concrete values (paths, user agents, login details) are invented but
 // shaped like the samples.
 import { Rng } from './prng';
 import type { Tenancy, UserRecord } from './tenancy';

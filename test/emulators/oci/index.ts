@@ -1,6 +1,6 @@
 // OCI emulator: Identity 20160918 + Audit 20190901 REST over node:http, with request-signature checks, lazy
-// deterministic audit events, and injectable faults. Sources are cited per behaviour; "notes" means
-// /work/shared/notes/oci-audit-api.md (section numbers there).
+// deterministic audit events, and injectable faults. Each behaviour cites its public source: an Oracle
+// doc URL, or a file of the OCI SDK packages at 2.139.1 (oci-common, oci-audit, oci-identity).
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
@@ -126,7 +126,7 @@ interface Reply {
   headers?: Record<string, string>;
 }
 
-// Error codes and messages: https://docs.oracle.com/en-us/iaas/Content/API/References/apierrors.htm (notes §1).
+// Error codes and messages: https://docs.oracle.com/en-us/iaas/Content/API/References/apierrors.htm.
 const MSG = {
   NotAuthenticated: 'The required information to complete authentication was not provided or was incorrect.',
   NotAuthorizedOrNotFound: 'Authorization failed or requested resource not found.',
@@ -142,7 +142,7 @@ const missing = (p: string): Reply => err(400, 'MissingParameter', `Missing requ
 const invalid = (m: string): Reply => err(400, 'InvalidParameter', m);
 
 // RFC 3339 date-time (https://www.rfc-editor.org/rfc/rfc3339#section-5.6): two-digit hour etc. The SDK's
-// formatDateToRFC3339 sends unpadded hours like T9:05:00Z (notes §5.1, oracle/oci-typescript-sdk#320): rejected here.
+// formatDateToRFC3339 sends unpadded hours like T9:05:00Z (oci-common@2.139.1 lib/helper.js, oracle/oci-typescript-sdk#320): rejected here.
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.(\d+))?([Zz]|[+-](\d{2}):(\d{2}))$/;
 function parseRfc3339(s: string): { ms: number; wholeMinute: boolean } | undefined {
   const m = RFC3339.exec(s);
@@ -162,7 +162,7 @@ const FLAG_NO_EMPTY = 1;
 const FLAG_CURSOR = 2;
 
 function fingerprintOf(publicKey: crypto.KeyObject): string {
-  // Fingerprint = MD5 over DER SubjectPublicKeyInfo, colon-separated lower-case hex (notes §4; apisigningkey.htm).
+  // Fingerprint = MD5 over DER SubjectPublicKeyInfo, colon-separated lower-case hex (https://docs.oracle.com/en-us/iaas/Content/API/Concepts/apisigningkey.htm).
   const der = publicKey.export({ type: 'spki', format: 'der' });
   return (crypto.createHash('md5').update(der).digest('hex').match(/../g) as string[]).join(':');
 }
@@ -244,7 +244,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
     const userId = ocid(new Rng(hashInts(tenancy.seed, 0xa91, userSeq++)), 'user');
     const fingerprint = fingerprintOf(publicKey);
-    // keyId = "<tenancy>/<user>/<fingerprint>" (signingrequests.htm; notes §4).
+    // keyId = "<tenancy>/<user>/<fingerprint>" (https://docs.oracle.com/en-us/iaas/Content/API/Concepts/signingrequests.htm).
     keys.set(`${tenancy.tenancyId}/${userId}/${fingerprint}`, { publicKeyPem });
     return {
       tenancyId: tenancy.tenancyId,
@@ -260,7 +260,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   function authenticate(req: http.IncomingMessage): boolean {
     try {
       // draft-cavage-http-signatures-08 as OCI uses it: signed headers must cover (request-target), host and
-      // date or x-date; clock skew 300 s (signingrequests.htm; notes §4). parseRequest builds the signing string
+      // date or x-date; clock skew 300 s (signingrequests.htm). parseRequest builds the signing string
       // from req.url, i.e. the raw path+query exactly as sent.
       const parsed = httpSignature.parseRequest(req, { clockSkew, headers: [] });
       const signed = parsed.params.headers;
@@ -282,7 +282,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     // No IAM policy for the operation -> 404 NotAuthorizedOrNotFound after authentication (apierrors.htm).
     if (deniedOps.has(op)) return notFound();
     if (op === 'ListRegionSubscriptions') {
-      // GET /tenancies/{id}/regionSubscriptions: bare array, no paging (notes §3, region-subscription.d.ts).
+      // GET /tenancies/{id}/regionSubscriptions: bare array, no paging (oci-identity@2.139.1 lib/model/region-subscription.d.ts).
       if (parts[1] !== tenancy.tenancyId) return notFound();
       return { status: 200, body: JSON.stringify(tenancy.regions) };
     }
@@ -309,7 +309,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       const body = JSON.stringify(c);
       return { status: 200, body, headers: { etag: crypto.createHash('sha256').update(body).digest('hex') } };
     }
-    // ListCompartments (docs iam/compartment/list; oci-identity list-compartments-request.d.ts; notes §3).
+    // ListCompartments (docs iam/compartment/list; oci-identity@2.139.1 lib/request/list-compartments-request.d.ts).
     const cid = q.get('compartmentId');
     if (!cid) return missing('compartmentId');
     const accessLevel = q.get('accessLevel') ?? 'ANY';
@@ -361,7 +361,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   // ---------------------------------------------------------------- Audit
   function audit(op: string, ri: number, region: string, q: URLSearchParams): Reply {
     if (op === 'GetConfiguration') {
-      // GET /configuration?compartmentId=<tenancy> -> {"retentionPeriodDays":N} (configuration.d.ts; notes §1).
+      // GET /configuration?compartmentId=<tenancy> -> {"retentionPeriodDays":N} (oci-audit@2.139.1 lib/model/configuration.d.ts).
       const cid = q.get('compartmentId');
       if (!cid) return missing('compartmentId');
       if (cid !== tenancy.tenancyId) return invalid('compartmentId must be the tenancy OCID.');
@@ -377,7 +377,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const end = parseRfc3339(endText);
     if (!end) return invalid(`endTime '${endText}' is not a valid RFC 3339 date-time.`);
     // Whole minutes: the CLI docs say "granularity to the minute. Seconds (and milliseconds, if included) must be
-    // set to 0" (oci_cli_docs audit/event/list), though one real record shows 200 for 13:41:17.170Z (notes §1).
+    // set to 0" (oci_cli_docs audit/event/list), though one real record shows 200 for 13:41:17.170Z (test/fixtures/samples/real-logging-ListEvents-JavaSDK.newrelic.json).
     // We follow the docs, strictly.
     if (!start.wholeMinute) return invalid('startTime must be at whole minutes (seconds and milliseconds 0).');
     if (!end.wholeMinute) return invalid('endTime must be at whole minutes (seconds and milliseconds 0).');
@@ -400,7 +400,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const applies = !faults.only || faults.only === 'audit';
     const emptyFault = applies && faults.emptyPagesWithToken === true && !(flags & FLAG_NO_EMPTY);
     if (emptyFault && faultRng.next() < 0.5) {
-      // Fault: an empty page that still carries opc-next-page (SDK paginators walk through these; notes §5.11).
+      // Fault: an empty page that still carries opc-next-page (oci-common@2.139.1 lib/paginators.js walks through them).
       return { status: 200, body: '[]', headers: { 'opc-next-page': tokenFor(after, FLAG_NO_EMPTY) } };
     }
     const items: string[] = [];
@@ -415,7 +415,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       last = k;
     }
     const headers: Record<string, string> = {};
-    // Body = bare JSON array; opc-next-page only when more remain (list-events-response.d.ts; notes §1).
+    // Body = bare JSON array; opc-next-page only when more remain (oci-audit@2.139.1 lib/response/list-events-response.d.ts).
     if (more) headers['opc-next-page'] = tokenFor(last, 0);
     else if (emptyFault && items.length > 0 && faultRng.next() < 0.5) headers['opc-next-page'] = tokenFor(last, FLAG_NO_EMPTY);
     stats.eventsServed += items.length;
@@ -514,7 +514,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       let body = r.body;
       let statusKey = String(r.status);
       if (mode === 'malformed') {
-        // Fault: 200 with a body the SDK cannot parse (notes §5.8: non-JSON 200 -> SyntaxError), or
+        // Fault: 200 with a body the SDK cannot parse (oci-audit@2.139.1 lib/client.js parses a 200 with response.json(): a SyntaxError), or
         // JSON of the wrong shape.
         const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
         const half = (): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)));
@@ -585,7 +585,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       const u = faultRng.next();
       let acc = 0;
       if (u < (acc += faults.throttleRate ?? 0)) {
-        // 429 with code TooManyRequests: the only 429 the SDK retries (notes §5.3; apierrors.htm).
+        // 429 with code TooManyRequests: the only 429 the SDK retries (oci-common@2.139.1 lib/retrier.js; apierrors.htm).
         return send(err(429, 'TooManyRequests', MSG.TooManyRequests));
       }
       if (u < (acc += faults.serverErrorRate ?? 0)) {

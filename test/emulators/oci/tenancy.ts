@@ -1,5 +1,5 @@
 // Deterministic fake tenancy: regions, compartment tree, users. Shapes follow the Identity 20160918 models
-// (oci-identity@2.139.1/lib/model/region-subscription.d.ts, compartment.d.ts, tenancy.d.ts; oci-audit-api.md §3).
+// (oci-identity@2.139.1/lib/model/region-subscription.d.ts, compartment.d.ts, tenancy.d.ts).
 import { Rng, hashInts, ocid } from './prng';
 
 export interface RegionSubscription {

@@ -1,8 +1,8 @@
 // Page tokens. The real ListEvents token is base64 text ending in "==" and starting "AP37"
 // (`AP37-f_9__79-…6Q==`, samples/real-logging-ListEvents-JavaSDK.newrelic.json). Ours are standard base64 that
 // always start "AP37+/+/" and end "==", so a client that puts the token in a query string without
-// percent-encoding ("+" becomes a space, oci-common's request-generator.js does not encode values,
-// oci-audit-api.md §5.2) sends a token the service cannot recognise -> 400 InvalidParameter.
+// percent-encoding ("+" becomes a space; oci-common@2.139.1 lib/request-generator.js does not encode values)
+// sends a token the service cannot recognise -> 400 InvalidParameter.
 // Tokens carry the resume position (processed ms, eventId), not an index, so inserts between pages are harmless.
 import { hashInts } from './prng';
 

@@ -120,7 +120,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     for (let i = 0; i < b.length; i++) b[i] ^= encKey[i % encKey.length];
     return `$7$${b.toString('base64')}`;
   };
-  // real session keys look like `^gbQv^_I4sBVjoMX6Lo7K6…` (prometheus dump in the notes)
+  // real session keys look like `^gbQv^_I4sBVjoMX6Lo7K6…` (the input definition dumped in
+  // lukemonahan/splunk_modinput_prometheus prometheus/prometheus.go)
   const sessions = new Map<string, { user: string; expires: number }>();
   const mkKey = (ttlMs = 3_600_000): string => {
     const k = randomBytes(60).toString('base64').replace(/\+/g, '^').replace(/\//g, '_').replace(/=+$/, '');

@@ -177,7 +177,7 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
         'Cache-Control': 'no-store',
       });
     }
-    // the splunkd proxy /<locale>/splunkd/__raw/<splunkd path> (splunk-sdk proxy_http.js; notes §3)
+    // the splunkd proxy /<locale>/splunkd/__raw/<splunkd path> (splunk-sdk@2.0.2 lib/platform/client/proxy_http.js)
     if (seg[1] === 'splunkd' && seg[2] === '__raw') {
       const json = (status: number, text: string): void =>
         reply(status, JSON.stringify({ messages: [{ type: 'ERROR', text }] }), { 'Content-Type': 'application/json; charset=UTF-8' });

@@ -1,5 +1,5 @@
 // XML documents of the modular input protocol (docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts;
-// fixtures: splunk-sdk-javascript 1.11.0 tests/modularinputs/data, copied in /work/shared/samples/splunk-sdk-xml).
+// fixtures: splunk-sdk-javascript 1.11.0 tests/modularinputs/data, copied in test/fixtures/splunk-sdk-xml).
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export function escapeXml(s: string): string {
