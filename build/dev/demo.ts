@@ -59,8 +59,10 @@ async function main(): Promise<void> {
   );
 
   const expected = oci.countEvents(start, new Date(Math.floor((now - 5 * MINUTE) / MINUTE) * MINUTE));
+  const deleted = tenancy.compartments.filter((c) => c.lifecycleState === 'DELETED').length;
   console.log(
-    `OCI emulator  ${oci.url}  tenancy ${tenancy.name}: ${tenancy.regions.length} regions, ${tenancy.compartments.length} compartments (${tenancy.compartments.filter((c) => c.lifecycleState === 'DELETED').length} deleted), ${eventsPerDay.toLocaleString('en')} events/day`,
+    `OCI emulator  ${oci.url}  tenancy ${tenancy.name}: ${tenancy.regions.length} regions, ` +
+      `${tenancy.compartments.length} compartments (${deleted} deleted), ${eventsPerDay.toLocaleString('en')} events/day`,
   );
   console.log(`splunkd       ${splunkd.serverUri}  SPLUNK_HOME ${splunkd.splunkHome}`);
   console.log(`input         oci_audit://demo  start_date_time=${start.toISOString()}  (~${expected.toLocaleString('en')} events due)\n`);
@@ -82,7 +84,8 @@ async function main(): Promise<void> {
       () => {
         const s = oci.stats();
         const cps = splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === 'checkpoint').length;
-        const line = `  ${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s  ListEvents ${s.listEventsRequests}  events served ${s.eventsServed.toLocaleString('en')}  checkpoints ${cps}`;
+        const served = s.eventsServed.toLocaleString('en');
+        const line = `  ${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s  ListEvents ${s.listEventsRequests}  events served ${served}  checkpoints ${cps}`;
         process.stdout.write(tty ? `\r${line}   ` : `${line}\n`);
       },
       tty ? 500 : 2000,
@@ -94,7 +97,9 @@ async function main(): Promise<void> {
     results.push(r);
     const f = summaryFields(r);
     console.log(
-      `  exit ${r.exitCode}  regions ${f.regions}  compartments ${f.compartments}  pairs ${f.pairs}  windows ${f.windows}  pages ${f.pages}  events ${r.events.length.toLocaleString('en')}  ${f.events_per_second} events/s  retries ${f.retries}  errors ${f.errors}  stream errors ${r.streamErrors.length}  ${(r.durationMs / 1000).toFixed(1)} s\n`,
+      `  exit ${r.exitCode}  regions ${f.regions}  compartments ${f.compartments}  pairs ${f.pairs}  windows ${f.windows}  pages ${f.pages}` +
+        `  events ${r.events.length.toLocaleString('en')}  ${f.events_per_second} events/s  retries ${f.retries}  errors ${f.errors}` +
+        `  stream errors ${r.streamErrors.length}  ${(r.durationMs / 1000).toFixed(1)} s\n`,
     );
   }
 

@@ -37,15 +37,17 @@ function ensureTools() {
   const v = run(py, ['-c', 'from importlib.metadata import version; print(version("splunk-appinspect"))']);
   if (!v.ok || v.out.trim() !== APPINSPECT_VERSION || !existsSync(cli)) {
     log(`pip install splunk-appinspect==${APPINSPECT_VERSION}`);
-    execFileSync(py, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `splunk-appinspect==${APPINSPECT_VERSION}`], { stdio: 'inherit' });
+    const pip = ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check'];
+    execFileSync(py, [...pip, `splunk-appinspect==${APPINSPECT_VERSION}`], { stdio: 'inherit' });
   }
   // python-magic needs the libmagic shared library.
-  if (!run(py, ['-c', 'import magic; magic.from_buffer(b"x")']).ok) {
+  const magicLoads = () => run(py, ['-c', 'import magic; magic.from_buffer(b"x")']).ok;
+  if (!magicLoads()) {
     log('libmagic missing: apt-get install -y libmagic1');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
     execFileSync('apt-get', ['install', '-y', '-qq', 'libmagic1'], { stdio: 'inherit', env });
-    if (!run(py, ['-c', 'import magic; magic.from_buffer(b"x")']).ok) throw new Error('appinspect: python-magic still cannot load libmagic');
+    if (!magicLoads()) throw new Error('appinspect: python-magic still cannot load libmagic');
   }
 }
 
@@ -97,7 +99,8 @@ export async function appinspect({ spl } = {}) {
     for (const f of findings(report)) {
       const ok = f.result === 'warning' && (justified.get(f.check) ?? []).includes(name);
       if (!ok) bad++;
-      console.log(`  ${ok ? 'justified' : 'NOT OK   '} ${f.result} ${f.check}: ${f.messages.join(' | ').replace(/\s+/g, ' ').slice(0, 300)}`);
+      const said = f.messages.join(' | ').replace(/\s+/g, ' ').slice(0, 300);
+      console.log(`  ${ok ? 'justified' : 'NOT OK   '} ${f.result} ${f.check}: ${said}`);
     }
   }
   return bad;

@@ -63,13 +63,15 @@ export function checkVersions() {
 export function sourceDateEpoch() {
   if (process.env.SOURCE_DATE_EPOCH) return Number.parseInt(process.env.SOURCE_DATE_EPOCH, 10);
   try {
-    return Number.parseInt(execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(), 10);
+    const out = execFileSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return Number.parseInt(out.trim(), 10);
   } catch {
     return 946684800; // 2000-01-01T00:00:00Z: no git, no SOURCE_DATE_EPOCH
   }
 }
 
-const SKIP = (name) => name.startsWith('.') || name === '__MACOSX' || name === 'node_modules' || name === 'local' || name === 'local.meta' || name.endsWith('~');
+const SKIPPED = new Set(['__MACOSX', 'node_modules', 'local', 'local.meta']);
+const SKIP = (name) => name.startsWith('.') || SKIPPED.has(name) || name.endsWith('~');
 
 /** Files below `dir` (relative paths, '/' separated), skipping dot-files, local/, node_modules. */
 function walk(dir, rel = '') {
@@ -99,7 +101,8 @@ function thirdPartyNotices(metafile) {
   for (const [dir, name] of pkgs) {
     const pj = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
     const lic = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.(md|txt))?$/i.test(f));
-    entries.push({ key: `${name}@${pj.version}`, license: typeof pj.license === 'string' ? pj.license : JSON.stringify(pj.license ?? pj.licenses ?? 'see package'), text: lic ? readFileSync(path.join(dir, lic), 'utf8').trim() : '' });
+    const license = typeof pj.license === 'string' ? pj.license : JSON.stringify(pj.license ?? pj.licenses ?? 'see package');
+    entries.push({ key: `${name}@${pj.version}`, license, text: lic ? readFileSync(path.join(dir, lic), 'utf8').trim() : '' });
   }
   entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const seen = new Set();

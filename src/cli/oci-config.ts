@@ -41,9 +41,8 @@ export function accountFromFlags(f: AccountFlags): OciAccount {
         ? common.ConfigFileReader.parseFileFromPath(f.configFile, f.profile ?? 'DEFAULT')
         : common.ConfigFileReader.parseDefault(f.profile ?? 'DEFAULT');
     } catch (err) {
-      throw new ConfigError(
-        `cannot read the OCI config file (${(err as Error).message}); give --config-file or --tenancy --user --fingerprint --key-file --region`,
-      );
+      const instead = 'give --config-file or --tenancy --user --fingerprint --key-file --region';
+      throw new ConfigError(`cannot read the OCI config file (${(err as Error).message}); ${instead}`);
     }
   }
   const get = (k: string): string | undefined => fromFile?.get(k) ?? undefined;

@@ -43,7 +43,9 @@ export const PARAMETERS: readonly Spec[] = (
     {
       name: 'regions',
       title: 'Regions',
-      help: 'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), or * for every subscribed region whose status is READY.',
+      help:
+        'Comma-separated region identifiers (e.g. us-ashburn-1,eu-frankfurt-1), ' +
+        'or * for every subscribed region whose status is READY.',
       dataType: 'string',
       required: false,
       default: '*',
@@ -258,7 +260,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
     const bad = regions.filter((r) => !REGION_RE.test(r));
     if (bad.length || regions.length === 0)
       problems.push(
-        `regions: "${clip(bad.join(',') || regionsRaw)}" is not a region identifier; use * or a comma list such as us-ashburn-1,eu-frankfurt-1`,
+        `regions: "${clip(bad.join(',') || regionsRaw)}" is not a region identifier; ` +
+          'use * or a comma list such as us-ashburn-1,eu-frankfurt-1',
       );
   }
 
@@ -269,7 +272,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
     const bad = compartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
     if (bad.length || compartments.length === 0)
       problems.push(
-        `compartments: "${clip(bad[0] ?? compartmentsRaw)}" is not a compartment or tenancy OCID; use * or a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`,
+        `compartments: "${clip(bad[0] ?? compartmentsRaw)}" is not a compartment or tenancy OCID; ` +
+          'use * or a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…',
       );
   }
 
@@ -277,7 +281,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   const badEx = excludeCompartments.filter((c) => !COMPARTMENT_OCID_RE.test(c));
   if (badEx.length)
     problems.push(
-      `exclude_compartments: "${clip(badEx[0])}" is not a compartment OCID; use a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…`,
+      `exclude_compartments: "${clip(badEx[0])}" is not a compartment OCID; ` +
+        'use a comma list of OCIDs such as ocid1.compartment.oc1..aaaa…',
     );
 
   const date = (key: 'start_date_time' | 'end_date_time'): Date | undefined => {

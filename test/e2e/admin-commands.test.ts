@@ -43,7 +43,15 @@ describe('admin commands: preview and check (end to end)', function () {
     // An OCI CLI config file, as `oci setup config` writes it.
     writeFileSync(
       path.join(dir, 'config'),
-      `[DEFAULT]\nuser=${oci.apiKey.userId}\nfingerprint=${oci.apiKey.fingerprint}\ntenancy=${oci.tenancy.tenancyId}\nregion=${oci.tenancy.homeRegion}\nkey_file=${path.join(dir, 'key.pem')}\n`,
+      [
+        '[DEFAULT]',
+        `user=${oci.apiKey.userId}`,
+        `fingerprint=${oci.apiKey.fingerprint}`,
+        `tenancy=${oci.tenancy.tenancyId}`,
+        `region=${oci.tenancy.homeRegion}`,
+        `key_file=${path.join(dir, 'key.pem')}`,
+        '',
+      ].join('\n'),
     );
     flags = ['--identity-endpoint', oci.identityEndpoint, '--audit-endpoint', oci.auditEndpoint];
   });

@@ -16,7 +16,7 @@ describe('crash and overlap suite', function () {
   let w: World;
   afterEach(() => w?.close());
 
-  it(`SIGKILL at random moments across ${FULL ? 20 : 5} runs of a ${FULL ? 40 : 10} k-event backfill, then a clean run: nothing lost, duplicates bounded`, async () => {
+  it(`SIGKILL in ${FULL ? 20 : 5} runs of a ${FULL ? 40 : 10} k-event backfill, then a clean run: nothing lost, duplicates bounded`, async () => {
     const kills = FULL ? 20 : 5;
     const spanMin = 600;
     // eventsPerDay chosen so that the span holds about 10 k (quick) or 40 k (full) events.
@@ -96,7 +96,7 @@ describe('crash and overlap suite', function () {
     });
   });
 
-  it('SIGTERM mid-run with OCI requests in flight: exit within 5 s, nothing checkpointed beyond what was sent; the next run completes', async () => {
+  it('SIGTERM with OCI requests in flight: exit within 5 s, no checkpoint beyond what was sent; the next run completes', async () => {
     w = await startWorld({
       tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 },
       oci: { pageSize: 50, faults: { latencyMs: [100, 1500] } },
@@ -135,7 +135,7 @@ describe('crash and overlap suite', function () {
     });
   });
 
-  it('stdout closed by the reader (EPIPE): exit within 5 s with an ERROR, nothing checkpointed beyond what was read; the next run completes', async () => {
+  it('stdout closed (EPIPE): exit within 5 s with an ERROR, no checkpoint beyond what was read; the next run completes', async () => {
     w = await startWorld({
       tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 40_000 },
       oci: { pageSize: 50, faults: { latencyMs: [5, 20] } },
@@ -171,7 +171,8 @@ describe('crash and overlap suite', function () {
   });
 
   for (const delay of [0, 400]) {
-    it(`two processes of the same input ${delay ? `${delay} ms apart` : 'at once'}: one collects, the other exits 0 without emitting; no duplicates, no lost windows`, async () => {
+    const when = delay ? `${delay} ms apart` : 'at once';
+    it(`two processes of one input ${when}: one collects, the other exits 0 silently; no duplicates, no lost windows`, async () => {
       w = await startWorld({
         tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 20_000 },
         oci: { pageSize: 50, faults: { latencyMs: [20, 80] } },

@@ -167,11 +167,10 @@ describe('fault suite: OCI faults', function () {
     }
   }
 
-  it('a window that fails for good (malformed every time) is an ERROR category=malformed, its checkpoint stays, and the next run collects it', () =>
-    malformedForGood());
-  it('JSON that is not an array ({"items": [...]}) every time: retried, ERROR category=malformed, checkpoint stays, next run collects it', () =>
+  it('a window malformed every time: ERROR category=malformed, its checkpoint stays, the next run collects it', () => malformedForGood());
+  it('JSON that is not an array ({"items": [...]}) every time: ERROR category=malformed, checkpoint stays, next run collects', () =>
     malformedForGood('object'));
-  it('an array of non-objects (strings, null, a number) every time: retried, ERROR category=malformed, checkpoint stays, next run collects it', () =>
+  it('an array of non-objects (strings, null, a number) every time: ERROR category=malformed, checkpoint stays, next run collects', () =>
     malformedForGood('wrong-types'));
 
   it('an array with wrong types inside is passed through verbatim, never skipped', async () => {
@@ -259,7 +258,7 @@ describe('fault suite: splunkd faults', function () {
     recordResult('splunkd: batch_save 500 on 30 %', { runs: runs.length, events: truth.size, kv500, lost: 0, duplicates: 0 });
   });
 
-  it('batch_save failing for good mid-run: a clear ERROR, exit 1, the run stops; the next run resumes with duplicates only from unsaved windows', async () => {
+  it('batch_save failing for good mid-run: ERROR, exit 1, the run stops; the next run re-sends only the unsaved windows', async () => {
     // Slow OCI and small windows: the run lasts long enough to notice the failed save and stop.
     w = await startWorld({ ...small, oci: { pageSize: 50, faults: { latencyMs: [30, 60] } } });
     const start = new Date(isoMinutesAgo(250));
@@ -345,7 +344,7 @@ describe('fault suite: splunkd faults', function () {
 describe('late events (lookback_minutes)', function () {
   this.timeout(120_000);
 
-  it('with lookback 60, events added into already collected windows arrive exactly once on the next run; without it they are not re-read', async () => {
+  it('lookback 60: events added to collected windows arrive once on the next run; without lookback they are not re-read', async () => {
     const w = await startWorld(small);
     try {
       const region = w.oci.tenancy.homeRegion;

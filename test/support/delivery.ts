@@ -57,9 +57,10 @@ export function assertNoLossBelowCheckpoints(w: World, start: Date, ledger: Ledg
     const until = new Date(String(cp.checkpoint));
     for (const ev of w.oci.events(String(cp.region), String(cp.compartment_id), start, until)) {
       checked++;
+      const pair = `${String(cp.region)}|${String(cp.compartment_id)}`;
       assert.ok(
         ledger.counts.has(String(ev.eventId)),
-        `event ${String(ev.eventId)} of ${String(cp.region)}|${String(cp.compartment_id)} is below the checkpoint ${until.toISOString()} but was never delivered`,
+        `event ${String(ev.eventId)} of ${pair} is below the checkpoint ${until.toISOString()} but was never delivered`,
       );
     }
   }

@@ -76,7 +76,8 @@ describe('OCI side and front ends', () => {
       (err: Error) =>
         err instanceof ConfigError &&
         err.message ===
-          'account "main": the private key cannot be read: it is encrypted and no passphrase was given; enter the key\'s passphrase on the Accounts tab',
+          'account "main": the private key cannot be read: it is encrypted and no passphrase was given; ' +
+            "enter the key's passphrase on the Accounts tab",
     );
     await assert.rejects(
       loadAccount(splunkd(conf, { private_key: encrypted, passphrase: 'wrong' }), 'main'),

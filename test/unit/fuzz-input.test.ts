@@ -18,7 +18,8 @@ function check<Ts>(property: fc.IProperty<Ts>, n: number): void {
   const example = fc.stringify(out.counterexample);
   const why = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
   assert.fail(
-    `property failed (seed ${SEED}, path ${out.counterexamplePath}): ${why.slice(0, 600)}\ncounterexample (${example.length} chars): ${example.slice(0, 600)}`,
+    `property failed (seed ${SEED}, path ${out.counterexamplePath}): ${why.slice(0, 600)}\n` +
+      `counterexample (${example.length} chars): ${example.slice(0, 600)}`,
   );
 }
 const cp = (s: string): number => Array.from(s).length;
@@ -39,7 +40,8 @@ function xmlOutcome<T>(f: (doc: string) => T, doc: string): Outcome<T> {
   } catch (err) {
     if (!(err instanceof InputXmlError))
       throw new Error(
-        `${f.name} threw ${(err as Error)?.name}: ${String((err as Error)?.message).slice(0, 200)} for a ${doc.length}-char document starting ${JSON.stringify(doc.slice(0, 80))}`,
+        `${f.name} threw ${(err as Error)?.name}: ${String((err as Error)?.message).slice(0, 200)} ` +
+          `for a ${doc.length}-char document starting ${JSON.stringify(doc.slice(0, 80))}`,
       );
     out = { ok: false, error: err };
   }
@@ -121,7 +123,8 @@ const inputDoc = fc.record({ ctx: context, stanzas: fc.array(fc.record({ name: x
 const itemsDoc = fc.record({ ctx: context, name: xmlText, params: genParams });
 
 function inputXml(d: { ctx: Record<string, string>; stanzas: Array<{ name: string; params: GenParam[] }> }): string {
-  return `<input>${contextXml(d.ctx)}<configuration>${d.stanzas.map((s) => `<stanza name="${esc(s.name)}" app="TA-oci-audit">${paramsXml(s.params)}</stanza>`).join('')}</configuration></input>`;
+  const stanzas = d.stanzas.map((s) => `<stanza name="${esc(s.name)}" app="TA-oci-audit">${paramsXml(s.params)}</stanza>`);
+  return `<input>${contextXml(d.ctx)}<configuration>${stanzas.join('')}</configuration></input>`;
 }
 function itemsXml(d: { ctx: Record<string, string>; name: string; params: GenParam[] }): string {
   return `<items>${contextXml(d.ctx)}<item name="${esc(d.name)}">${paramsXml(d.params)}</item></items>`;

@@ -78,9 +78,8 @@ async function main(): Promise<void> {
   console.log(`url               ${emu.url}`);
   console.log(`identity_endpoint ${emu.identityEndpoint}`);
   console.log(`audit_endpoint    ${emu.auditEndpoint}`);
-  console.log(
-    `tenancy           ${tenancy.tenancyId} (${tenancy.name}), ${tenancy.compartments.length} compartments, regions ${tenancy.regions.map((r) => `${r.regionName}:${r.status}`).join(' ')}`,
-  );
+  const regions = tenancy.regions.map((r) => `${r.regionName}:${r.status}`).join(' ');
+  console.log(`tenancy           ${tenancy.tenancyId} (${tenancy.name}), ${tenancy.compartments.length} compartments, regions ${regions}`);
   if (v.out) {
     fs.mkdirSync(v.out, { recursive: true });
     const pem = path.join(v.out, 'oci_api_key.pem');

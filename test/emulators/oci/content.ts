@@ -294,9 +294,9 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
   ] as const)();
   const eventMs = processedMs - lag;
   const rk = ctx.regionKey.toLowerCase();
-  const resourceId = op.res
-    ? `ocid1.${op.res}.oc1.${op.res === 'user' || op.res === 'policy' ? '' : rk}.${op.res === 'user' || op.res === 'policy' ? 'aaaaaaaa' : 'anuwcljt'}${rng.base32(52)}`
-    : null;
+  // Users and policies are global (no region in the OCID); other resources carry the region key.
+  const regionless = op.res === 'user' || op.res === 'policy';
+  const resourceId = op.res ? `ocid1.${op.res}.oc1.${regionless ? '' : rk}.${regionless ? 'aaaaaaaa' : 'anuwcljt'}${rng.base32(52)}` : null;
 
   // Caller: a user with an API key (SDK/CLI/Terraform), a console session, or a resource/instance principal
   // (sample real-logging-UpdateVnic-404-resourcePrincipal: authType "resource", credentials "ST$...").

@@ -157,7 +157,8 @@ export class EventStore {
 
   /**
    * Keys in processed-time order for [startMs, endMs) restricted to processed < now, strictly after `after`.
-   * ListEvents: filter on processed time, start inclusive, end exclusive (https://docs.oracle.com/iaas/api/#/en/audit/20190901/AuditEvent/ListEvents).
+   * ListEvents: filter on processed time, start inclusive, end exclusive
+   * (https://docs.oracle.com/iaas/api/#/en/audit/20190901/AuditEvent/ListEvents).
    */
   *keys(ri: number, ci: number, startMs: number, endMs: number, after?: Position): Generator<EventKey> {
     const nowMs = this.now();

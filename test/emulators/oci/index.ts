@@ -162,7 +162,8 @@ const FLAG_NO_EMPTY = 1;
 const FLAG_CURSOR = 2;
 
 function fingerprintOf(publicKey: crypto.KeyObject): string {
-  // Fingerprint = MD5 over DER SubjectPublicKeyInfo, colon-separated lower-case hex (https://docs.oracle.com/en-us/iaas/Content/API/Concepts/apisigningkey.htm).
+  // Fingerprint = MD5 over DER SubjectPublicKeyInfo, colon-separated lower-case hex
+  // (https://docs.oracle.com/en-us/iaas/Content/API/Concepts/apisigningkey.htm).
   const der = publicKey.export({ type: 'spki', format: 'der' });
   return (crypto.createHash('md5').update(der).digest('hex').match(/../g) as string[]).join(':');
 }
@@ -377,7 +378,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     const end = parseRfc3339(endText);
     if (!end) return invalid(`endTime '${endText}' is not a valid RFC 3339 date-time.`);
     // Whole minutes: the CLI docs say "granularity to the minute. Seconds (and milliseconds, if included) must be
-    // set to 0" (oci_cli_docs audit/event/list), though one real record shows 200 for 13:41:17.170Z (test/fixtures/samples/real-logging-ListEvents-JavaSDK.newrelic.json).
+    // set to 0" (oci_cli_docs audit/event/list), though one real record shows 200 for 13:41:17.170Z
+    // (test/fixtures/samples/real-logging-ListEvents-JavaSDK.newrelic.json).
     // We follow the docs, strictly.
     if (!start.wholeMinute) return invalid('startTime must be at whole minutes (seconds and milliseconds 0).');
     if (!end.wholeMinute) return invalid('endTime must be at whole minutes (seconds and milliseconds 0).');
@@ -514,7 +516,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       let body = r.body;
       let statusKey = String(r.status);
       if (mode === 'malformed') {
-        // Fault: 200 with a body the SDK cannot parse (oci-audit@2.139.1 lib/client.js parses a 200 with response.json(): a SyntaxError), or
+        // Fault: 200 with a body the SDK cannot parse (oci-audit@2.139.1 lib/client.js reads a 200 with
+        // response.json(): a SyntaxError), or
         // JSON of the wrong shape.
         const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
         const half = (): string => body.slice(0, Math.max(1, Math.floor(body.length / 2)));

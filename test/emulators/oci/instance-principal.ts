@@ -62,7 +62,8 @@ export function instancePrincipalRoutes(baseUrl: () => string, tenancyId: string
       days: 2,
       algorithm: 'sha256',
     });
-    // keyId of the federation request: <tenancy>/fed-x509/<SHA-1 of the leaf certificate> (X509-federation-client.js AuthTokenRequestSigner).
+    // keyId of the federation request: <tenancy>/fed-x509/<SHA-1 of the leaf certificate>
+    // (oci-common@2.139.1 lib/auth/X509-federation-client.js, AuthTokenRequestSigner).
     const leafSha1 = new crypto.X509Certificate(leaf.cert).fingerprint.replace(/:/g, '').toLowerCase();
     certs = { leaf, intermediate, leafSha1 };
     return certs;

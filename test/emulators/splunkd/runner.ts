@@ -20,7 +20,8 @@ type Level = (typeof LEVELS)[number];
 /** splunkd.log timestamp: `MM-DD-YYYY HH:MM:SS.mmm +0000` (e.g. dmuth/splunk-lab#5 log excerpt) */
 export function splunkdTimestamp(d = new Date()): string {
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} +0000`;
+  const date = `${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}-${d.getUTCFullYear()}`;
+  return `${date} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${p(d.getUTCMilliseconds(), 3)} +0000`;
 }
 
 /** "If unspecified, the log level defaults to ERROR" (DOCS 9.1 set-up-logging); WARNING is written as WARN. */
@@ -338,7 +339,8 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
         streamErrors.push(...parser.errors);
         if (partialTail && (interrupted || signal !== null))
           splunkdLog.push(
-            `${splunkdTimestamp()} WARN ExecProcessor [${child.pid ?? 0}] - discarded ${partialTail.length} chars of an unterminated event from "${cmdText}"`,
+            `${splunkdTimestamp()} WARN ExecProcessor [${child.pid ?? 0}] - ` +
+              `discarded ${partialTail.length} chars of an unterminated event from "${cmdText}"`,
           );
       } else if (simpleBuf.trim()) toIndexed({ stanza: stanzaName, data: simpleBuf, done: false });
       if (timedOut) streamErrors.push(`timeout: killed after ${o.timeoutMs ?? 120_000} ms`);
