@@ -55,6 +55,14 @@ describe('admin commands: preview and check (end to end)', function () {
     );
     flags = ['--identity-endpoint', oci.identityEndpoint, '--audit-endpoint', oci.auditEndpoint];
   });
+  /** The account as flags, with a key file of `dir`. */
+  const keyFlags = (keyFile: string): string[] => [
+    ...['--tenancy', oci.tenancy.tenancyId, '--user', oci.apiKey.userId, '--fingerprint', oci.apiKey.fingerprint],
+    ...['--key-file', path.join(dir, keyFile), '--region', oci.tenancy.homeRegion],
+  ];
+  /** 429, 500 and 503 answers so far. */
+  const transientAnswers = (): number => ['429', '500', '503'].reduce((n, k) => n + (oci.stats().byStatus[k] ?? 0), 0);
+
   after(async () => {
     await oci.close();
     rmSync(dir, { recursive: true, force: true });
@@ -73,27 +81,43 @@ describe('admin commands: preview and check (end to end)', function () {
     assert.doesNotMatch(r.stdout + r.stderr, /BEGIN PRIVATE KEY/);
   });
 
+  it("preview retries throttling (429) with the input's policy: every event once", async () => {
+    const start = isoMinutesAgo(90); // two windows per pair: ~30 requests
+    const end = isoMinutesAgo(5);
+    const before = transientAnswers();
+    oci.setFaults({ throttleRate: 0.25 });
+    let r;
+    try {
+      r = await run(['preview', '--config-file', path.join(dir, 'config'), '--start', start, '--end', end, ...flags]);
+    } finally {
+      oci.setFaults({});
+    }
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(transientAnswers() > before, 'the emulator did throttle');
+    const ids = r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { eventId: string }).eventId);
+    assert.equal(ids.length, oci.countEvents(new Date(start), new Date(end)));
+    assert.equal(new Set(ids).size, ids.length);
+    assert.match(r.stderr, /^retries\s+[1-9]\d*$/m);
+  });
+
   it('preview with flags only and --limit stops early', async () => {
-    const r = await run([
-      'preview',
-      '--tenancy',
-      oci.tenancy.tenancyId,
-      '--user',
-      oci.apiKey.userId,
-      '--fingerprint',
-      oci.apiKey.fingerprint,
-      '--key-file',
-      path.join(dir, 'key.pem'),
-      '--region',
-      oci.tenancy.homeRegion,
-      '--start',
-      isoMinutesAgo(60),
-      '--limit',
-      '5',
-      ...flags,
-    ]);
+    const r = await run(['preview', ...keyFlags('key.pem'), '--start', isoMinutesAgo(60), '--limit', '5', ...flags]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.trim().split('\n').length >= 5);
+  });
+
+  it('a bad flag is named as a flag, not as a setting of the Splunk setup page', async () => {
+    const r = await run([
+      'check',
+      ...keyFlags('key.pem').map((a) => (a === oci.tenancy.tenancyId ? 'ocid1.user.oc1..aaaaaaaabadbadbad' : a)),
+    ]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /--tenancy \(config: tenancy\) must be a tenancy OCID/);
+    assert.doesNotMatch(r.stderr, /tab|storage\/passwords|tenancy_ocid/);
   });
 
   it('preview with a bad config names what is wrong', async () => {
@@ -112,6 +136,22 @@ describe('admin commands: preview and check (end to end)', function () {
     assert.doesNotMatch(r.stdout, /Missing IAM policy/);
   });
 
+  it('check: transient answers (429, 5xx) are retried, each retry said on stderr', async () => {
+    const before = transientAnswers();
+    oci.setFaults({ throttleRate: 0.25, serverErrorRate: 0.25 });
+    let r;
+    try {
+      r = await run(['check', '--config-file', path.join(dir, 'config'), ...flags]);
+    } finally {
+      oci.setFaults({});
+    }
+    const transient = transientAnswers() - before;
+    assert.ok(transient > 0, 'the emulator did answer 429 or 5xx');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.match(/^OK {4}/gm)?.length, 4, r.stdout);
+    assert.equal(r.stderr.match(/; attempt \d+ in \d+\.\d s$/gm)?.length, transient, r.stderr);
+  });
+
   it('check: without read audit-events it prints the statement to add', async () => {
     oci.denyListEvents(oci.tenancy.tenancyId);
     const r = await run(['check', '--config-file', path.join(dir, 'config'), '--group', 'SplunkAudit', ...flags]);
@@ -123,20 +163,7 @@ describe('admin commands: preview and check (end to end)', function () {
   it('check: a key that does not match says so (401) and stops', async () => {
     const other = oci.addApiKey();
     writeFileSync(path.join(dir, 'other.pem'), other.privateKeyPem, { mode: 0o600 });
-    const r = await run([
-      'check',
-      '--tenancy',
-      oci.tenancy.tenancyId,
-      '--user',
-      oci.apiKey.userId,
-      '--fingerprint',
-      oci.apiKey.fingerprint,
-      '--key-file',
-      path.join(dir, 'other.pem'),
-      '--region',
-      oci.tenancy.homeRegion,
-      ...flags,
-    ]);
+    const r = await run(['check', ...keyFlags('other.pem'), ...flags]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^FAIL {2}ListRegionSubscriptions: .*401.*private key matches/m);
     assert.equal(r.stdout.match(/^FAIL/gm)?.length, 1, 'stops after an authentication failure');

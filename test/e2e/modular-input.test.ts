@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { introspectScheme } from '../emulators/splunkd';
 import { parameter, PARAMETERS } from '../../src/splunk/parameters';
-import { errorLines, expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
+import { accountConf, errorLines, expectedEvents, isoMinutesAgo, startWorld, type World } from '../support/world';
 import type { RunResult } from '../emulators/splunkd';
 
 function ids(r: RunResult): string[] {
@@ -96,7 +96,7 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('logs a run summary with the counts', () => {
       const line = first.stderrLines.find((l) => l.includes('run summary')) ?? '';
-      assert.match(line, /^INFO run summary input=test regions=2 compartments=\d+ pairs=\d+ windows=\d+ /);
+      assert.match(line, /^INFO run summary input=test regions=2 compartments=\d+ pairs=\d+ pairs_skipped_by_partition=0 windows=\d+ /);
       assert.match(line, new RegExp(` events=${first.events.length} `));
     });
   });
@@ -286,16 +286,19 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
       assert.deepEqual(pairs, regions.flatMap((rg) => comps.map((c) => `${rg}|${c}`)).sort());
     });
 
-    it('partitions k/3 together collect every pair exactly once', async () => {
+    it('partitions k/3 together collect every pair exactly once; each run summary counts the pairs left to the others', async () => {
       const seen = new Map<string, number>();
+      const active = w.oci.tenancy.compartments.filter((c) => c.lifecycleState === 'ACTIVE').length + 1;
+      const all = active * w.oci.tenancy.regions.filter((r) => r.status === 'READY').length;
       for (let k = 0; k < 3; k++) {
         const r = await w.run({ start_date_time: isoMinutesAgo(15), partition: `${k}/3` }, { name: `part${k}` });
         assertClean(r);
-        for (const c of w.checkpoints(`part${k}`))
-          seen.set(`${c.region}|${c.compartment_id}`, (seen.get(`${c.region}|${c.compartment_id}`) ?? 0) + 1);
+        const cps = w.checkpoints(`part${k}`);
+        for (const c of cps) seen.set(`${c.region}|${c.compartment_id}`, (seen.get(`${c.region}|${c.compartment_id}`) ?? 0) + 1);
+        const summary = r.stderrLines.find((l) => l.includes('run summary')) ?? '';
+        assert.match(summary, new RegExp(` pairs=${cps.length} pairs_skipped_by_partition=${all - cps.length} `), summary);
       }
-      const active = w.oci.tenancy.compartments.filter((c) => c.lifecycleState === 'ACTIVE').length + 1;
-      assert.equal(seen.size, active * w.oci.tenancy.regions.filter((r) => r.status === 'READY').length);
+      assert.equal(seen.size, all);
       assert.ok([...seen.values()].every((n) => n === 1));
     });
   });
@@ -309,14 +312,7 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
 
     it('bad credentials: a clear ERROR, nothing emitted, no checkpoint moved', async () => {
       const other = w.oci.addApiKey();
-      w.splunkd.setConf('ta_oci_audit_account', 'wrongkey', {
-        tenancy_ocid: w.oci.tenancy.tenancyId,
-        user_ocid: w.oci.apiKey.userId,
-        fingerprint: w.oci.apiKey.fingerprint,
-        region: w.oci.tenancy.homeRegion,
-        identity_endpoint: w.oci.identityEndpoint,
-        audit_endpoint: w.oci.auditEndpoint,
-      });
+      w.splunkd.setConf('ta_oci_audit_account', 'wrongkey', accountConf(w.oci));
       w.splunkd.setPassword(
         '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
         'wrongkey',

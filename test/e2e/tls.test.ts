@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as selfsigned from 'selfsigned';
 import { recordResult } from '../support/results';
-import { errorLines, isoMinutesAgo, startWorld, type World } from '../support/world';
+import { accountConf, errorLines, isoMinutesAgo, startWorld, type World } from '../support/world';
 
 interface TlsFront {
   url: string;
@@ -60,16 +60,7 @@ describe('TLS stays on', function () {
     await w?.close();
   });
   const account = (values: Record<string, string>): void =>
-    w.splunkd.setConf('ta_oci_audit_account', 'main', {
-      auth_type: 'api_key',
-      tenancy_ocid: w.oci.tenancy.tenancyId,
-      user_ocid: w.oci.apiKey.userId,
-      fingerprint: w.oci.apiKey.fingerprint,
-      region: w.oci.tenancy.homeRegion,
-      identity_endpoint: w.oci.identityEndpoint,
-      audit_endpoint: w.oci.auditEndpoint,
-      ...values,
-    });
+    w.splunkd.setConf('ta_oci_audit_account', 'main', { ...accountConf(w.oci), ...values });
   const params = { start_date_time: isoMinutesAgo(70), end_date_time: isoMinutesAgo(10), query_window_size: '60' };
   const outcomes: Record<string, unknown> = {};
 

@@ -56,6 +56,19 @@ export interface WorldOptions {
 /** Fast retries and short HTTP timeouts keep fault tests quick; production defaults are 1 s / 60 s. */
 export const TEST_ENV = { TA_OCI_AUDIT_RETRY_BASE_MS: '20', TA_OCI_AUDIT_HTTP_TIMEOUT_S: '5' };
 
+/** A ta_oci_audit_account.conf stanza for the emulated tenancy's user and API key. */
+export function accountConf(oci: OciEmulator): Record<string, string> {
+  return {
+    auth_type: 'api_key',
+    tenancy_ocid: oci.tenancy.tenancyId,
+    user_ocid: oci.apiKey.userId,
+    fingerprint: oci.apiKey.fingerprint,
+    region: oci.tenancy.homeRegion,
+    identity_endpoint: oci.identityEndpoint,
+    audit_endpoint: oci.auditEndpoint,
+  };
+}
+
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const tenancy = generateTenancy({ seed: 7, regions: 2, compartments: 8, deletedCompartments: 2, eventsPerDay: 50_000, ...o.tenancy });
   const oci = await startOciEmulator({ tenancy, pageSize: 200, ...o.oci });
@@ -66,16 +79,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const command = binaryCommand();
   splunkd.registerModularInput('oci_audit', command);
   installExecutable(splunkd, command);
-  splunkd.setConf('ta_oci_audit_account', 'main', {
-    auth_type: 'api_key',
-    tenancy_ocid: oci.tenancy.tenancyId,
-    user_ocid: oci.apiKey.userId,
-    fingerprint: oci.apiKey.fingerprint,
-    region: oci.tenancy.homeRegion,
-    identity_endpoint: oci.identityEndpoint,
-    audit_endpoint: oci.auditEndpoint,
-    ...o.account,
-  });
+  splunkd.setConf('ta_oci_audit_account', 'main', { ...accountConf(oci), ...o.account });
   splunkd.setPassword(ACCOUNT_REALM, 'main', JSON.stringify({ private_key: oci.apiKey.privateKeyPem }));
   return {
     oci,
