@@ -1,7 +1,7 @@
 // Golden files for the protocol, as Splunk's own binary add-on pins its output in testdata/
 // (splunk/splunk-connect-for-otlp): the executable's `--scheme` document, a `--validate-arguments`
 // failure and an event stream are compared byte for byte with test/golden/. A change to any of them
-// is a change splunkd sees: regenerate with `UPDATE_GOLDEN=1 npx mocha test/e2e/golden.test.ts`
+// is a change splunkd sees: regenerate with `UPDATE_GOLDEN=1 MOCHA_SPEC=test/e2e/golden.test.ts npx mocha`
 // (after `npm run build`) and review the diff.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
