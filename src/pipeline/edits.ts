@@ -57,7 +57,15 @@ export function describeEdits(ctx: EditContext): EditReport {
   const prev = ctx.previous.params;
   const cur = ctx.params;
   out.changed = prev === undefined || ctx.previous.tenancyId !== ctx.tenancyId || Object.keys(cur).some((k) => prev[k] !== cur[k]);
-  if (prev === undefined) return out;
+  if (prev === undefined) {
+    // Checkpoints without parameters were written before 0.2.0, whose remembered eventIds are not used.
+    const lookback = Number(cur.lookback_minutes);
+    if (lookback > 0 && ctx.pairs.some((p) => !p.remembered))
+      out.warn.push(
+        `lookback_minutes ${lookback}: the checkpoints (written by an older version) remember no eventIds that can be trusted, so lookback re-reads nothing now and grows to ${lookback} minutes as the input runs`,
+      );
+    return out;
+  }
   if (tenancyChanged(ctx)) {
     out.warn.push(
       `account ${shown(prev.account)} -> ${cur.account} reads another tenancy (${ctx.previous.tenancyId} -> ${ctx.tenancyId}): the input starts afresh from ${iso(ctx.defaultStart)} and the ${ctx.pairs.length} checkpoints of the old tenancy were deleted`,

@@ -512,7 +512,7 @@ describe('what an edit does (docs/contract.md): exactly-once across edits betwee
     }
   });
 
-  it('account switched to another tenancy: the input starts afresh and no record of the old tenancy is reused', async () => {
+  it('account switched: one of the same tenancy continues; one of another tenancy starts afresh and no record of the old tenancy is reused', async () => {
     w = await world({ eventsPerDay: 4_000 });
     const other = await startOciEmulator({
       tenancy: generateTenancy({
@@ -545,10 +545,18 @@ describe('what an edit does (docs/contract.md): exactly-once across edits betwee
       const input = new Input(w);
       const runA = Date.now() - minutes(60);
       await input.run({ ...base, account: 'main' }, 60);
+      // Another account of the same tenancy (e.g. a rotated user) continues from the checkpoints.
+      w.splunkd.setConf('ta_oci_audit_account', 'main2', { ...w.splunkd.getConf('ta_oci_audit_account', 'main') });
+      w.splunkd.setPassword(ACCOUNT_REALM, 'main2', JSON.stringify({ private_key: w.oci.apiKey.privateKeyPem }));
+      const same = await input.run({ ...base, account: 'main2' }, 45, { windowMinutes: 720, lookbackMinutes: 30 });
+      assert.equal(same.again.length, 0);
+      assert.deepEqual(warnings(same), []);
+      assert.equal(infos(same, /account main -> main2: same tenancy/).length, 1);
       const cA = input.checkpoint(pairsA);
       const uidA = w.splunkd.kvRecords('oci_audit_checkpoints').find((r) => r.type === 'input' && r.input === 'test')?.input_uid;
       const runB = Date.now() - minutes(30);
       const switched = await input.run({ ...base, account: 'other' }, 30);
+      assert.equal(switched.again.length, 0);
       const recs = w.splunkd.kvRecords('oci_audit_checkpoints');
       assert.equal(recs.filter((r) => r.input_uid === uidA).length, 0, 'no record of the old tenancy is left');
       assert.deepEqual(
@@ -574,7 +582,7 @@ describe('what an edit does (docs/contract.md): exactly-once across edits betwee
       assert.equal(warnings(switched).length, 1);
       assert.match(
         warnings(switched)[0],
-        /account main -> other reads another tenancy \(.+ -> .+\): the input starts afresh from \S+ and the \d+ checkpoints of the old tenancy were deleted/,
+        /account main2 -> other reads another tenancy \(.+ -> .+\): the input starts afresh from \S+ and the \d+ checkpoints of the old tenancy were deleted/,
       );
       recordResult('edit: account switched to another tenancy', counts);
     } finally {

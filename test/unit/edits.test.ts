@@ -28,6 +28,9 @@ describe('what an edit does: the run log (src/pipeline/edits.ts)', () => {
     assert.deepEqual(describeEdits(a), { warn: [], info: [], changed: false });
     const fresh = describeEdits({ ...a, previous: {} });
     assert.deepEqual(fresh, { warn: [], info: [], changed: true });
+    // Upgraded from 0.1.0 (records without parameters) with lookback on: its old ids are not used.
+    const upgraded = describeEdits({ ...ctx({}, { lookback_minutes: '60' }, [pair('a', T)]), previous: {} });
+    assert.match(upgraded.warn[0], /^lookback_minutes 60: the checkpoints \(written by an older version\) remember no eventIds/);
   });
 
   it('lookback raised beyond what is remembered: a WARN with the remembered span; lowered or off: INFO', () => {
