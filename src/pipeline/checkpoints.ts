@@ -79,6 +79,8 @@ export class CheckpointStore {
   private saving: Promise<void> | undefined;
   private failure: Error | undefined;
   private remembered = 0;
+  /** The input record waits for the next save (its `updated_at`, epoch ms). */
+  private inputPending: number | undefined;
   /** Set when digests had to be forgotten to stay under maxRemembered: up to which processed time (epoch ms). */
   forgotUpTo: number | undefined;
   saves = 0;
@@ -121,10 +123,14 @@ export class CheckpointStore {
     if (this.remembered > this.maxRemembered) this.forgetOldest();
   }
 
-  /** Records the tenancy and the parameters of this run in the input record. */
-  async recordRun(tenancyId: string, params: Record<string, string>, now: number): Promise<void> {
+  /**
+   * Records the tenancy and the parameters of this run in the input record, saved with the next
+   * checkpoints (a KV store that cannot save stops the run there, with the message that says so).
+   */
+  recordRun(tenancyId: string, params: Record<string, string>, now: number): void {
     this.inputRec = { ...this.input, tenancyId, params };
-    await this.saveInput(now);
+    this.inputPending = now;
+    if (!this.failure) this.saving ??= this.drain();
   }
 
   /**
@@ -136,12 +142,17 @@ export class CheckpointStore {
     await this.client.kvDeleteQuery(COLLECTION, { input_uid: this.input.inputUid, type: 'checkpoint' });
     this.pairs.clear();
     this.pending.clear();
+    this.inputPending = undefined;
     this.remembered = 0;
     this.inputRec = { input: this.inputName, inputUid: randomUUID(), firstRunAt: now };
     await this.saveInput(now);
   }
 
   private async saveInput(now: number): Promise<void> {
+    await this.client.kvBatchSave(COLLECTION, [this.inputRecord(now)]);
+  }
+
+  private inputRecord(now: number): Json {
     const r = this.input;
     const rec: Json = {
       _key: inputKey(this.inputName),
@@ -153,7 +164,7 @@ export class CheckpointStore {
     };
     if (r.tenancyId !== undefined) rec.tenancy_id = r.tenancyId;
     if (r.params !== undefined) rec.params = r.params;
-    await this.client.kvBatchSave(COLLECTION, [rec]);
+    return rec;
   }
 
   get(region: string, compartmentId: string): PairCheckpoint | undefined {
@@ -225,14 +236,16 @@ export class CheckpointStore {
     // stored its promise, leaving a settled promise there that flush() awaits forever.
     await null;
     try {
-      while (this.pending.size && !this.failure) {
+      while ((this.pending.size || this.inputPending !== undefined) && !this.failure) {
         const batch = [...this.pending.values()];
+        const input = this.inputPending;
         this.pending.clear();
+        this.inputPending = undefined;
         try {
-          await this.client.kvBatchSave(
-            COLLECTION,
-            batch.map((c) => this.toRecord(c)),
-          );
+          await this.client.kvBatchSave(COLLECTION, [
+            ...(input === undefined ? [] : [this.inputRecord(input)]),
+            ...batch.map((c) => this.toRecord(c)),
+          ]);
           this.saves++;
         } catch (err) {
           // Keep what was not saved (unless a newer advance replaced it) for a later flush.
@@ -240,6 +253,7 @@ export class CheckpointStore {
             const key = pairKey(c.region, c.compartmentId);
             if (!this.pending.has(key)) this.pending.set(key, c);
           }
+          this.inputPending ??= input;
           this.failure = err as Error;
         }
       }
@@ -251,7 +265,7 @@ export class CheckpointStore {
   /** Clears a failure so that a later flush tries the pending saves again. */
   retryLater(): void {
     this.failure = undefined;
-    if (this.pending.size) this.saving ??= this.drain();
+    if (this.pending.size || this.inputPending !== undefined) this.saving ??= this.drain();
   }
 
   private toRecord(c: PairCheckpoint): Json {

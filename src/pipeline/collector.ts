@@ -137,7 +137,7 @@ export class Collector {
     const edits = describeEdits({ previous, pairs, tenancyId, params, defaultStart });
     if (edits.warn.length) log.warn(`input ${config.name} was edited: ${edits.warn.join('; ')}`, { input: config.name });
     for (const m of edits.info) log.info(`input ${config.name} was edited: ${m}`, { input: config.name });
-    if (edits.changed) await store.recordRun(tenancyId, params, now);
+    if (edits.changed) store.recordRun(tenancyId, params, now);
   }
 
   /** Regions x compartments into the queue; pairs start as soon as their compartment is known. */

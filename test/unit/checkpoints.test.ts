@@ -33,6 +33,7 @@ describe('checkpoint store', () => {
     const store = new CheckpointStore(kv, 'in');
     await store.open(0);
     kv.fail = true;
+    store.recordRun('ocid1.tenancy.oc1..aaaaaaaaaaaaa', { lookback_minutes: '15' }, 10);
     store.advance({ region: 'r', compartmentId: 'c', until: 60_000 });
     await assert.rejects(store.flush());
     kv.fail = false;
@@ -41,6 +42,7 @@ describe('checkpoint store', () => {
     const again = new CheckpointStore(kv, 'in');
     await again.open(1);
     assert.equal(again.get('r', 'c')?.until, 60_000);
+    assert.deepEqual(again.input.params, { lookback_minutes: '15' }, 'the input record is saved with the checkpoints');
   });
 });
 
@@ -108,7 +110,9 @@ describe('checkpoint store: remembered eventIds', () => {
     const kv = new MemoryKv();
     const store = new CheckpointStore(kv, 'in');
     await store.open(1000);
-    await store.recordRun('ocid1.tenancy.oc1..aaaaaaaaaaaaa', { lookback_minutes: '0' }, 1000);
+    store.recordRun('ocid1.tenancy.oc1..aaaaaaaaaaaaa', { lookback_minutes: '0' }, 1000);
+    await store.flush();
+    assert.equal((await kv.kvQuery(COLLECTION, { type: 'input' }))[0].tenancy_id, 'ocid1.tenancy.oc1..aaaaaaaaaaaaa');
     const uid = store.input.inputUid;
     store.advance({ region: 'r', compartmentId: 'c', until: 60_000 });
     await store.flush();
