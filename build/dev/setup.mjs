@@ -39,4 +39,9 @@ export function ensureDebianFile(file, pkg) {
 export const CHROMIUM = '/usr/bin/chromium';
 export const ensureChromium = () => ensureDebianFile(CHROMIUM, 'chromium');
 
+/** libfaketime from Debian: the edit tests run the executable "a week ago" (test/e2e/edits.test.ts). */
+export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
+export const ensureFaketime = () => ensureDebianFile(FAKETIME_LIB, 'libfaketime');
+
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'chromium') ensureChromium();
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'faketime') ensureFaketime();

@@ -5,10 +5,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureChromium, ensureDependencies, root, run } from './setup.mjs';
+import { ensureChromium, ensureDependencies, ensureFaketime, root, run } from './setup.mjs';
 
 ensureDependencies();
 ensureChromium();
+ensureFaketime();
 const { bundle } = await import('../package/bundle.mjs');
 await bundle();
 const { bundleWeb } = await import('../package/web.mjs');

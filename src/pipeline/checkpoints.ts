@@ -1,8 +1,9 @@
-// Checkpoints in the KV store collection oci_audit_checkpoints (CONTRACT.md). One record per input
-// (its uid and first run) and one per (input uid, region, compartment). Keys carry the uid, so a
-// new input with a deleted input's name starts afresh. Saves are coalesced: at most one
-// batch_save in flight; advances made meanwhile go in the next one.
+// Checkpoints in the KV store collection oci_audit_checkpoints (docs/contract.md). One record per input
+// (its uid, first run, tenancy and the parameters of its last run) and one per (input uid, region,
+// compartment). Keys carry the uid, so a new input with a deleted input's name starts afresh. Saves are
+// coalesced: at most one batch_save in flight; advances made meanwhile go in the next one.
 import { randomUUID } from 'node:crypto';
+import { countDigests, forgetBefore, fromKvFields, toKvFields, type Remembered } from './lookback';
 
 export const COLLECTION = 'oci_audit_checkpoints';
 
@@ -37,6 +38,10 @@ export interface InputRecord {
   input: string;
   inputUid: string;
   firstRunAt: number;
+  /** The tenancy the checkpoints belong to (absent in records written before 0.2.0). */
+  tenancyId?: string;
+  /** The parameters of the last run, to tell what an edit changed (src/pipeline/edits.ts). */
+  params?: Record<string, string>;
 }
 
 export interface PairCheckpoint {
@@ -44,14 +49,20 @@ export interface PairCheckpoint {
   compartmentId: string;
   /** Processed time (epoch ms, whole minute) up to which everything was delivered. */
   until: number;
-  /** eventIds delivered within the lookback horizon, by the end of the window that delivered them. */
-  seen?: SeenWindow[];
+  /** Lookback: the delivered events remembered, complete from `remembered.from` (src/pipeline/lookback.ts). */
+  remembered?: Remembered;
 }
 
-export interface SeenWindow {
-  end: number;
-  ids: string[];
+export interface CheckpointStoreOptions {
+  /**
+   * Most event digests remembered over all pairs (8 bytes each in memory). Beyond it the oldest
+   * remembered windows, whichever pair they belong to, are forgotten first.
+   */
+  maxRemembered?: number;
 }
+
+/** 2 M digests: 16 MB in memory, ~22 MB in the KV store; lookback 240 at 1 M events/day needs ~170 k. */
+export const MAX_REMEMBERED = 2_000_000;
 
 export function pairKey(region: string, compartmentId: string): string {
   return `${region}|${compartmentId}`;
@@ -67,11 +78,17 @@ export class CheckpointStore {
   private readonly pending = new Map<string, PairCheckpoint>();
   private saving: Promise<void> | undefined;
   private failure: Error | undefined;
+  private remembered = 0;
+  /** The input record waits for the next save (its `updated_at`, epoch ms). */
+  private inputPending: number | undefined;
+  /** Set when digests had to be forgotten to stay under maxRemembered: up to which processed time (epoch ms). */
+  forgotUpTo: number | undefined;
   saves = 0;
 
   constructor(
     private readonly client: KvStore,
     private readonly inputName: string,
+    private readonly o: CheckpointStoreOptions = {},
   ) {}
 
   get input(): InputRecord {
@@ -84,26 +101,70 @@ export class CheckpointStore {
     const found = await this.client.kvQuery(COLLECTION, { _key: inputKey(this.inputName) });
     const rec = found[0];
     if (rec && typeof rec.input_uid === 'string' && typeof rec.first_run_at === 'number') {
-      this.inputRec = { input: this.inputName, inputUid: rec.input_uid, firstRunAt: rec.first_run_at };
+      this.inputRec = {
+        input: this.inputName,
+        inputUid: rec.input_uid,
+        firstRunAt: rec.first_run_at,
+        tenancyId: typeof rec.tenancy_id === 'string' ? rec.tenancy_id : undefined,
+        params: stringRecord(rec.params),
+      };
     } else {
       this.inputRec = { input: this.inputName, inputUid: randomUUID(), firstRunAt: now };
-      await this.client.kvBatchSave(COLLECTION, [
-        {
-          _key: inputKey(this.inputName),
-          type: 'input',
-          input: this.inputName,
-          input_uid: this.inputRec.inputUid,
-          first_run_at: now,
-          updated_at: new Date(now).toISOString(),
-        },
-      ]);
+      await this.saveInput(now);
       return;
     }
     const records = await this.client.kvQueryAll(COLLECTION, { input_uid: this.inputRec.inputUid, type: 'checkpoint' });
     for (const r of records) {
       const c = fromRecord(r);
-      if (c) this.pairs.set(pairKey(c.region, c.compartmentId), c);
+      if (!c) continue;
+      this.pairs.set(pairKey(c.region, c.compartmentId), c);
+      this.remembered += countDigests(c.remembered);
     }
+    if (this.remembered > this.maxRemembered) this.forgetOldest();
+  }
+
+  /**
+   * Records the tenancy and the parameters of this run in the input record, saved with the next
+   * checkpoints (a KV store that cannot save stops the run there, with the message that says so).
+   */
+  recordRun(tenancyId: string, params: Record<string, string>, now: number): void {
+    this.inputRec = { ...this.input, tenancyId, params };
+    this.inputPending = now;
+    if (!this.failure) this.saving ??= this.drain();
+  }
+
+  /**
+   * Starts the input afresh, as a new input would (the account now reads another tenancy): a new uid
+   * and first run, and the old checkpoints deleted, so that no record of the old tenancy is reused.
+   * Deleted first: a run stopped in between finds the old tenancy again and restarts again.
+   */
+  async restart(now: number): Promise<void> {
+    await this.client.kvDeleteQuery(COLLECTION, { input_uid: this.input.inputUid, type: 'checkpoint' });
+    this.pairs.clear();
+    this.pending.clear();
+    this.inputPending = undefined;
+    this.remembered = 0;
+    this.inputRec = { input: this.inputName, inputUid: randomUUID(), firstRunAt: now };
+    await this.saveInput(now);
+  }
+
+  private async saveInput(now: number): Promise<void> {
+    await this.client.kvBatchSave(COLLECTION, [this.inputRecord(now)]);
+  }
+
+  private inputRecord(now: number): Json {
+    const r = this.input;
+    const rec: Json = {
+      _key: inputKey(this.inputName),
+      type: 'input',
+      input: this.inputName,
+      input_uid: r.inputUid,
+      first_run_at: r.firstRunAt,
+      updated_at: new Date(now).toISOString(),
+    };
+    if (r.tenancyId !== undefined) rec.tenancy_id = r.tenancyId;
+    if (r.params !== undefined) rec.params = r.params;
+    return rec;
   }
 
   get(region: string, compartmentId: string): PairCheckpoint | undefined {
@@ -117,8 +178,46 @@ export class CheckpointStore {
   /** Records that a window was delivered; saved in the background, coalesced with others. */
   advance(c: PairCheckpoint): void {
     const key = pairKey(c.region, c.compartmentId);
+    this.remembered += countDigests(c.remembered) - countDigests(this.pairs.get(key)?.remembered);
     this.pairs.set(key, c);
     this.pending.set(key, c);
+    if (this.remembered > this.maxRemembered) this.forgetOldest();
+    if (!this.failure) this.saving ??= this.drain();
+  }
+
+  /** Event digests remembered over all pairs (each 8 bytes in memory). */
+  get rememberedDigests(): number {
+    return this.remembered;
+  }
+
+  private get maxRemembered(): number {
+    return this.o.maxRemembered ?? MAX_REMEMBERED;
+  }
+
+  /** Forgets the oldest remembered windows of any pair until at most 90 % of the maximum is held. */
+  private forgetOldest(): void {
+    const target = Math.floor(this.maxRemembered * 0.9);
+    const windows: Array<{ key: string; end: number; n: number }> = [];
+    for (const [key, c] of this.pairs) for (const w of c.remembered?.windows ?? []) windows.push({ key, end: w.end, n: w.digests.length });
+    windows.sort((a, b) => a.end - b.end);
+    const horizon = new Map<string, number>();
+    let total = this.remembered;
+    let upTo = -Infinity;
+    for (const w of windows) {
+      if (total <= target) break;
+      total -= w.n;
+      horizon.set(w.key, w.end);
+      upTo = w.end;
+    }
+    for (const [key, h] of horizon) {
+      const c = this.pairs.get(key) as PairCheckpoint;
+      const next = { ...c, remembered: forgetBefore(c.remembered as Remembered, h) };
+      this.pairs.set(key, next);
+      this.pending.set(key, next);
+    }
+    this.remembered = total;
+    if (!horizon.size) return;
+    this.forgotUpTo = Math.max(this.forgotUpTo ?? -Infinity, upTo);
     if (!this.failure) this.saving ??= this.drain();
   }
 
@@ -137,14 +236,16 @@ export class CheckpointStore {
     // stored its promise, leaving a settled promise there that flush() awaits forever.
     await null;
     try {
-      while (this.pending.size && !this.failure) {
+      while ((this.pending.size || this.inputPending !== undefined) && !this.failure) {
         const batch = [...this.pending.values()];
+        const input = this.inputPending;
         this.pending.clear();
+        this.inputPending = undefined;
         try {
-          await this.client.kvBatchSave(
-            COLLECTION,
-            batch.map((c) => this.toRecord(c)),
-          );
+          await this.client.kvBatchSave(COLLECTION, [
+            ...(input === undefined ? [] : [this.inputRecord(input)]),
+            ...batch.map((c) => this.toRecord(c)),
+          ]);
           this.saves++;
         } catch (err) {
           // Keep what was not saved (unless a newer advance replaced it) for a later flush.
@@ -152,6 +253,7 @@ export class CheckpointStore {
             const key = pairKey(c.region, c.compartmentId);
             if (!this.pending.has(key)) this.pending.set(key, c);
           }
+          this.inputPending ??= input;
           this.failure = err as Error;
         }
       }
@@ -163,7 +265,7 @@ export class CheckpointStore {
   /** Clears a failure so that a later flush tries the pending saves again. */
   retryLater(): void {
     this.failure = undefined;
-    if (this.pending.size) this.saving ??= this.drain();
+    if (this.pending.size || this.inputPending !== undefined) this.saving ??= this.drain();
   }
 
   private toRecord(c: PairCheckpoint): Json {
@@ -178,7 +280,7 @@ export class CheckpointStore {
       checkpoint_epoch: c.until / 1000,
       updated_at: new Date().toISOString(),
     };
-    if (c.seen && c.seen.length) rec.seen = c.seen;
+    if (c.remembered) Object.assign(rec, toKvFields(c.remembered));
     return rec;
   }
 
@@ -204,10 +306,12 @@ function fromRecord(r: Json): PairCheckpoint | undefined {
   if (typeof r.region !== 'string' || typeof r.compartment_id !== 'string') return undefined;
   const epoch = typeof r.checkpoint_epoch === 'number' ? r.checkpoint_epoch * 1000 : Date.parse(String(r.checkpoint ?? ''));
   if (!Number.isFinite(epoch)) return undefined;
-  const seen = Array.isArray(r.seen)
-    ? (r.seen as Json[])
-        .filter((s) => typeof s.end === 'number' && Array.isArray(s.ids))
-        .map((s) => ({ end: s.end as number, ids: (s.ids as unknown[]).map(String) }))
-    : undefined;
-  return { region: r.region, compartmentId: r.compartment_id, until: Math.round(epoch), seen };
+  return { region: r.region, compartmentId: r.compartment_id, until: Math.round(epoch), remembered: fromKvFields(r) };
+}
+
+function stringRecord(v: unknown): Record<string, string> | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) if (typeof x === 'string') out[k] = x;
+  return out;
 }

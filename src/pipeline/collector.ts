@@ -7,11 +7,13 @@
 import type { AuditEventsReader, RawEvent } from '../oci/audit-events';
 import { classify, explain, type ClassifiedError } from '../oci/errors';
 import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
-import { MINUTE, rfc3339Minute } from '../oci/rfc3339';
+import { floorMinute, MINUTE, rfc3339Minute } from '../oci/rfc3339';
 import type { Logger } from '../log/logger';
 import type { EventSink } from '../output/event-stream';
 import type { InputConfig } from '../splunk/parameters';
-import type { CheckpointStore, PairCheckpoint, SeenWindow } from './checkpoints';
+import type { CheckpointStore, PairCheckpoint } from './checkpoints';
+import { forgetBefore, nothingRemembered, remember, RememberedIds, reReadSpan, type Remembered } from './lookback';
+import { describeEdits, runParams, tenancyChanged } from './edits';
 import { inPartition } from './partition';
 import { AsyncQueue } from './queue';
 import { backoffDelay, sleep, type BackoffPolicy } from './retry';
@@ -31,8 +33,6 @@ export interface CollectorDeps {
   now?: () => number;
   /** Formats one region's events for the stream (XML for splunkd, JSON lines for `preview`). */
   formatterFor: (region: string) => { format(event: RawEvent): string };
-  /** Most eventIds remembered per pair for lookback de-duplication. */
-  maxSeenIds?: number;
 }
 
 interface Pair {
@@ -77,6 +77,7 @@ export class Collector {
   async run(): Promise<RunStats> {
     const { config, log } = this.d;
     const now = this.now();
+    await this.applyEdits(now);
     this.until = collectUntil(now, config.delayMinutes, config.endDateTime);
     this.defaultStart = config.startDateTime ? config.startDateTime.getTime() : this.d.store.input.firstRunAt - DEFAULT_START_MS;
     log.info('run started', {
@@ -112,8 +113,31 @@ export class Collector {
       clearInterval(progress);
     }
     this.stats.lagSeconds = this.lagSeconds(now);
+    const forgot = this.d.store.forgotUpTo;
+    if (forgot !== undefined)
+      log.warn(
+        `lookback memory full: eventIds remembered up to ${new Date(forgot).toISOString()} were forgotten; late events before it are not re-read`,
+        { input: config.name, remembered: this.d.store.rememberedDigests },
+      );
     if (this.fatal) throw this.fatal;
     return this.stats;
+  }
+
+  /**
+   * Compares this run's parameters and tenancy with the last run's (docs/contract.md "What an edit does"):
+   * another tenancy starts the input afresh; edits that are not exactly-once are told in one WARN line.
+   */
+  private async applyEdits(now: number): Promise<void> {
+    const { config, store, tenancyId, log } = this.d;
+    const params = runParams(config);
+    const previous = { tenancyId: store.input.tenancyId, params: store.input.params };
+    const pairs = store.all();
+    if (tenancyChanged({ previous, tenancyId })) await store.restart(now);
+    const defaultStart = config.startDateTime ? config.startDateTime.getTime() : store.input.firstRunAt - DEFAULT_START_MS;
+    const edits = describeEdits({ previous, pairs, tenancyId, params, defaultStart });
+    if (edits.warn.length) log.warn(`input ${config.name} was edited: ${edits.warn.join('; ')}`, { input: config.name });
+    for (const m of edits.info) log.info(`input ${config.name} was edited: ${m}`, { input: config.name });
+    if (edits.changed) store.recordRun(tenancyId, params, now);
   }
 
   /** Regions x compartments into the queue; pairs start as soon as their compartment is known. */
@@ -216,21 +240,28 @@ export class Collector {
   private async collectPair({ region, compartment }: Pair): Promise<void> {
     const { config, store, log } = this.d;
     const cp = store.get(region, compartment.id);
-    const from = cp ? cp.until : firstStart(this.defaultStart, compartment.timeCreated);
+    const start = firstStart(this.defaultStart, compartment.timeCreated);
+    const from = cp ? cp.until : start;
     this.lagFloor.set(`${region}|${compartment.id}`, from);
-    let seen: SeenWindow[] = cp?.seen ?? [];
     const lookback = config.lookbackMinutes * MINUTE;
     const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
-    if (cp && lookback > 0) {
-      const lbStart = Math.max(cp.until - lookback, firstStart(this.defaultStart, compartment.timeCreated));
-      plan.push([...windows(lbStart, cp.until, config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })));
+    // Re-read only what is remembered (src/pipeline/lookback.ts): a span delivered while eventIds were
+    // not kept would be sent again. Lookback windows cover processed times before the checkpoint and
+    // forward windows those after it, so a late event can only repeat one delivered before this run.
+    let skip: RememberedIds | undefined;
+    const span =
+      lookback > 0 && cp?.remembered
+        ? reReadSpan(cp.remembered, cp.until, lookback, config.endDateTime ? floorMinute(config.endDateTime.getTime()) : undefined)
+        : undefined;
+    if (cp?.remembered && span) {
+      plan.push([...windows(span.start, span.end, config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })));
+      skip = new RememberedIds(cp.remembered);
     }
     plan.push(windows(from, this.until, config.queryWindowMinutes));
+    // Lookback off: forget what was remembered; turned on again it starts from the checkpoint then.
+    if (cp?.remembered && lookback === 0) store.advance({ region, compartmentId: compartment.id, until: cp.until });
     let until = from;
     const formatter = this.d.formatterFor(region);
-    // Ids delivered before this run; lookback windows cover disjoint processed times, so a late
-    // event can only repeat one of these, never one delivered by another window of this run.
-    const skip = lookback > 0 && cp ? new Set(seen.flatMap((s) => s.ids)) : undefined;
     for (const part of plan) {
       for (const w of part) {
         if (this.signal.aborted) return;
@@ -253,29 +284,16 @@ export class Collector {
             lookback: w.lookback ? 1 : undefined,
           });
         if (!w.lookback) until = w.end;
-        if (lookback > 0) seen = this.remember(seen, w.end, got.ids, until - lookback);
-        store.advance({ region, compartmentId: compartment.id, until, seen: lookback > 0 ? seen : undefined } satisfies PairCheckpoint);
+        let remembered: Remembered | undefined;
+        if (lookback > 0) {
+          // From the store, not a local copy: it may have forgotten old windows to stay under its maximum.
+          const cur = store.get(region, compartment.id)?.remembered ?? nothingRemembered(from);
+          remembered = forgetBefore(remember(cur, w.end, got.ids), until - lookback);
+        }
+        store.advance({ region, compartmentId: compartment.id, until, remembered } satisfies PairCheckpoint);
         this.lagFloor.set(`${region}|${compartment.id}`, until);
       }
     }
-  }
-
-  private remember(seen: SeenWindow[], end: number, ids: string[], horizon: number): SeenWindow[] {
-    const max = this.d.maxSeenIds ?? 200_000;
-    const out = seen.filter((s) => s.end > horizon);
-    if (ids.length) {
-      const same = out.find((s) => s.end === end);
-      if (same) same.ids = same.ids.concat(ids);
-      else out.push({ end, ids });
-    }
-    out.sort((a, b) => a.end - b.end);
-    let total = out.reduce((n, s) => n + s.ids.length, 0);
-    while (total > max && out.length) {
-      total -= out[0].ids.length;
-      out.shift();
-      this.d.log.warn('lookback memory full: forgetting the oldest delivered eventIds', { max_ids: max });
-    }
-    return out;
   }
 
   /**
@@ -288,7 +306,7 @@ export class Collector {
     w: Window,
     formatter: { format(event: RawEvent): string },
     keepIds: boolean,
-    skip?: Set<string>,
+    skip?: { has(eventId: string): boolean },
   ): Promise<{ events: number; ids: string[] } | undefined> {
     const { reader, stream, log } = this.d;
     const startTime = rfc3339Minute(w.start);

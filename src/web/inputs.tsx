@@ -6,11 +6,13 @@ import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Table from '@splunk/react-ui/Table';
+import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
 import { call, list, str, type Entry } from './api';
 import { errText, Field, Notice, ServerError } from './form';
 import { inputFormProblems } from './validate';
+import { editWarnings } from './edit-warnings';
 
 export const CHECKPOINTS = 'oci_audit_checkpoints';
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
@@ -175,6 +177,12 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
           placeholder="default"
           help="Destination index. Default: default."
         />
+        {/* What saving this edit does where it is not exactly-once (docs/contract.md "What an edit does") */}
+        {(editing.mode === 'edit' ? editWarnings(rows.find((r) => r.name === editing.name)?.content, v) : []).map((t) => (
+          <Message key={t} type="warning">
+            <span data-test="edit-warning">{t}</span>
+          </Message>
+        ))}
         <div style={{ marginTop: 16 }}>
           <Button appearance="primary" label="Save" onClick={() => void save()} disabled={busy} />
           <Button label="Cancel" onClick={() => setEditing(undefined)} />

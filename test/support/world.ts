@@ -51,6 +51,8 @@ export interface WorldOptions {
   oci?: Omit<OciEmulatorOptions, 'tenancy'>;
   account?: Record<string, string>;
   kvStartupMs?: number;
+  /** Another world's OCI emulator (a second forwarder reading the same tenancy); not closed by this world. */
+  sharedOci?: OciEmulator;
 }
 
 /** Fast retries and short HTTP timeouts keep fault tests quick; production defaults are 1 s / 60 s. */
@@ -71,7 +73,7 @@ export function accountConf(oci: OciEmulator): Record<string, string> {
 
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const tenancy = generateTenancy({ seed: 7, regions: 2, compartments: 8, deletedCompartments: 2, eventsPerDay: 50_000, ...o.tenancy });
-  const oci = await startOciEmulator({ tenancy, pageSize: 200, ...o.oci });
+  const oci = o.sharedOci ?? (await startOciEmulator({ tenancy, pageSize: 200, ...o.oci }));
   const splunkd = await startSplunkd({ appDir: ROOT, kvStartupMs: o.kvStartupMs ?? 0 });
   // default/collections.conf declares the checkpoint collection; declare it when the app tree lacks it.
   if (!splunkd.getConf('collections', 'oci_audit_checkpoints'))
@@ -98,7 +100,7 @@ export async function startWorld(o: WorldOptions = {}): Promise<World> {
     checkpoints: (input) =>
       splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === 'checkpoint' && (input === undefined || r.input === input)),
     async close() {
-      await Promise.all([oci.close(), splunkd.close()]);
+      await Promise.all([o.sharedOci ? undefined : oci.close(), splunkd.close()]);
     },
   };
 }

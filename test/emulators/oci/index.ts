@@ -72,6 +72,14 @@ export interface EmulatorStats {
   authFailures: number;
 }
 
+export interface WindowRead {
+  region: string;
+  compartmentId: string;
+  /** startTime and endTime, epoch ms */
+  start: number;
+  end: number;
+}
+
 export interface StoredEvent {
   event: Record<string, unknown>;
   processedAt: Date;
@@ -101,6 +109,8 @@ export interface OciEmulator {
   denyOperation(op: string): void;
   allowOperation(op: string): void;
   stats(): EmulatorStats;
+  /** The time windows ListEvents was asked for (first pages only), in the order they arrived. */
+  windowsRead(): WindowRead[];
   resetStats(): void;
   close(): Promise<void>;
 }
@@ -191,6 +201,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   const faultRng = new Rng(hashInts(tenancy.seed, 0xfa17));
   const latencyRng = new Rng(hashInts(tenancy.seed, 0x1a7e));
   let stats = emptyStats();
+  const windowLog: WindowRead[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const denied = new Set<string>();
@@ -391,6 +402,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     let after: Position | undefined;
     let flags = 0;
     const page = q.get('page');
+    if (page === null) windowLog.push({ region, compartmentId: cid, start: start.ms, end: end.ms });
     if (page !== null) {
       const t = decodeToken(page);
       if (!t || t.kind !== KIND_AUDIT || t.query !== queryHash) return invalid('Invalid page token.');
@@ -684,8 +696,12 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
     stats(): EmulatorStats {
       return { ...stats, inFlight, maxInFlight, byOperation: { ...stats.byOperation }, byStatus: { ...stats.byStatus } };
     },
+    windowsRead(): WindowRead[] {
+      return windowLog.slice();
+    },
     resetStats(): void {
       stats = emptyStats();
+      windowLog.length = 0;
       maxInFlight = inFlight;
     },
     close(): Promise<void> {

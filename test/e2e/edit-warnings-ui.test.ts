@@ -1,0 +1,78 @@
+// The Inputs tab tells, before Save, what an edit of a running input does where it is not exactly-once
+// (docs/contract.md "What an edit does"), in a real browser against the Splunk Web + splunkd emulators.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { startSplunkWeb, type SplunkWeb } from '../emulators/splunkd';
+import { ROOT, startWorld, type World } from '../support/world';
+
+const VIEW = '/en-US/app/TA-oci-audit/ta_oci_audit_setup';
+
+describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', function () {
+  this.timeout(120_000);
+  let w: World;
+  let web: SplunkWeb;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async function () {
+    this.timeout(180_000);
+    for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
+      const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+      assert.equal(r.status, 0, `node ${args.join(' ')}`);
+    }
+    w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 1000 } });
+    w.splunkd.setConf('inputs', 'oci_audit://running', { account: 'main', lookback_minutes: '60', partition: '0/1' });
+    web = await startSplunkWeb(w.splunkd, { appDir: ROOT });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${web.uri}${VIEW}`);
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'changeme');
+    await page.click('input[type=submit]');
+    await page.waitForSelector('[data-test="accounts"]');
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    await w?.close();
+  });
+
+  const field = (name: string): Locator => page.locator(`[name="${name}"]`);
+  const warnings = (): Promise<string[]> => page.locator('[data-test="edit-warning"]').allInnerTexts();
+  /** The page re-renders as the admin types: wait until it shows `n` warnings. */
+  const shown = async (n: number): Promise<string[]> => {
+    for (let i = 0; i < 100; i++) {
+      const got = await warnings();
+      if (got.length === n) return got;
+      await page.waitForTimeout(50);
+    }
+    assert.fail(`expected ${n} warnings, got: ${(await warnings()).join(' | ')}`);
+  };
+
+  it('raising lookback and changing the partition each show one sentence before Save; undoing them removes it', async () => {
+    await page.getByRole('tab', { name: 'Inputs' }).click();
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'running', exact: true }) });
+    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    await field('max_concurrency').fill('4');
+    assert.deepEqual(await warnings(), [], 'concurrency is exactly-once as it is');
+    await field('lookback_minutes').fill('240');
+    assert.deepEqual(await shown(1), [
+      'Lookback grows from 60 to 240 minutes gradually: the input re-reads only times whose event IDs it remembers, so late events more than 60 minutes before the next run are not collected.',
+    ]);
+    await field('partition').fill('0/2');
+    assert.match((await shown(2))[1], /^Changing the partition moves regions and compartments between inputs/);
+    await field('lookback_minutes').fill('60');
+    await field('partition').fill('0/1');
+    await shown(0);
+    await field('lookback_minutes').fill('240');
+    await shown(1);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('[data-test="notice"]').waitFor();
+    assert.equal(w.splunkd.getConf('inputs', 'oci_audit://running')?.lookback_minutes, '240');
+    assert.deepEqual(pageErrors, []);
+  });
+});
