@@ -13,6 +13,7 @@ import { ConfigError, loadAccount, loadSettings, type Settings } from '../splunk
 import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
+import { kvStoreProblem, kvStoreState } from '../splunk/kvstore-status';
 import { readStdinDocument } from './stdin';
 import { envNumber } from '../knobs';
 
@@ -88,6 +89,11 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const settings = await loadSettings(splunkd);
     log.setLevel(settings.logLevel);
     const config = parseInputConfig(name, input.params);
+    const noKvStore = kvStoreProblem(await kvStoreState(splunkd));
+    if (noKvStore) {
+      log.error(`input ${name}: ${noKvStore}`, { category: 'configuration' });
+      return 1;
+    }
     const lease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
     const got = await lease.acquire();
     if (!got.acquired) {
