@@ -777,7 +777,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
               build: BUILD,
               product_type: 'enterprise',
               os_name: 'Linux',
-              cpu_arch: os.arch(),
+              cpu_arch: os.arch() === 'x64' ? 'x86_64' : os.arch(), // splunkd's name, as in a captured 8.0.5 answer
               guid: '5B1D4A56-0000-4000-8000-000000000001',
               mode: 'normal',
               startup_time: Math.floor(started / 1000),
