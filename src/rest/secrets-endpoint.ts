@@ -57,7 +57,7 @@ export async function handleSecrets(req: PersistentRequest, store: SecretStore):
   const action = form.action ?? '';
   if (!['account', 'proxy'].includes(kind)) return errorReply(400, `kind: "${kind}" is not accepted; use account or proxy`);
   if (!['set', 'delete'].includes(action)) return errorReply(400, `action: "${action}" is not accepted; use set or delete`);
-  const who = req.session?.user ?? "?";
+  const who = req.session?.user ?? '?';
   if (kind === 'proxy') {
     if (action === 'delete') await store.remove(SETTINGS_REALM, PROXY);
     else {
