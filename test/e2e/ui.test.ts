@@ -63,6 +63,18 @@ const MODES: Mode[] = [
 
 const MODULE_ID = 'app/TA-oci-audit/ta_oci_audit_setup';
 
+let prepared = false;
+/** chromium from apt when missing, and the setup pages' bundle into appserver/static (git-ignored; the web
+ * build fails on an AMD branch left in it): once for all modes */
+function prepareOnce(): void {
+  if (prepared) return;
+  for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
+    assert.equal(r.status, 0, `node ${args.join(' ')}`);
+  }
+  prepared = true;
+}
+
 for (const mode of MODES)
   describe(`setup pages in a browser (Splunk Web emulator: ${mode.name})`, function () {
     this.timeout(120_000);
@@ -86,11 +98,7 @@ for (const mode of MODES)
 
     before(async function () {
       this.timeout(180_000);
-      // chromium from apt when missing, and the setup pages' bundle into appserver/static (git-ignored)
-      for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
-        const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-        assert.equal(r.status, 0, `node ${args.join(' ')}`);
-      }
+      prepareOnce();
       mkdirSync(SHOTS, { recursive: true });
       w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 3000 } });
       w.splunkd.deleteConf('ta_oci_audit_account', 'main'); // start from an empty Accounts tab
@@ -530,6 +538,52 @@ for (const mode of MODES)
       if (proxy) assert.ok(proxy.requests().length >= raw.length, 'the browser went through the reverse proxy');
     });
   });
+
+describe('setup page without window.$C (its fallback): root_endpoint=/splunk from the URL, the CSRF cookie of its own port', function () {
+  this.timeout(120_000);
+  let w: World;
+  let web: SplunkWeb;
+  let browser: Browser;
+  const pageErrors: string[] = [];
+  before(async function () {
+    this.timeout(180_000);
+    prepareOnce();
+    w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 } });
+    web = await startSplunkWeb(w.splunkd, { appDir: ROOT, rootEndpoint: '/splunk', pageConfig: false });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+  });
+  after(async () => {
+    await browser?.close();
+    await web?.close();
+    await w?.close();
+  });
+
+  it("lists the accounts and saves a setting, with another instance's CSRF cookie in the browser", async () => {
+    const context = await browser.newContext();
+    await context.addCookies([{ name: `splunkweb_csrf_token_${web.port + 1}`, value: 'decoy', domain: '127.0.0.1', path: '/' }]);
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${web.uri}/splunk/en-US/app/TA-oci-audit/ta_oci_audit_setup`);
+    await page.fill('#username', 'admin');
+    await page.fill('#password', 'changeme');
+    await page.click('input[type=submit]');
+    assert.equal(await page.evaluate('typeof window.$C'), 'undefined', 'no $C on this page');
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('cell', { name: 'main', exact: true }) })
+      .waitFor();
+    await page.getByRole('tab', { name: 'Logging' }).click();
+    await page.locator('[data-test="loglevel"]').click();
+    await page.getByRole('option', { name: 'WARN', exact: true }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await assertText(page.locator('[data-test="notice"]'), 'Logging settings saved.');
+    assert.equal(w.splunkd.getConf('ta_oci_audit_settings', 'logging')?.loglevel, 'WARN');
+    const raw = web.requests().filter((r) => r.target.includes('/splunkd/__raw/'));
+    assert.ok(raw.length > 0 && raw.every((r) => r.target.startsWith('/splunk/en-US/splunkd/__raw/')), 'REST calls under /splunk');
+    assert.deepEqual(pageErrors, []);
+  });
+});
 
 async function assertText(l: Locator, text: string): Promise<void> {
   const deadline = Date.now() + 10_000;

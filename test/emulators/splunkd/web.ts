@@ -43,6 +43,8 @@ export interface SplunkWebOptions {
   scriptLoading?: 'requirejs' | 'script-tag';
   /** the logged-in user's theme; default 'light' */
   theme?: ThemeName;
+  /** false: a page without window.$C, to try a page's fallback (Splunk Web itself always sets it) */
+  pageConfig?: boolean;
 }
 
 export interface SplunkWebRequest {
@@ -148,6 +150,7 @@ interface PageContext {
   user: string;
   scriptLoading: 'requirejs' | 'script-tag';
   theme: ThemeName;
+  pageConfig: boolean;
 }
 
 /** A Simple XML view: its <html> panels, stylesheet= links and script= files (Simple XML reference: dashboard
@@ -188,7 +191,7 @@ function renderView(xml: string, c: PageContext): string {
   return `<!doctype html>
 <html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(label)} | Splunk</title>
 ${links.join('\n')}
-<script>window.$C = ${scriptJson($C)};</script>
+${c.pageConfig ? `<script>window.$C = ${scriptJson($C)};</script>` : ''}
 <script src="${base}/static/@${BUILD_NUMBER}/js/require.js"></script>
 <script>require.config({ baseUrl: ${scriptJson(`${base}/static/@${BUILD_NUMBER}/js`)}, paths: { app: '../app' }, enforceDefine: false });</script>
 </head>
@@ -270,6 +273,7 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
         user: 'admin',
         scriptLoading: o.scriptLoading ?? 'requirejs',
         theme,
+        pageConfig: o.pageConfig ?? true,
       });
       return reply(200, page);
     }
