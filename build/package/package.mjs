@@ -164,6 +164,12 @@ export async function buildPackage({
     rmSync(bundlePath, { force: true });
   }
 
+  // restmap.conf has one driver path for every platform (restmap.conf.spec has no per-platform driver): the
+  // linux_x86_64 executable. Other platforms' binaries run the modular input; their setup page says what it lacks.
+  const noHandler = platforms.filter((p) => p !== 'linux');
+  if (noHandler.length)
+    log(`${noHandler.join(', ')}: the modular input runs there; the REST handler (connection check, storing secrets from the setup page) runs only on linux_x86_64 (docs/setup-pages.md "Platforms")`);
+
   // the setup pages' bundle (git-ignored) is built fresh into appserver/static/ before it is packed
   const web = await bundleWeb();
   const add = (rel, data) => files.set(rel, { data, mode: 0o644 });

@@ -9,12 +9,14 @@ import { CheckpointStore, COLLECTION } from '../pipeline/checkpoints';
 import { Lease } from '../pipeline/lease';
 import { Collector, FatalRunError } from '../pipeline/collector';
 import { ociRetryPolicy } from '../pipeline/retry';
-import { ConfigError, loadAccount, loadSettings, type Settings } from '../splunk/account';
+import { loadAccount, loadSettings, type Settings } from '../splunk/account';
 import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
+import { kvStoreProblem, kvStoreState } from '../splunk/kvstore-status';
 import { readStdinDocument } from './stdin';
 import { envNumber } from '../knobs';
+import { ConfigError } from '../config-error';
 
 /** Exit codes: 0 done (window errors are logged and retried next run), 1 the run could not proceed. */
 export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
@@ -84,6 +86,11 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const settings = await loadSettings(splunkd);
     log.setLevel(settings.logLevel);
     const config = parseInputConfig(name, input.params);
+    const noKvStore = kvStoreProblem(await kvStoreState(splunkd));
+    if (noKvStore) {
+      log.error(`input ${name}: ${noKvStore}`, { category: 'configuration' });
+      return 1;
+    }
     const lease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
     const got = await lease.acquire();
     if (!got.acquired) {

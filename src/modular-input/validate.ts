@@ -1,12 +1,12 @@
 // --validate-arguments: the <items> document on stdin; failure is <error><message>…</message></error>
 // on stdout and exit 1, success is silence and exit 0 (splunk-platform.md §1, validation_error.xml).
 import { escapeXmlText } from '../output/xml-escape';
-import { ACCOUNT_CONF } from '../splunk/account';
 import { parseValidationRequest } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig } from '../splunk/parameters';
 import { SPLUNKD_QUICK_RETRY } from '../pipeline/retry';
 import { SplunkdClient } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
+import { ACCOUNT_CONF } from '../splunk/account-rules';
 
 export async function validateArguments(): Promise<{ ok: true } | { ok: false; message: string }> {
   let req;

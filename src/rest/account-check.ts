@@ -1,20 +1,18 @@
 // The Accounts tab's connection check: sign in to OCI with the account and list the tenancy's region
 // subscriptions (Identity ListRegionSubscriptions, the first call every run makes), and say in plain words
 // what is wrong when it fails. Served by `oci_audit --rest-handler` at
-// /servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check (default/restmap.conf; docs/setup-pages.md).
-import { createHash, createPrivateKey, createPublicKey } from 'node:crypto';
-import { createAuth } from '../oci/auth';
+// /servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check (default/restmap.conf; check-endpoint.ts).
 import { classify, explain, type ErrorCategory } from '../oci/errors';
 import { identityBase } from '../oci/endpoints';
-import { IdentityDiscovery, type RegionInfo } from '../oci/identity';
-import { createDispatcher } from '../oci/transport';
-import { keyFailure } from '../splunk/account-rules';
-import { accountFromConf, accountProblems, ConfigError, type Account, type ProxySettings, type SecretJson } from '../splunk/account';
+import { accountProblems } from '../splunk/account';
+import { keyFingerprint, unreadableKeyReason } from './key-facts';
+import { ociProbe, type Probe } from './oci-probe';
+import { ConfigError } from '../config-error';
+import type { OciAccount, OciProxy } from '../oci/account';
 
 export const CHECK_OPERATION = 'ListRegionSubscriptions';
 /** The whole check stays well inside splunkd's wait for a REST handler and the page's patience. */
 export const CHECK_DEADLINE_MS = 20_000;
-const HTTP_TIMEOUT_MS = 15_000;
 
 export interface CheckResult {
   ok: boolean;
@@ -30,45 +28,14 @@ export interface CheckResult {
   opc_request_id?: string;
 }
 
-export type Probe = (account: Account, proxy: ProxySettings | undefined) => Promise<RegionInfo[]>;
-
-/** Signs in with the SDK's signer through our transport and lists the region subscriptions, once. */
-export const ociProbe: Probe = async (account, proxy) => {
-  const { signer } = await createAuth(account);
-  const dispatcher = createDispatcher({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
-  const discovery = new IdentityDiscovery(signer, dispatcher, HTTP_TIMEOUT_MS, account.region, account);
-  try {
-    return await discovery.regionSubscriptions(account.tenancyOcid);
-  } finally {
-    discovery.close();
-    await dispatcher.close().catch(() => undefined);
-  }
-};
-
-/** OCI's key fingerprint: MD5 of the public key's DER (SubjectPublicKeyInfo), colon-separated hex. */
-export function keyFingerprint(privateKeyPem: string, passphrase?: string): string {
-  const key = createPrivateKey({ key: privateKeyPem, format: 'pem', ...(passphrase ? { passphrase } : {}) });
-  const der = createPublicKey(key).export({ type: 'spki', format: 'der' });
-  return (createHash('md5').update(der).digest('hex').match(/../g) ?? []).join(':');
-}
-
-/** A private key that node cannot read: the reason in plain words, for the person at the form. */
-export function unreadableKeyReason(pem: string, passphrase: string | undefined, err: unknown): string {
-  return {
-    'no-passphrase': 'the private key is encrypted and no passphrase is given: enter the key passphrase',
-    'wrong-passphrase': 'the passphrase is wrong: it does not decrypt the private key',
-    'not-pem': 'it is not an RSA private key in PEM form (-----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----)',
-  }[keyFailure(pem, passphrase, err)];
-}
-
-function principal(account: Account, group: string): string {
+function principal(account: OciAccount, group: string): string {
   return account.authType === 'instance_principal' ? `dynamic-group ${group === '<group>' ? '<dynamic-group>' : group}` : `group ${group}`;
 }
 
 /** Runs the check; never throws. */
 export async function checkAccount(
-  account: Account,
-  proxy: ProxySettings | undefined,
+  account: OciAccount,
+  proxy: OciProxy | undefined,
   o: { probe?: Probe; group?: string; deadlineMs?: number } = {},
 ): Promise<CheckResult> {
   const fail = (category: ErrorCategory, message: string, extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -156,36 +123,4 @@ export async function checkAccount(
   } finally {
     if (timer) clearTimeout(timer);
   }
-}
-
-// ---------------------------------------------------------------- the account to check
-
-/** The account's fields as the Accounts tab posts them (names of ta_oci_audit_account.conf). */
-export const FORM_FIELDS = [
-  'auth_type',
-  'tenancy_ocid',
-  'user_ocid',
-  'fingerprint',
-  'region',
-  'identity_endpoint',
-  'audit_endpoint',
-] as const;
-
-export interface StoredAccount {
-  conf: Record<string, string>;
-  secret?: SecretJson;
-}
-
-/**
- * The account to check: the stored one, with the unsaved form values on top when the form sends them.
- * A blank private_key keeps the stored key (the form's rule); a passphrase is taken with a new key.
- */
-export function accountFrom(form: Record<string, string>, stored: StoredAccount | undefined): Account {
-  const conf: Record<string, string> = { ...(stored?.conf ?? {}) };
-  if (FORM_FIELDS.some((f) => f in form)) for (const f of FORM_FIELDS) conf[f] = form[f] ?? '';
-  const formKey = (form.private_key ?? '').trim();
-  const secret: SecretJson = formKey
-    ? { private_key: `${formKey}\n`, passphrase: form.passphrase }
-    : { private_key: stored?.secret?.private_key, passphrase: form.passphrase || stored?.secret?.passphrase };
-  return accountFromConf(form.name || 'unsaved', conf, secret);
 }

@@ -3,8 +3,6 @@
 // formats live in src/oci/rules.ts and are re-exported here for the pages.
 import { endpointTemplateProblem } from '../oci/rules';
 
-export { ENCRYPTED_PEM_RE, FINGERPRINT_RE, keyFailure, type KeyFailure } from '../oci/rules';
-
 export const APP_ID = 'TA-oci-audit';
 export const ACCOUNT_CONF = 'ta_oci_audit_account';
 export const SETTINGS_CONF = 'ta_oci_audit_settings';

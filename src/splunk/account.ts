@@ -6,14 +6,7 @@ import { log, parseLevel, type Level } from '../log/logger';
 import { accountProblems as ociAccountProblems, type OciAccount, type OciAccountField, type OciProxy } from '../oci/account';
 import { readPrivateKey } from '../oci/auth';
 import type { SplunkdClient } from './splunkd-client';
-import { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate } from './account-rules';
-
-export { ACCOUNT_CONF, ACCOUNT_REALM, FINGERPRINT_RE, SETTINGS_CONF, SETTINGS_REALM, checkEndpointTemplate };
-// One class for a setting that cannot be used, on both sides (src/config-error.ts).
-export { ConfigError };
-/** Older names of the OCI side's types (src/oci/account.ts), kept for src/rest and src/modular-input. */
-export type Account = OciAccount;
-export type ProxySettings = OciProxy;
+import { ACCOUNT_CONF, ACCOUNT_REALM, SETTINGS_CONF, SETTINGS_REALM } from './account-rules';
 
 export interface Settings {
   proxy?: OciProxy;

@@ -3,7 +3,7 @@
 // so both accept exactly the same values. Everything else is derived from the table (the --scheme
 // text, the Inputs tab's fields, `preview`'s defaults) or tested against it (README/inputs.conf.spec,
 // default/inputs.conf, docs/contract.md: test/unit/parameter-table.test.ts).
-import { COMPARTMENT_OCID_RE, OCID_RE, REGION_RE } from '../oci/rules';
+import { COMPARTMENT_OCID_RE, REGION_RE } from '../oci/rules';
 import type { ParamValue, Params } from './input-xml';
 
 export interface ParameterSpec {
@@ -176,7 +176,6 @@ export class ParameterError extends Error {
 }
 
 // OCI's identifier formats (src/oci/rules.ts), re-exported for the setup pages.
-export { COMPARTMENT_OCID_RE, OCID_RE, REGION_RE };
 const ISO_UTC_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|\+00:00|\+0000)$/;
 export const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 

@@ -1,5 +1,6 @@
 // Accounts tab: ta_oci_audit_account.conf stanzas; the private key and passphrase only in
-// storage/passwords (realm …#configs/conf-ta_oci_audit_account, JSON {"private_key","passphrase"}).
+// storage/passwords (realm …#configs/conf-ta_oci_audit_account, JSON {"private_key","passphrase"}), written
+// through the add-on's write-only endpoint ta_oci_audit/secrets: the page learns only whether a key is stored.
 // Save and "Test connection" sign in to OCI first (POST ta_oci_audit/account_check); a failing account
 // is saved only after "Save anyway". An account that inputs use cannot be deleted.
 import React, { useCallback, useEffect, useState } from 'react';
@@ -7,9 +8,20 @@ import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import Table from '@splunk/react-ui/Table';
-import { ACCOUNT_CONF, ACCOUNT_REALM } from '../splunk/account-rules';
+import { ACCOUNT_CONF } from '../splunk/account-rules';
 import { SCHEME } from '../splunk/parameters';
-import { call, checkAccount, deleteSecret, list, markConfigured, readSecret, str, writeSecret, type AccountCheck, type Entry } from './api';
+import {
+  call,
+  checkAccount,
+  deleteAccountSecret,
+  list,
+  markConfigured,
+  secretsState,
+  setAccountSecret,
+  str,
+  type AccountCheck,
+  type Entry,
+} from './api';
 import { CheckMessage, errText, Field, Notice, ServerError } from './form';
 import { accountFormProblems, type AccountForm } from './validate';
 
@@ -85,9 +97,9 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     const v: AccountForm = { ...EMPTY, name: row.name };
     for (const f of CONF_FIELDS) (v as unknown as Record<string, string>)[f] = str(row.content[f]);
     if (v.auth_type !== 'instance_principal') v.auth_type = 'api_key';
-    // the stored key is never shown back: only whether one exists
-    const secret = await readSecret(ACCOUNT_REALM, row.name).catch(() => undefined);
-    setEditing({ creating: false, values: v, hasStoredKey: Boolean(secret?.private_key) });
+    // the stored key never reaches the page: only whether one exists
+    const state = await secretsState().catch(() => undefined);
+    setEditing({ creating: false, values: v, hasStoredKey: Boolean(state?.accounts[row.name]?.private_key) });
   };
 
   const problems = editing ? accountFormProblems(editing.values, editing) : {};
@@ -151,12 +163,8 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       for (const f of CONF_FIELDS) form[f] = apiKey || (f !== 'user_ocid' && f !== 'fingerprint') ? v[f].trim() : '';
       if (editing.creating) await call('POST', `configs/conf-${ACCOUNT_CONF}`, { name: v.name, ...form });
       else await call('POST', `configs/conf-${ACCOUNT_CONF}/${encodeURIComponent(v.name)}`, form);
-      if (!apiKey) await deleteSecret(ACCOUNT_REALM, v.name);
-      else if (v.private_key.trim() !== '') {
-        const secret: Record<string, string> = { private_key: v.private_key.trim() + '\n' };
-        if (v.passphrase !== '') secret.passphrase = v.passphrase;
-        await writeSecret(ACCOUNT_REALM, v.name, secret);
-      }
+      if (!apiKey) await deleteAccountSecret(v.name);
+      else if (v.private_key.trim() !== '') await setAccountSecret(v.name, v.private_key.trim(), v.passphrase);
       await markConfigured();
       setNotice(`Account "${v.name}" saved.${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`);
       setSavedWarning(
@@ -196,7 +204,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       }
       if (!window.confirm(`Delete account "${name}"?`)) return;
       await call('DELETE', `configs/conf-${ACCOUNT_CONF}/${encodeURIComponent(name)}`);
-      await deleteSecret(ACCOUNT_REALM, name);
+      await deleteAccountSecret(name);
       setNotice(`Account "${name}" deleted.`);
       await reload();
       onChanged?.();

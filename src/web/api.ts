@@ -1,6 +1,8 @@
-// splunkd's built-in REST through Splunk Web's proxy /<locale>/splunkd/__raw/servicesNS/… with the
-// CSRF header X-Splunk-Form-Key = cookie splunkweb_csrf_token_<port> (@splunk/splunk-utils fetch.js).
+// splunkd's REST API through Splunk Web's proxy (splunk-web.ts builds the URL and the CSRF header), and the
+// add-on's own endpoints: the connection check and the write-only secrets (default/restmap.conf). The page
+// never reads storage/passwords: a stored key, passphrase or proxy password never reaches the browser.
 import { APP_ID } from '../splunk/account-rules';
+import { fetchInit, restUrl } from './splunk-web';
 
 export interface Entry {
   name: string;
@@ -16,31 +18,17 @@ export class SplunkdError extends Error {
   }
 }
 
-const locale = window.location.pathname.split('/')[1] || 'en-US';
-export const NS = `/${locale}/splunkd/__raw/servicesNS/nobody/${APP_ID}`;
-
-function formKey(): string {
-  const cookies = document.cookie.split(';').map((c) => c.trim());
-  const mine = cookies.find((c) => c.startsWith(`splunkweb_csrf_token_${window.location.port}=`));
-  const any = mine ?? cookies.find((c) => c.startsWith('splunkweb_csrf_token_'));
-  return any ? decodeURIComponent(any.slice(any.indexOf('=') + 1)) : '';
-}
-
-/** One REST call; errors carry splunkd's message text verbatim. */
+/** One REST call in the add-on's namespace (or /services when `app` is ''); errors carry splunkd's message text verbatim. */
 export async function call(
   method: 'GET' | 'POST' | 'DELETE',
   path: string,
   form?: Record<string, string>,
   query: Record<string, string> = {},
+  app: string = APP_ID,
 ): Promise<unknown> {
   const q = new URLSearchParams({ output_mode: 'json', ...query });
-  const headers: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest', 'X-Splunk-Form-Key': formKey() };
-  let body: string | undefined;
-  if (form) {
-    headers['Content-Type'] = 'application/x-www-form-urlencoded';
-    body = new URLSearchParams({ ...form, output_mode: 'json' }).toString();
-  }
-  const res = await fetch(`${NS}/${path}?${q}`, { method, headers, body, credentials: 'same-origin' });
+  const body = form ? new URLSearchParams({ ...form, output_mode: 'json' }).toString() : undefined;
+  const res = await fetch(`${restUrl(path, app)}?${q}`, { ...fetchInit(), method, body });
   const text = await res.text();
   let json: unknown;
   try {
@@ -68,44 +56,35 @@ export async function list(path: string): Promise<Entry[]> {
 
 export const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
-// ---- storage/passwords: entity `<realm>:<name>:` with ':' escaped (splunk-sdk client.py StoragePasswords)
-const entity = (realm: string, name: string): string => `${realm.replace(/:/g, '\\:')}:${name.replace(/:/g, '\\:')}:`;
-
-export async function readSecret(realm: string, name: string): Promise<Record<string, string> | undefined> {
-  try {
-    const r = (await call('GET', `storage/passwords/${encodeURIComponent(entity(realm, name))}`)) as { entry?: Entry[] };
-    const clear = str(r.entry?.[0]?.content.clear_password);
-    return clear ? (JSON.parse(clear) as Record<string, string>) : undefined;
-  } catch (e) {
-    if (e instanceof SplunkdError && e.status === 404) return undefined;
-    throw e;
-  }
+// ---- secrets: only through the add-on's endpoint ta_oci_audit/secrets (src/rest/secrets-endpoint.ts)
+export interface SecretsState {
+  accounts: Record<string, { private_key: boolean; passphrase: boolean }>;
+  proxy: { proxy_password: boolean };
 }
 
-/** Creates or replaces the secret (the contract's JSON form). */
-export async function writeSecret(realm: string, name: string, secret: Record<string, string>): Promise<void> {
-  const password = JSON.stringify(secret);
-  try {
-    await call('POST', 'storage/passwords', { name, realm, password });
-  } catch (e) {
-    if (!(e instanceof SplunkdError && e.status === 409)) throw e;
-    await call('POST', `storage/passwords/${encodeURIComponent(entity(realm, name))}`, { password });
-  }
+export async function secretsState(): Promise<SecretsState> {
+  return (await call('GET', 'ta_oci_audit/secrets')) as SecretsState;
 }
 
-export async function deleteSecret(realm: string, name: string): Promise<void> {
-  try {
-    await call('DELETE', `storage/passwords/${encodeURIComponent(entity(realm, name))}`);
-  } catch (e) {
-    if (!(e instanceof SplunkdError && e.status === 404)) throw e;
-  }
+export async function setAccountSecret(name: string, privateKey: string, passphrase: string): Promise<void> {
+  const form: Record<string, string> = { kind: 'account', action: 'set', name, private_key: privateKey };
+  if (passphrase !== '') form.passphrase = passphrase;
+  await call('POST', 'ta_oci_audit/secrets', form);
+}
+
+export async function deleteAccountSecret(name: string): Promise<void> {
+  await call('POST', 'ta_oci_audit/secrets', { kind: 'account', action: 'delete', name });
+}
+
+export async function setProxyPassword(password: string): Promise<void> {
+  await call('POST', 'ta_oci_audit/secrets', { kind: 'proxy', action: 'set', proxy_password: password });
 }
 
 /** Setup done: [install] is_configured = 1 (app.conf spec; splunk-app-examples setup_page_simple). */
 export async function markConfigured(): Promise<void> {
   await call('POST', 'configs/conf-app/install', { is_configured: '1' });
   try {
-    await call('POST', `/apps/local/${APP_ID}/_reload`.slice(1));
+    await call('POST', `apps/local/${APP_ID}/_reload`);
   } catch {
     // reload is best effort (absent in the emulator)
   }
@@ -126,4 +105,11 @@ export interface AccountCheck {
  * REST endpoint (default/restmap.conf, exposed to Splunk Web in default/web.conf). */
 export async function checkAccount(form: Record<string, string>): Promise<AccountCheck> {
   return (await call('POST', 'ta_oci_audit/account_check', form)) as AccountCheck;
+}
+
+/** splunkd's platform (server/info os_name, cpu_arch: "Linux", "x86_64"). */
+export async function serverPlatform(): Promise<{ os: string; arch: string }> {
+  const r = (await call('GET', 'server/info', undefined, {}, '')) as { entry?: Entry[] };
+  const c = r.entry?.[0]?.content ?? {};
+  return { os: str(c.os_name), arch: str(c.cpu_arch) };
 }

@@ -1,12 +1,13 @@
 // Proxy and Logging tabs: [proxy] and [logging] of ta_oci_audit_settings.conf; the proxy password
-// only in storage/passwords (realm …#configs/conf-ta_oci_audit_settings, name proxy, {"proxy_password"}).
+// only in storage/passwords (realm …#configs/conf-ta_oci_audit_settings, name proxy, {"proxy_password"}),
+// written through the add-on's write-only endpoint ta_oci_audit/secrets.
 import React, { useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
-import { SETTINGS_CONF, SETTINGS_REALM } from '../splunk/account-rules';
-import { call, readSecret, str, writeSecret } from './api';
+import { SETTINGS_CONF } from '../splunk/account-rules';
+import { call, secretsState, setProxyPassword, str } from './api';
 import { errText, Field, Notice, ServerError } from './form';
 import { proxyFormProblems } from './validate';
 
@@ -31,7 +32,7 @@ export function ProxyTab(): React.JSX.Element {
           proxy_username: str(c.proxy_username),
           proxy_password: '',
         });
-        setHasPassword(Boolean((await readSecret(SETTINGS_REALM, 'proxy'))?.proxy_password));
+        setHasPassword((await secretsState()).proxy.proxy_password);
       } catch (e) {
         setServerError(errText(e));
       }
@@ -58,7 +59,7 @@ export function ProxyTab(): React.JSX.Element {
         proxy_username: v.proxy_username.trim(),
       });
       if (v.proxy_password !== '') {
-        await writeSecret(SETTINGS_REALM, 'proxy', { proxy_password: v.proxy_password });
+        await setProxyPassword(v.proxy_password);
         setHasPassword(true);
         setV({ ...v, proxy_password: '' });
       }

@@ -1,7 +1,8 @@
 // Field rules of the setup pages. They reuse the modular input's own rules (src/splunk) so the page
 // accepts exactly what --validate-arguments and a run accept; splunkd's answer is still shown verbatim.
-import { checkEndpointTemplate, ENCRYPTED_PEM_RE, FINGERPRINT_RE } from '../splunk/account-rules';
-import { ACCOUNT_RE, OCID_RE, PARAMETERS, ParameterError, parseInputConfig, REGION_RE } from '../splunk/parameters';
+import { checkEndpointTemplate } from '../splunk/account-rules';
+import { ACCOUNT_RE, PARAMETERS, ParameterError, parseInputConfig } from '../splunk/parameters';
+import { ENCRYPTED_PEM_RE, FINGERPRINT_RE, OCID_RE, REGION_RE } from '../oci/rules';
 
 export type Problems = Record<string, string>;
 

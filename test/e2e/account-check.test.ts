@@ -141,3 +141,74 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
     assert.ok(!text.includes(keyBody) && !text.includes('right-passphrase'));
   });
 });
+
+describe('secrets REST endpoint (write-only; the same persistent driver)', function () {
+  this.timeout(60_000);
+  const SECRETS = '/servicesNS/nobody/TA-oci-audit/ta_oci_audit/secrets';
+  const SETTINGS = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_settings';
+  let w: World;
+  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+  before(async () => {
+    w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 } });
+  });
+  after(async () => {
+    await w?.close();
+    await agent.close();
+  });
+  async function call(method: 'GET' | 'POST', form?: Record<string, string>): Promise<{ status: number; text: string }> {
+    const res = await request(`${w.splunkd.serverUri}${SECRETS}?output_mode=json`, {
+      method,
+      dispatcher: agent,
+      headers: { Authorization: `Splunk ${w.splunkd.sessionKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+
+  it('stores, replaces and deletes the key and the proxy password in storage/passwords; answers only booleans', async () => {
+    const k = w.oci.addApiKey({ passphrase: 'pp-secret-9' });
+    const set = await call('POST', {
+      kind: 'account',
+      action: 'set',
+      name: 'acct.2@x',
+      private_key: k.privateKeyPem,
+      passphrase: 'pp-secret-9',
+    });
+    assert.equal(set.status, 200, set.text);
+    assert.deepEqual(JSON.parse(set.text), { kind: 'account', name: 'acct.2@x', stored: { private_key: true, passphrase: true } });
+    const stored = w.splunkd.passwords().find((p) => p.realm === ACCOUNT_REALM && p.name === 'acct.2@x');
+    assert.deepEqual(JSON.parse(stored?.clear_password ?? '{}'), { private_key: `${k.privateKeyPem.trim()}\n`, passphrase: 'pp-secret-9' });
+    // a second set replaces (storage/passwords answers 409 to a create; the handler updates the entity)
+    const again = await call('POST', { kind: 'account', action: 'set', name: 'acct.2@x', private_key: w.oci.apiKey.privateKeyPem });
+    assert.equal(again.status, 200, again.text);
+    const replaced = w.splunkd.passwords().filter((p) => p.realm === ACCOUNT_REALM && p.name === 'acct.2@x');
+    assert.equal(replaced.length, 1);
+    assert.deepEqual(JSON.parse(replaced[0].clear_password), { private_key: `${w.oci.apiKey.privateKeyPem.trim()}\n` });
+    assert.equal((await call('POST', { kind: 'proxy', action: 'set', proxy_password: 'proxy-pw-7' })).status, 200);
+    assert.deepEqual(JSON.parse(w.splunkd.passwords().find((p) => p.realm === SETTINGS && p.name === 'proxy')?.clear_password ?? ''), {
+      proxy_password: 'proxy-pw-7',
+    });
+    const state = await call('GET');
+    assert.equal(state.status, 200, state.text);
+    assert.deepEqual(JSON.parse(state.text), {
+      accounts: { main: { private_key: true, passphrase: false }, 'acct.2@x': { private_key: true, passphrase: false } },
+      proxy: { proxy_password: true },
+    });
+    const del = await call('POST', { kind: 'account', action: 'delete', name: 'acct.2@x' });
+    assert.equal(del.status, 200, del.text);
+    assert.ok(!w.splunkd.passwords().some((p) => p.name === 'acct.2@x'), 'deleted');
+    const keyLines = [...k.privateKeyPem.split('\n'), ...w.oci.apiKey.privateKeyPem.split('\n')].filter((l) => l.length > 40);
+    const { readFileSync } = await import('node:fs');
+    const log = readFileSync(`${w.splunkd.splunkHome}/var/log/splunk/splunkd.log`, 'utf8');
+    for (const text of [set.text, again.text, state.text, del.text, log])
+      for (const s of [...keyLines, 'pp-secret-9', 'proxy-pw-7']) assert.ok(!text.includes(s), 'no secret in the answers or splunkd.log');
+  });
+
+  it("a bad request is a 400 in splunkd's error shape naming the field; nothing is stored", async () => {
+    const before = w.splunkd.passwords().length;
+    const r = await call('POST', { kind: 'account', action: 'set', name: 'x', private_key: 'not a key' });
+    assert.equal(r.status, 400);
+    assert.match((JSON.parse(r.text) as { messages: Array<{ text: string }> }).messages[0].text, /^private_key: a PEM private key/);
+    assert.equal(w.splunkd.passwords().length, before);
+  });
+});

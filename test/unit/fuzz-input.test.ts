@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { InputXmlError, MAX_INPUT_BYTES, parseInputDefinition, parseValidationRequest, type Params } from '../../src/splunk/input-xml';
-import { ACCOUNT_RE, COMPARTMENT_OCID_RE, PARAMETERS, ParameterError, parseInputConfig, REGION_RE } from '../../src/splunk/parameters';
+import { ACCOUNT_RE, PARAMETERS, ParameterError, parseInputConfig } from '../../src/splunk/parameters';
+import { COMPARTMENT_OCID_RE, REGION_RE } from '../../src/oci/rules';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20260601);
 const SCALE = Number(process.env.FUZZ_RUNS ?? 1);

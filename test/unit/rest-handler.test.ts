@@ -2,11 +2,15 @@
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { accountFrom, checkAccount, keyFingerprint, type Probe } from '../../src/rest/account-check';
+import { checkAccount } from '../../src/rest/account-check';
+import { accountFrom } from '../../src/rest/account-form';
+import { keyFingerprint } from '../../src/rest/key-facts';
+import type { Probe } from '../../src/rest/oci-probe';
 import { handleRequest, type HandlerDeps } from '../../src/rest/handler';
 import { frame, OPCODE, PacketReader, serve, type PersistentReply } from '../../src/rest/persistconn';
 import { OciHttpError } from '../../src/oci/errors';
-import { ConfigError, type Account } from '../../src/splunk/account';
+import { ConfigError } from '../../src/config-error';
+import type { OciAccount } from '../../src/oci/account';
 
 const str = (s: string): string => `${Buffer.byteLength(s)}\n${s}`;
 
@@ -83,7 +87,7 @@ describe('persistconn framing (splunk/persistconn/packet.py)', () => {
 
 describe('account check', () => {
   const good = keyPair();
-  const base: Account = {
+  const base: OciAccount = {
     name: 'a',
     authType: 'api_key',
     tenancyOcid: 'ocid1.tenancy.oc1..aaaaaaaatenancy01',
@@ -261,5 +265,95 @@ describe('REST handler routing', () => {
     );
     assert.equal(r.status, 404);
     assert.deepEqual(body(r), { messages: [{ type: 'ERROR', text: 'Account "nope" does not exist; save it on the Accounts tab first' }] });
+  });
+});
+
+describe('secrets endpoint (write-only)', () => {
+  const ACCOUNT = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account';
+  const SETTINGS = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_settings';
+  const PEM = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----';
+  function memoryStore(): { deps: HandlerDeps; map: Map<string, string>; closed: number } {
+    const map = new Map<string, string>();
+    const st = { map, closed: 0, deps: {} as HandlerDeps };
+    st.deps = {
+      load: async () => ({}),
+      secrets: () => ({
+        list: async () => [...map].map(([k, clear]) => ({ realm: k.split('|')[0], name: k.split('|')[1], clear })),
+        set: async (realm, name, clear) => void map.set(`${realm}|${name}`, clear),
+        remove: async (realm, name) => map.delete(`${realm}|${name}`),
+        close: async () => void st.closed++,
+      }),
+    };
+    return st;
+  }
+  const call = (deps: HandlerDeps, method: string, form: Array<[string, string]> = []) =>
+    handleRequest({ method, rest_path: '/ta_oci_audit/secrets', form, session: { user: 'admin', authtoken: 'k' } }, deps);
+
+  it('stores the key, passphrase and proxy password in the contract JSON, and answers only booleans', async () => {
+    const m = memoryStore();
+    const set = await call(m.deps, 'POST', [
+      ['kind', 'account'],
+      ['action', 'set'],
+      ['name', 'main'],
+      ['private_key', PEM],
+      ['passphrase', 'pw-1'],
+    ]);
+    assert.equal(set.status, 200, set.payload);
+    assert.deepEqual(JSON.parse(set.payload), { kind: 'account', name: 'main', stored: { private_key: true, passphrase: true } });
+    assert.deepEqual(JSON.parse(m.map.get(`${ACCOUNT}|main`) ?? ''), { private_key: `${PEM}\n`, passphrase: 'pw-1' });
+    await call(m.deps, 'POST', [
+      ['kind', 'proxy'],
+      ['action', 'set'],
+      ['proxy_password', 'pp-2'],
+    ]);
+    assert.deepEqual(JSON.parse(m.map.get(`${SETTINGS}|proxy`) ?? ''), { proxy_password: 'pp-2' });
+    const state = await call(m.deps, 'GET');
+    assert.deepEqual(JSON.parse(state.payload), {
+      accounts: { main: { private_key: true, passphrase: true } },
+      proxy: { proxy_password: true },
+    });
+    for (const r of [set, state]) for (const s of ['MIIEvQ', 'pw-1', 'pp-2']) assert.ok(!r.payload.includes(s), `${s} not in the answer`);
+    const del = await call(m.deps, 'POST', [
+      ['kind', 'account'],
+      ['action', 'delete'],
+      ['name', 'main'],
+    ]);
+    assert.deepEqual(JSON.parse(del.payload).stored, { private_key: false, passphrase: false });
+    assert.equal(m.map.has(`${ACCOUNT}|main`), false);
+    assert.equal(m.closed, 4, 'the caller session is closed after each request');
+  });
+
+  it('refuses bad requests with a message that names the field', async () => {
+    const m = memoryStore();
+    const text = async (form: Array<[string, string]>, method = 'POST'): Promise<string> =>
+      (JSON.parse((await call(m.deps, method, form)).payload) as { messages: Array<{ text: string }> }).messages[0].text;
+    assert.match(await text([['kind', 'x']]), /^kind: "x" is not accepted/);
+    assert.match(await text([['kind', 'proxy']]), /^action: "" is not accepted/);
+    assert.match(
+      await text([
+        ['kind', 'account'],
+        ['action', 'set'],
+        ['name', 'a/b'],
+      ]),
+      /^name: "a\/b" is not an account name/,
+    );
+    assert.match(
+      await text([
+        ['kind', 'account'],
+        ['action', 'set'],
+        ['name', 'a'],
+        ['private_key', 'nope'],
+      ]),
+      /^private_key: a PEM private key/,
+    );
+    assert.match(
+      await text([
+        ['kind', 'proxy'],
+        ['action', 'set'],
+      ]),
+      /^proxy_password: required/,
+    );
+    assert.match(await text([], 'DELETE'), /^DELETE is not supported/);
+    assert.equal(m.map.size, 0, 'nothing stored');
   });
 });

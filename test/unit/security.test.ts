@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import { Logger } from '../../src/log/logger';
 import { readPrivateKey } from '../../src/oci/auth';
 import { classify, explain } from '../../src/oci/errors';
-import { accountProblems, checkEndpointTemplate } from '../../src/splunk/account';
+import { accountProblems } from '../../src/splunk/account';
+import { checkEndpointTemplate } from '../../src/splunk/account-rules';
 
 const base = {
   name: 'main',

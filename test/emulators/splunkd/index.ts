@@ -3,6 +3,20 @@ export { startSplunkd } from './server';
 export { runInput, runValidation, introspectScheme, appendIndex, mergedInputParams, formatExecProcessorLine, stderrLevel } from './runner';
 export { buildInputDefinition, buildValidationDefinition, parseScheme, XmlEventStream } from './xml';
 export type { Scheme, ParamValue, StreamEvent, InputHeader } from './xml';
-export type { SplunkdOptions, KvFaults, Splunkd, RunOptions, IndexedEvent, RunResult, ValidationResult, RequestLogEntry } from './types';
+export type {
+  SplunkdOptions,
+  KvFaults,
+  KvStoreMode,
+  Splunkd,
+  RunOptions,
+  IndexedEvent,
+  RunResult,
+  ValidationResult,
+  RequestLogEntry,
+} from './types';
 export { startSplunkWeb } from './web';
-export type { SplunkWeb, SplunkWebOptions } from './web';
+export type { SplunkWeb, SplunkWebOptions, SplunkWebRequest, ThemeName } from './web';
+export { startReverseProxy } from './reverse-proxy';
+export type { ReverseProxy } from './reverse-proxy';
+export { forwardTarget } from './encoded-path';
+export type { EncodedPathMode } from './encoded-path';

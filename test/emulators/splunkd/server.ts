@@ -12,7 +12,7 @@ import { AppConf, serializeConf } from './conf';
 import { KvQueryError, matches, project, sortDocs, type KvDoc } from './kvquery';
 import { PersistentDrivers } from './persist';
 import { introspectScheme, childEnv, runValidation, validationFailureText, splunkdTimestamp } from './runner';
-import type { KvFaults, RequestLogEntry, Splunkd, SplunkdOptions } from './types';
+import type { KvFaults, KvStoreMode, RequestLogEntry, Splunkd, SplunkdOptions } from './types';
 import { escapeXml, type Scheme } from './xml';
 
 const APP = 'TA-oci-audit';
@@ -132,6 +132,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const started = Date.now();
   let kvReadyAt = started + (o.kvStartupMs ?? 0);
   let faults: KvFaults = {};
+  let kvMode: KvStoreMode = o.kvStore ?? 'ready';
+  let infoOverrides: Record<string, string> = {};
   const log: RequestLogEntry[] = [];
   const modinputs = new Map<string, { command: string[]; env?: Record<string, string>; scheme?: Scheme }>();
   const splunkdLogFile = path.join(splunkHome, 'var', 'log', 'splunk', 'splunkd.log');
@@ -386,6 +388,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const fault = (rate: number | undefined): boolean => rate !== undefined && rate > 0 && Math.random() < rate;
 
   function checkKvReady(): void {
+    // assumption (not documented): a disabled KV store answers 503 with splunkd's words for it ("… because
+    // KV Store is disabled" in splunkd.log); where there is none (universal forwarder) the endpoint is missing
+    if (kvMode === 'disabled') throw new HttpError(503, 'KV Store is disabled.');
+    if (kvMode === 'absent') throw new HttpError(404, 'Not Found');
     // 503 while the KV store is starting; clients retry (solnlib _utils.py retry on 503)
     if (Date.now() < kvReadyAt) throw new HttpError(503, 'KV Store is initializing. Please try again later.');
   }
@@ -772,16 +778,27 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
               build: BUILD,
               product_type: 'enterprise',
               os_name: 'Linux',
-              cpu_arch: os.arch(),
+              cpu_arch: os.arch() === 'x64' ? 'x86_64' : os.arch(), // splunkd's name, as in a captured 8.0.5 answer
               guid: '5B1D4A56-0000-4000-8000-000000000001',
               mode: 'normal',
               startup_time: Math.floor(started / 1000),
-              kvStoreStatus: Date.now() < kvReadyAt ? 'starting' : 'ready',
+              // kvStoreStatus as in a captured 8.0.5 answer ("ready"); "disabled" when disabled; none without a KV store
+              ...(kvMode === 'absent'
+                ? {}
+                : { kvStoreStatus: kvMode === 'disabled' ? 'disabled' : Date.now() < kvReadyAt ? 'starting' : 'ready' }),
               isFree: false,
               isTrial: false,
+              ...infoOverrides,
               'eai:acl': null,
             },
           },
+        ]);
+      } else if (rest[0] === 'kvstore' && rest[1] === 'status' && rest.length === 2 && kvMode !== 'absent') {
+        // kvstore/status: current.status / current.disabled (KV store troubleshooting tools, Admin Manual 9.3)
+        ctx.prefix = p(2);
+        const status = kvMode === 'disabled' ? 'disabled' : Date.now() < kvReadyAt ? 'starting' : 'ready';
+        feed(ctx, res, 200, 'kvstore-status', [
+          { name: 'kvstoreStatus', author: 'system', content: { current: { status, disabled: kvMode === 'disabled' }, 'eai:acl': null } },
         ]);
       } else if (rest[0] === 'authentication' && rest[1] === 'current-context' && rest.length === 2) {
         ctx.prefix = p(2);
@@ -847,6 +864,12 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     setKvFaults: (f) => {
       faults = { ...f };
       if (f.startup503Ms !== undefined) kvReadyAt = Date.now() + f.startup503Ms;
+    },
+    setKvStoreMode: (m) => {
+      kvMode = m;
+    },
+    setServerInfo: (f) => {
+      infoOverrides = { ...f };
     },
     requests: () => [...log],
     confFilesText: () => {

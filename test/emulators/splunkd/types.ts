@@ -7,11 +7,15 @@ export interface SplunkdOptions {
   port?: number;
   /** KV store answers 503 for this long after start */
   kvStartupMs?: number;
+  /** 'ready' (default); 'disabled' (server.conf [kvstore] disabled = true); 'absent' (a universal forwarder) */
+  kvStore?: KvStoreMode;
   /** SPLUNK_HOME of the emulated instance; a fresh temp dir when absent (removed by close()) */
   splunkHome?: string;
   /** serverName / <server_host>; default "splunk-emulator" */
   serverName?: string;
 }
+
+export type KvStoreMode = 'ready' | 'disabled' | 'absent';
 
 export interface KvFaults {
   startup503Ms?: number;
@@ -45,6 +49,9 @@ export interface Splunkd {
   passwords(): Array<{ realm: string; name: string; clear_password: string }>;
   kvRecords(collection: string): Array<Record<string, unknown>>;
   setKvFaults(f: KvFaults): void;
+  setKvStoreMode(mode: KvStoreMode): void;
+  /** fields of server/info's content to answer instead of the emulator's (e.g. os_name, cpu_arch) */
+  setServerInfo(fields: Record<string, string>): void;
   requests(): RequestLogEntry[];
   confFilesText(): Record<string, string>;
   /** makes data/inputs/<scheme> exist; create/edit run `command --validate-arguments` like splunkd */

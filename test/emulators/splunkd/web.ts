@@ -1,5 +1,24 @@
-// Splunk Web emulator for the setup pages: login, app views, app static files and the splunkd proxy.
-// Paths and cookies as Splunk Web serves them; sources in one-line comments next to each route.
+// Splunk Web emulator for the setup pages: login, app views, static files and the splunkd proxy, served
+// as Splunk Web serves a Simple XML dashboard. Sources in one-line comments next to each behaviour.
+//  - root_endpoint (web.conf.spec: "the URI path prefix that Splunk Web uses"): every route below lives
+//    under it, e.g. /splunk/en-US/app/…; default none.
+//  - window.$C with SPLUNKD_PATH, MRSPARKLE_ROOT_PATH, LOCALE, MRSPARKLE_PORT_NUMBER, BUILD_NUMBER,
+//    BUILD_PUSH_NUMBER, APP_BUILD, USERNAME, VERSION_LABEL: the keys @splunk/splunk-utils 3.4.0 config.js
+//    reads from it ("If window.$C isn't defined, most of the values on this page are also undefined").
+//  - the real RequireJS (npm requirejs 2.3.8, require.js) on every dashboard page, so a global `define`
+//    with `define.amd` exists; the view's script= is loaded as module app/<app>/<file> with baseUrl
+//    <root>/<locale>/static/js and paths app = ../app (the RequireJS config of a public Splunk app,
+//    suyongxin4/iwork appserver/static/js/profiles/app.js, built from $C the same way), or, in
+//    scriptLoading 'script-tag', by a plain <script> on that same page.
+//  - the user's theme through Splunk Web's theme API static/build/api/get_theme.js, which must set
+//    window.__get_theme__.getTheme() (@splunk/splunk-utils themes.js getUserTheme / getThemeApi).
+//  - cookies splunkd_<port> and splunkweb_csrf_token_<port> named after Splunk Web's own port
+//    (@splunk/splunk-utils config.js getCSRFToken: "splunkweb_csrf_token_" + $C.MRSPARKLE_PORT_NUMBER),
+//    also when the browser reaches it through a reverse proxy on another port (reverse-proxy.ts).
+//  - the splunkd proxy <root>/<locale>/splunkd/__raw/<splunkd path> (splunk-sdk 2.0.2
+//    lib/platform/client/proxy_http.js; @splunk/splunk-utils url.js createRESTURL), writes need
+//    X-Splunk-Form-Key = the CSRF cookie (splunk-utils fetch.js getDefaultFetchInit); encoded path
+//    characters passed or decoded (encoded-path.ts).
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -7,25 +26,54 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parseConf } from './conf';
+import { forwardTarget, type EncodedPathMode } from './encoded-path';
 import type { Splunkd } from './types';
+
+export type ThemeName = 'light' | 'dark';
 
 export interface SplunkWebOptions {
   /** the add-on source tree: default/data/ui/views/*.xml and appserver/static/ */
   appDir: string;
   port?: number;
+  /** web.conf root_endpoint, e.g. '/splunk'; default none */
+  rootEndpoint?: string;
+  /** how the splunkd proxy treats %2F, %23 … in a path; default 'pass' */
+  encodedPath?: EncodedPathMode;
+  /** how a view's script= reaches the page; default 'requirejs' (Splunk Web's way) */
+  scriptLoading?: 'requirejs' | 'script-tag';
+  /** the logged-in user's theme; default 'light' */
+  theme?: ThemeName;
+  /** false: a page without window.$C, to try a page's fallback (Splunk Web itself always sets it) */
+  pageConfig?: boolean;
+}
+
+export interface SplunkWebRequest {
+  method: string;
+  /** the request-target as received, percent-encoding intact */
+  target: string;
+  status: number;
 }
 
 export interface SplunkWeb {
   /** http://127.0.0.1:<port> */
   uri: string;
   port: number;
+  /** '' or e.g. '/splunk' */
+  rootEndpoint: string;
   /** Cookie names this instance sets: splunkd_<port> (session key), splunkweb_csrf_token_<port>. */
   sessionCookie: string;
   csrfCookie: string;
-  /** every request: method, path, status */
-  requests(): Array<{ method: string; path: string; status: number }>;
+  setTheme(theme: ThemeName): void;
+  requests(): SplunkWebRequest[];
   close(): Promise<void>;
 }
+
+/** Assumed build identifiers (a real one looks like a1a6394cc5ae: server/info `build` in a captured 8.0.5 answer). */
+const BUILD_NUMBER = 'a1a6394cc5ae';
+const BUILD_PUSH_NUMBER = 0;
+const APP_BUILD = 1;
+const VERSION_LABEL = '9.2.1';
+const REQUIRE_JS = require.resolve('requirejs/require.js');
 
 const TYPES: Record<string, string> = {
   '.js': 'application/javascript; charset=UTF-8',
@@ -37,6 +85,8 @@ const TYPES: Record<string, string> = {
 };
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** JSON safe inside a <script> element */
+const scriptJson = (v: unknown): string => JSON.stringify(v).replace(/</g, '\\u003c');
 
 function cookies(req: http.IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
@@ -92,48 +142,98 @@ export function exposeMatches(pattern: string, restPath: string[]): boolean {
   return m(0, 0);
 }
 
-/** The <html> panel and script= of a Simple XML view (Simple XML reference: dashboard script attribute). */
-function renderView(xml: string, locale: string, app: string): string {
-  const root = /<(dashboard|form)\b([^>]*)>/.exec(xml);
-  const attrs = root?.[2] ?? '';
-  const scripts = (/\bscript="([^"]*)"/.exec(attrs)?.[1] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  const label = /<label>([\s\S]*?)<\/label>/.exec(xml)?.[1] ?? app;
+interface PageContext {
+  root: string;
+  locale: string;
+  app: string;
+  port: number;
+  user: string;
+  scriptLoading: 'requirejs' | 'script-tag';
+  theme: ThemeName;
+  pageConfig: boolean;
+}
+
+/** A Simple XML view: its <html> panels, stylesheet= links and script= files (Simple XML reference: dashboard
+ * script and stylesheet attributes, files from the app's appserver/static). */
+function renderView(xml: string, c: PageContext): string {
+  const attrs = /<(dashboard|form)\b([^>]*)>/.exec(xml)?.[2] ?? '';
+  const files = (name: string): string[] =>
+    (new RegExp(`\\b${name}="([^"]*)"`).exec(attrs)?.[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const label = /<label>([\s\S]*?)<\/label>/.exec(xml)?.[1] ?? c.app;
   const panels = [...xml.matchAll(/<html>([\s\S]*?)<\/html>/g)].map((m) => m[1]);
-  // static files of an app: /<locale>/static/app/<app>/<file> ← <app>/appserver/static/<file> (Splunk Web static routes)
-  const tags = scripts
-    .map(
-      (s) => `<script src="/${locale}/static/app/${encodeURIComponent(app)}/${s.split('/').map(encodeURIComponent).join('/')}"></script>`,
-    )
-    .join('\n');
-  return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>${escapeHtml(label)} | Splunk</title></head>\n<body><header style="background:#1a1c20;color:#fff;padding:8px 16px;font-family:sans-serif">splunk&gt; ${escapeHtml(app)}</header>\n<div class="dashboard-body">${panels.join('\n')}</div>\n${tags}\n</body></html>\n`;
+  const base = `${c.root}/${c.locale}`;
+  const appStatic = `${base}/static/@${BUILD_NUMBER}:${APP_BUILD}/app/${encodeURIComponent(c.app)}`;
+  const $C = {
+    SPLUNKD_PATH: `${base}/splunkd/__raw`,
+    MRSPARKLE_ROOT_PATH: c.root,
+    LOCALE: c.locale,
+    MRSPARKLE_PORT_NUMBER: String(c.port),
+    BUILD_NUMBER,
+    BUILD_PUSH_NUMBER,
+    APP_BUILD,
+    USERNAME: c.user,
+    VERSION_LABEL,
+  };
+  const links = files('stylesheet').map(
+    (s) => `<link rel="stylesheet" href="${appStatic}/${s.split('/').map(encodeURIComponent).join('/')}">`,
+  );
+  const modules = files('script').map((s) => `app/${c.app}/${s.replace(/\.js$/, '')}`);
+  const load =
+    c.scriptLoading === 'requirejs'
+      ? `<script>require(${scriptJson(modules)});</script>`
+      : files('script')
+          .map((s) => `<script src="${appStatic}/${s.split('/').map(encodeURIComponent).join('/')}"></script>`)
+          .join('\n');
+  const dark = c.theme === 'dark';
+  return `<!doctype html>
+<html lang="${c.locale}"><head><meta charset="utf-8"><title>${escapeHtml(label)} | Splunk</title>
+${links.join('\n')}
+${c.pageConfig ? `<script>window.$C = ${scriptJson($C)};</script>` : ''}
+<script src="${base}/static/@${BUILD_NUMBER}/js/require.js"></script>
+<script>require.config({ baseUrl: ${scriptJson(`${base}/static/@${BUILD_NUMBER}/js`)}, paths: { app: '../app' }, enforceDefine: false });</script>
+</head>
+<body style="margin:0;background:${dark ? '#171d21' : '#f2f4f5'};color:${dark ? '#fff' : '#3c444d'}">
+<header style="background:#1a1c20;color:#fff;padding:8px 16px;font-family:sans-serif">splunk&gt; ${escapeHtml(c.app)}</header>
+<div class="dashboard-body">${panels.join('\n')}</div>
+${load}
+</body></html>
+`;
 }
 
 export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Promise<SplunkWeb> {
-  const log: Array<{ method: string; path: string; status: number }> = [];
+  const log: SplunkWebRequest[] = [];
+  const root = (o.rootEndpoint ?? '').replace(/\/+$/, '');
+  if (root !== '' && !/^(\/[A-Za-z0-9_.-]+)+$/.test(root)) throw new Error(`rootEndpoint "${o.rootEndpoint}" is not a path like /splunk`);
+  let theme: ThemeName = o.theme ?? 'light';
   let port = 0;
   const names = (): { session: string; csrf: string } => ({ session: `splunkd_${port}`, csrf: `splunkweb_csrf_token_${port}` });
 
   const handler = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const target = req.url ?? '/';
+    const url = new URL(target, 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const reply = (status: number, body: string | Buffer, headers: Record<string, string | string[]> = {}): void => {
-      log.push({ method, path: url.pathname, status });
+      log.push({ method, target, status });
       res.writeHead(status, { 'Content-Type': 'text/html; charset=UTF-8', ...headers });
       res.end(body);
     };
-    const seg = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const body = await readBody(req);
+    if (url.pathname === '/' || url.pathname === root || url.pathname === `${root}/`)
+      return reply(303, '', { Location: `${root}/en-US/app/launcher/home` });
+    if (root && !url.pathname.startsWith(`${root}/`)) return reply(404, 'Not found');
+    const rawSegs = url.pathname.slice(root.length).split('/').filter(Boolean);
+    const seg = rawSegs.map(decodeURIComponent);
     const locale = seg[0] ?? 'en-US';
+    const base = `${root}/${locale}`;
     const jar = cookies(req);
     const sessionKey = jar[names().session];
-    const body = await readBody(req);
 
-    if (seg.length === 0) return reply(303, '', { Location: '/en-US/app/launcher/home' });
     // login form; a successful POST sets the session and CSRF cookies (splunkweb account/login)
     if (seg[1] === 'account' && seg[2] === 'login') {
-      const returnTo = url.searchParams.get('return_to') ?? `/${locale}/app/launcher/home`;
+      const returnTo = url.searchParams.get('return_to') ?? `${base}/app/launcher/home`;
       if (method === 'POST') {
         const f = new URLSearchParams(body.toString('utf8'));
         const r = await splunkdRequest(
@@ -145,53 +245,73 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
         );
         if (r.status === 200) {
           const key = (JSON.parse(r.body.toString('utf8')) as { sessionKey: string }).sessionKey;
-          const target = f.get('return_to') || returnTo;
+          const to = f.get('return_to') || returnTo;
           return reply(303, '', {
-            Location: target.startsWith('/') ? target : `/${locale}/app/launcher/home`,
+            Location: to.startsWith('/') ? to : `${base}/app/launcher/home`,
             'Set-Cookie': [
               `${names().session}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict`,
               `${names().csrf}=${randomBytes(16).toString('hex')}; Path=/; SameSite=Strict`,
             ],
           });
         }
-        return reply(401, loginPage(locale, returnTo, 'Invalid username or password.'));
+        return reply(401, loginPage(base, returnTo, 'Invalid username or password.'));
       }
-      return reply(200, loginPage(locale, returnTo));
+      return reply(200, loginPage(base, returnTo));
     }
-    // app views: /<locale>/app/<app>/<view> (splunk-app-examples setup_page_simple: /app/<app>/<setup_view>)
+    // app views: <root>/<locale>/app/<app>/<view> (splunk-app-examples setup_page_simple: /app/<app>/<setup_view>)
     if (seg[1] === 'app' && seg.length === 4) {
       if (!sessionKey)
-        return reply(303, '', { Location: `/${locale}/account/login?return_to=${encodeURIComponent(url.pathname + url.search)}` });
+        return reply(303, '', { Location: `${base}/account/login?return_to=${encodeURIComponent(url.pathname + url.search)}` });
       if (seg[2] !== splunkd.app) return reply(404, 'App not found');
       const file = path.join(o.appDir, 'default', 'data', 'ui', 'views', `${seg[3]}.xml`);
       if (!/^[A-Za-z0-9_.-]+$/.test(seg[3]) || !fs.existsSync(file)) return reply(404, 'View not found');
-      return reply(200, renderView(fs.readFileSync(file, 'utf8'), locale, seg[2]));
-    }
-    // /<locale>/static/app/<app>/<file> from <app>/appserver/static (Splunk Web static routes)
-    if (seg[1] === 'static' && seg[2] === 'app' && seg[3] === splunkd.app && seg.length > 4) {
-      const base = path.join(o.appDir, 'appserver', 'static');
-      const file = path.resolve(base, ...seg.slice(4));
-      if (!file.startsWith(base + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) return reply(404, 'Not found');
-      return reply(200, fs.readFileSync(file), {
-        'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-        'Cache-Control': 'no-store',
+      const page = renderView(fs.readFileSync(file, 'utf8'), {
+        root,
+        locale,
+        app: seg[2],
+        port,
+        user: 'admin',
+        scriptLoading: o.scriptLoading ?? 'requirejs',
+        theme,
+        pageConfig: o.pageConfig ?? true,
       });
+      return reply(200, page);
     }
-    // the splunkd proxy /<locale>/splunkd/__raw/<splunkd path> (splunk-sdk@2.0.2 lib/platform/client/proxy_http.js)
+    // <root>/<locale>/static/[@<build>[.<push>][:<app build>]/]… (cache buster: splunk-utils url.js insertCacheBuster)
+    if (seg[1] === 'static') {
+      const rest = seg.slice(2).filter((s, i) => !(i === 0 && s.startsWith('@')));
+      const file = (f: string, type: string): void => reply(200, fs.readFileSync(f), { 'Content-Type': type, 'Cache-Control': 'no-store' });
+      if (rest.join('/') === 'js/require.js') return file(REQUIRE_JS, TYPES['.js']);
+      // Splunk Web's theme API: getTheme() resolves the user's theme name (splunk-utils themes.js getUserTheme)
+      if (rest.join('/') === 'build/api/get_theme.js')
+        return reply(200, `window.__get_theme__ = { getTheme: function () { return Promise.resolve(${scriptJson(theme)}); } };\n`, {
+          'Content-Type': TYPES['.js'],
+          'Cache-Control': 'no-store',
+        });
+      // static files of an app: static/app/<app>/<file> ← <app>/appserver/static/<file> (Splunk Web static routes)
+      if (rest[0] === 'app' && rest[1] === splunkd.app && rest.length > 2) {
+        const dir = path.join(o.appDir, 'appserver', 'static');
+        const f = path.resolve(dir, ...rest.slice(2));
+        if (!f.startsWith(dir + path.sep) || !fs.existsSync(f) || !fs.statSync(f).isFile()) return reply(404, 'Not found');
+        return file(f, TYPES[path.extname(f)] ?? 'application/octet-stream');
+      }
+      return reply(404, 'Not found');
+    }
+    // the splunkd proxy <root>/<locale>/splunkd/__raw/<splunkd path> (splunk-sdk@2.0.2 lib/platform/client/proxy_http.js)
     if (seg[1] === 'splunkd' && seg[2] === '__raw') {
       const json = (status: number, text: string): void =>
         reply(status, JSON.stringify({ messages: [{ type: 'ERROR', text }] }), { 'Content-Type': 'application/json; charset=UTF-8' });
       if (!sessionKey) return json(401, 'Splunk cannot authenticate the request. Log in first.');
-      // writes need X-Splunk-Form-Key = cookie splunkweb_csrf_token_<port> (@splunk/splunk-utils fetch.js)
+      // writes need X-Splunk-Form-Key = cookie splunkweb_csrf_token_<Splunk Web's port> (@splunk/splunk-utils fetch.js)
       if (method !== 'GET' && method !== 'HEAD') {
         const formKey = req.headers['x-splunk-form-key'];
         if (!jar[names().csrf] || formKey !== jar[names().csrf])
           return json(401, 'Splunk cannot authenticate the request. CSRF validation failed.');
       }
-      const rawPrefix = `/${encodeURIComponent(locale)}/splunkd/__raw`;
-      const target = (req.url ?? '/').slice(rawPrefix.length);
+      const rawPrefix = `${root}/${rawSegs.slice(0, 3).join('/')}`;
+      const splunkdTarget = forwardTarget(target.slice(rawPrefix.length), o.encodedPath ?? 'pass');
       // only exposed endpoints pass: splunkd's built-ins (system web.conf) or the app's default/web.conf [expose:*]
-      const tseg = seg.slice(3);
+      const tseg = new URL(splunkdTarget, 'http://x').pathname.split('/').filter(Boolean).map(decodeURIComponent);
       const restPath = tseg[0] === 'servicesNS' ? tseg.slice(3) : tseg[0] === 'services' ? tseg.slice(1) : [];
       if (!BUILT_IN_ROOTS.has(restPath[0] ?? '')) {
         const webConf = path.join(o.appDir, 'default', 'web.conf');
@@ -211,7 +331,7 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
       }
       const headers: Record<string, string> = { Authorization: `Splunk ${sessionKey}` };
       if (req.headers['content-type']) headers['Content-Type'] = String(req.headers['content-type']);
-      const r = await splunkdRequest(splunkd, method, target, headers, body);
+      const r = await splunkdRequest(splunkd, method, splunkdTarget, headers, body);
       return reply(r.status, r.body, { 'Content-Type': String(r.headers['content-type'] ?? 'application/json') });
     }
     return reply(404, 'Not found');
@@ -231,8 +351,12 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
   return {
     uri: `http://127.0.0.1:${port}`,
     port,
+    rootEndpoint: root,
     sessionCookie: names().session,
     csrfCookie: names().csrf,
+    setTheme: (t) => {
+      theme = t;
+    },
     requests: () => [...log],
     close: async () => {
       server.closeAllConnections();
@@ -241,9 +365,9 @@ export async function startSplunkWeb(splunkd: Splunkd, o: SplunkWebOptions): Pro
   };
 }
 
-function loginPage(locale: string, returnTo: string, error = ''): string {
-  return `<!doctype html>\n<html lang="${locale}"><head><meta charset="utf-8"><title>Login | Splunk</title></head><body>
-<form method="post" action="/${locale}/account/login">
+function loginPage(base: string, returnTo: string, error = ''): string {
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>Login | Splunk</title></head><body>
+<form method="post" action="${base}/account/login">
 ${error ? `<p class="error">${escapeHtml(error)}</p>` : ''}
 <input type="hidden" name="return_to" value="${escapeHtml(returnTo)}">
 <label>Username <input name="username" id="username" autocomplete="username"></label>
