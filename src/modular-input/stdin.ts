@@ -1,5 +1,6 @@
 // Reads splunkd's document from stdin: until EOF, or until the closing tag (the JS SDK waits for
-// `</input>`; splunkd closes stdin after it, splunk-platform.md §1). Bounded in size and time.
+// `</input>`: splunk-sdk-javascript 1.11.0 lib/modularinputs/modularinput.js; the Python SDK's
+// splunklib/modularinput/script.py reads to EOF, which splunkd sends after it). Bounded in size and time.
 import { MAX_INPUT_BYTES } from '../splunk/input-xml';
 
 export function readStdinDocument(closingTag: string, timeoutMs = 30_000): Promise<string> {

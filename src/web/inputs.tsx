@@ -110,7 +110,7 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
     if (!window.confirm(`Delete input "${name}" and its checkpoints?`)) return;
     try {
       await call('DELETE', `data/inputs/${SCHEME}/${encodeURIComponent(name)}`);
-      // every record of this input: window checkpoints and the `type: input` record (CONTRACT.md KV collection)
+      // every record of this input: window checkpoints and the `type: input` record (docs/contract.md, KV store records)
       await call('DELETE', `storage/collections/data/${CHECKPOINTS}`, undefined, { query: JSON.stringify({ input: name }) });
       setNotice(`Input "${name}" and its checkpoints deleted.`);
       await reload();

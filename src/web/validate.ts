@@ -1,7 +1,7 @@
 // Field rules of the setup pages. They reuse the modular input's own rules (src/splunk) so the page
 // accepts exactly what --validate-arguments and a run accept; splunkd's answer is still shown verbatim.
 import { checkEndpointTemplate } from '../splunk/account-rules';
-import { ACCOUNT_RE, PARAMETERS, ParameterError, parseInputConfig } from '../splunk/parameters';
+import { ACCOUNT_RE, ParameterError, parseInputConfig } from '../splunk/parameters';
 import { ENCRYPTED_PEM_RE, FINGERPRINT_RE, OCID_RE, REGION_RE } from '../oci/rules';
 
 export type Problems = Record<string, string>;
@@ -71,7 +71,6 @@ export function accountFormProblems(a: AccountForm, opts: { creating: boolean; h
   return p;
 }
 
-export const INPUT_FIELDS = PARAMETERS.map((x) => x.name);
 export const INPUT_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/;
 
 /** Runs the modular input's own parser over the form and files each problem under its parameter. */
