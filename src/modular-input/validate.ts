@@ -1,7 +1,7 @@
 // --validate-arguments: the <items> document on stdin; failure is <error><message>…</message></error>
-// on stdout and exit 1, success is silence and exit 0 (Splunk docs "Set up external validation",
-// https://help.splunk.com/splunk-enterprise/developing-views-and-apps-for-splunk-web/9.0/modular-inputs/set-up-external-validation; splunk-sdk-javascript
-// 1.11.0 validation_error.xml in test/fixtures/splunk-sdk-xml).
+// on stdout and exit 1, success is silence and exit 0. Sources: Splunk docs "Set up external validation",
+// https://help.splunk.com/splunk-enterprise/developing-views-and-apps-for-splunk-web/9.0/modular-inputs/set-up-external-validation
+// and splunk-sdk-javascript 1.11.0 validation_error.xml (test/fixtures/splunk-sdk-xml).
 import { escapeXmlText } from '../output/xml-escape';
 import { parseValidationRequest } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig } from '../splunk/parameters';
