@@ -1,58 +1,61 @@
 // Authentication with the SDK's providers: API key (SimpleAuthenticationDetailsProvider) or
 // instance principal (InstancePrincipalsAuthenticationDetailsProviderBuilder, oci-common lib/auth).
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import * as common from 'oci-common';
+import type * as common from 'oci-common';
 import { log } from '../log/logger';
 import type { Account } from '../splunk/account';
 import { ConfigError } from '../splunk/account';
 import { keyFailure } from '../splunk/account-rules';
 import { CachedKeySigner } from './get-signer';
+import { ociCommon } from './sdk';
 
 export interface OciAuth {
-  provider: common.AuthenticationDetailsProvider;
   signer: common.RequestSigner;
 }
 
 export async function createAuth(account: Account): Promise<OciAuth> {
-  let provider: common.AuthenticationDetailsProvider;
   // Decrypted once; the SDK's provider and our GET signer both take the plain PEM.
-  const pem = account.authType === 'instance_principal' ? '' : readPrivateKey(account);
-  if (account.authType === 'instance_principal') {
-    const builder = new common.InstancePrincipalsAuthenticationDetailsProviderBuilder();
-    // Test hooks for an emulated metadata service and auth service; unset in production, where the
-    // SDK reads http://169.254.169.254/opc/v2/ and derives https://auth.<region>.<domain> from it.
-    const imds = process.env.TA_OCI_AUDIT_IMDS_URL;
-    if (imds) builder.metadataBaseUrl = imds;
-    const federation = process.env.TA_OCI_AUDIT_FEDERATION_URL;
-    if (federation) builder.federationEndpoint = federation;
-    try {
-      provider = await builder.build();
-    } catch (err) {
-      throw new ConfigError(
-        `account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`,
-      );
-    }
-  } else {
-    provider = new common.SimpleAuthenticationDetailsProvider(
-      account.tenancyOcid,
-      account.userOcid ?? '',
-      account.fingerprint ?? '',
-      pem,
-      null,
+  if (account.authType !== 'instance_principal') {
+    const pem = readPrivateKey(account);
+    const keyId = `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`;
+    // GETs (every request of a run) are signed by CachedKeySigner; the SDK's signer is built on the first other request.
+    return { signer: new CachedKeySigner(() => sdkSigner(account, pem), keyId, pem) };
+  }
+  const sdk = ociCommon();
+  let provider: common.AuthenticationDetailsProvider;
+  const builder = new sdk.InstancePrincipalsAuthenticationDetailsProviderBuilder();
+  // Test hooks for an emulated metadata service and auth service; unset in production, where the
+  // SDK reads http://169.254.169.254/opc/v2/ and derives https://auth.<region>.<domain> from it.
+  const imds = process.env.TA_OCI_AUDIT_IMDS_URL;
+  if (imds) builder.metadataBaseUrl = imds;
+  const federation = process.env.TA_OCI_AUDIT_FEDERATION_URL;
+  if (federation) builder.federationEndpoint = federation;
+  try {
+    provider = await builder.build();
+  } catch (err) {
+    throw new ConfigError(
+      `account "${account.name}": instance principal authentication failed (${(err as Error).message}); is splunkd running on an OCI instance in a dynamic group with the audit policy?`,
     );
   }
-  let signer: common.DefaultRequestSigner;
+  return { signer: new sdk.DefaultRequestSigner(provider) };
+}
+
+/** The SDK's signer for an API key (requests with a body). */
+function sdkSigner(account: Account, pem: string): common.RequestSigner {
+  const sdk = ociCommon();
+  const provider = new sdk.SimpleAuthenticationDetailsProvider(
+    account.tenancyOcid,
+    account.userOcid ?? '',
+    account.fingerprint ?? '',
+    pem,
+    null,
+  );
   try {
-    signer = new common.DefaultRequestSigner(provider);
+    return new sdk.DefaultRequestSigner(provider);
   } catch (err) {
     // The key was already read and re-exported by readPrivateKey, so this is not a passphrase problem.
     throw new ConfigError(`account "${account.name}": the OCI SDK cannot use the private key (${(err as Error).message})`);
   }
-  if (account.authType === 'instance_principal') return { provider, signer };
-  return {
-    provider,
-    signer: new CachedKeySigner(signer, `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`, pem),
-  };
 }
 
 /**

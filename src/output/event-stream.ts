@@ -51,7 +51,7 @@ export function epochOf(eventTime: string | undefined): string | undefined {
 
 /** Where the collector writes formatted events; `write` resolves once they are flushed. */
 export interface EventSink {
-  write(chunk: string, events: number): Promise<void>;
+  write(chunk: string | Buffer, events: number): Promise<void>;
   readonly broken: boolean;
 }
 
@@ -76,10 +76,11 @@ export class EventStream implements EventSink {
   }
 
   /** Writes a chunk of formatted events; resolves when flushed, rejects if stdout is gone. */
-  write(chunk: string, events: number): Promise<void> {
+  write(chunk: string | Buffer, events: number): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
     if (!this.opened && this.documentStart) {
-      chunk = `${this.documentStart}${chunk}`;
+      this.out.write(this.documentStart);
+      this.bytesWritten += Buffer.byteLength(this.documentStart);
       this.opened = true;
     }
     this.eventsWritten += events;
