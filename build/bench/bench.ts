@@ -110,7 +110,13 @@ async function measure(emu: Emulator, cmd: string[], input: string | undefined):
   const t0 = process.hrtime.bigint();
   const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
+    // As splunkd starts it: SPLUNK_HOME and SPLUNK_DB set (its log file, its code cache in $SPLUNK_DB/modinputs).
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
+      SPLUNK_HOME: path.join(TMP, 'splunk'),
+      SPLUNK_DB: path.join(TMP, 'splunk', 'var', 'lib', 'splunk'),
+    },
   });
   let lines = 0;
   let bytes = 0;

@@ -8,6 +8,7 @@
 // - __CHUNKS__: packages only some modes load (the OCI SDK: instance principals, POST signing, realm
 //   tables, `preview`/`check`; yargs: the admin commands), each compiled on its first require().
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { builtinModules } from 'node:module';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -84,7 +85,7 @@ export async function bundle({ outfile = path.join(root, 'dist', 'oci_audit.js')
     entryPoints: [path.join(root, 'src', 'boot.ts')],
     outfile,
     banner: {
-      js: `var __MAIN__=${JSON.stringify(main.outputFiles[0].text)},__CHUNK_IDS__=${JSON.stringify(ids)},__CHUNKS__=${JSON.stringify(code)};`,
+      js: `var __MAIN__=${JSON.stringify(main.outputFiles[0].text)},__MAIN_SHA256__=${JSON.stringify(createHash('sha256').update(main.outputFiles[0].text).digest('hex'))},__CHUNK_IDS__=${JSON.stringify(ids)},__CHUNKS__=${JSON.stringify(code)};`,
     },
   });
   return { outfile, metafile: mergeMetafiles(metafiles) };
