@@ -16,10 +16,10 @@ export interface OciAuth {
 export async function createAuth(account: Account): Promise<OciAuth> {
   // Decrypted once; the SDK's provider and our GET signer both take the plain PEM.
   if (account.authType !== 'instance_principal') {
-    const pem = readPrivateKey(account);
+    const { pem, key } = readKey(account);
     const keyId = `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`;
     // GETs (every request of a run) are signed by CachedKeySigner; the SDK's signer is built on the first other request.
-    return { signer: new CachedKeySigner(() => sdkSigner(account, pem), keyId, pem) };
+    return { signer: new CachedKeySigner(() => sdkSigner(account, pem), keyId, pem, undefined, key) };
   }
   const sdk = ociCommon();
   let provider: common.AuthenticationDetailsProvider;
@@ -65,6 +65,11 @@ function sdkSigner(account: Account, pem: string): common.RequestSigner {
  * process with a stack trace.
  */
 export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'passphrase'>): string {
+  return readKey(account).pem;
+}
+
+/** readPrivateKey, with the parsed key too (parsed once per run). */
+function readKey(account: Pick<Account, 'name' | 'privateKey' | 'passphrase'>): { pem: string; key: KeyObject } {
   const pem = account.privateKey ?? '';
   const where = `account "${account.name}": the private key cannot be read`;
   let key: KeyObject;
@@ -82,5 +87,5 @@ export function readPrivateKey(account: Pick<Account, 'name' | 'privateKey' | 'p
     throw new ConfigError(`${where}: it is an ${String(key.asymmetricKeyType).toUpperCase()} key; OCI API signing keys are RSA`);
   const plain = key.export({ type: 'pkcs8', format: 'pem' }).toString();
   log.addSecret(plain); // the decrypted form is a secret of its own (other base64 lines)
-  return plain;
+  return { pem: plain, key };
 }

@@ -12,7 +12,7 @@ import type { EventSink } from './event-stream';
 /** Output (characters) held per page before it is written as it arrives. */
 export const HOLD_BYTES = 256 * 1024;
 /** Size (characters) of each write once a page is written as it arrives. */
-export const WRITE_BYTES = 256 * 1024;
+export const WRITE_BYTES = 64 * 1024;
 /**
  * Formatted events are joined into strings of at most this many characters, and a write is one Buffer
  * made from them: strings longer than V8's largest ordinary heap object (128 KiB on 64-bit; 2 bytes per

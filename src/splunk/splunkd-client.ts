@@ -68,7 +68,13 @@ export class SplunkdClient {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.agent =
       this.base.protocol === 'https:'
-        ? new https.Agent({ keepAlive: true, rejectUnauthorized: !isLoopbackUrl(this.base) })
+        ? new https.Agent(
+            isLoopbackUrl(this.base)
+              ? // Loopback: the certificate is not checked, so the ~140 bundled root certificates need not be
+                // loaded either (a few ms of every run's start).
+                { keepAlive: true, rejectUnauthorized: false, ca: [] }
+              : { keepAlive: true },
+          )
         : new http.Agent({ keepAlive: true });
     this.retries = opts.retries ?? 6;
     this.retryBaseMs = opts.retryBaseMs ?? envNumber('TA_OCI_AUDIT_SPLUNKD_RETRY_BASE_MS', 500);

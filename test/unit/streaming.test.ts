@@ -8,7 +8,7 @@ import { AuditEventsReader, type RawEvent } from '../../src/oci/audit-events';
 import { MalformedResponseError } from '../../src/oci/errors';
 import { JsonArraySplitter, JsonShapeError, jsonArrayElements } from '../../src/oci/json-elements';
 import { createTransport, HttpTimeoutError } from '../../src/oci/transport';
-import type { EventSink } from '../../src/output/event-stream';
+import { epochOf, type EventSink } from '../../src/output/event-stream';
 import { PageWriter, RetryGuard } from '../../src/output/page-writer';
 
 /** Feeds `text` to a splitter in pieces cut at `cuts`; returns the elements. */
@@ -317,5 +317,32 @@ describe('PageWriter and RetryGuard', () => {
     );
     assert.ok(sink.chunks.length > 10);
     assert.ok(sink.chunks.every((c) => c.length < 250 + 100));
+  });
+});
+
+describe('epochOf (eventTime read by hand for the common form)', () => {
+  it('gives what Date.parse gives, for valid, rolled-over and invalid dates (property)', () => {
+    const viaDateParse = (t: string): string | undefined => {
+      const ms = Date.parse(t);
+      return Number.isFinite(ms) ? (ms / 1000).toFixed(3) : undefined;
+    };
+    const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(
+        fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })),
+        fc.tuple(
+          fc.integer({ min: 0, max: 25 }),
+          fc.integer({ min: 0, max: 60 }),
+          fc.integer({ min: 0, max: 60 }),
+          fc.integer({ min: 0, max: 999 }),
+        ),
+        ([y, mo, d], [h, mi, s, ms]) => {
+          const t = `${p(y, 4)}-${p(mo)}-${p(d)}T${p(h)}:${p(mi)}:${p(s)}.${p(ms, 3)}Z`;
+          assert.equal(epochOf(t), viaDateParse(t), t);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+    for (const t of ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.5+02:00', 'yesterday', '']) assert.equal(epochOf(t), viaDateParse(t), t);
   });
 });
