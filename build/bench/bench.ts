@@ -276,6 +276,8 @@ interface Cycle {
   maxInFlight: number;
   cpu: number;
   rss: number;
+  /** the OCI emulator's CPU in the run (it shares the 2 cores) */
+  emuCpu: number;
   firstLe?: number;
 }
 
@@ -404,6 +406,7 @@ async function main(): Promise<void> {
           maxInFlight: Math.max(...runs.map((m) => m.emu.maxInFlight)),
           cpu: median(runs.map((m) => m.cpuMs)),
           rss: Math.max(...runs.map((m) => m.rssMB)),
+          emuCpu: median(runs.map((m) => m.emu.cpuMs)),
           firstLe: fl.length ? median(fl) : undefined,
         });
         if (lat === 50 && conc === 8) {
@@ -454,7 +457,7 @@ async function main(): Promise<void> {
     row(
       `cycle${c.pairs > 1000 ? ' 10×' : ''}`,
       `${c.pairs} pairs, ${c.lat} ms latency, c=${c.conc}`,
-      `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms; peak RSS ${fmt(c.rss)} MB; ListEvents ${c.le}; max in flight ${c.maxInFlight}${c.firstLe === undefined ? '' : `; first ListEvents at ${fmt(c.firstLe)} ms`}`,
+      `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms (emulator ${fmt(c.emuCpu)} ms); peak RSS ${fmt(c.rss)} MB; ListEvents ${c.le}; max in flight ${c.maxInFlight}${c.firstLe === undefined ? '' : `; first ListEvents at ${fmt(c.firstLe)} ms`}`,
       `critical path ${fmt(c.crit)} ms; wall/critical **${(c.wall / c.crit).toFixed(2)}**`,
     );
   }

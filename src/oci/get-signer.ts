@@ -5,7 +5,7 @@
 // signing string (oci-common lib/signer.js: x-date, (request-target), host; version="1"). Everything
 // else (POST bodies, instance principal session keys that rotate) still goes to the SDK's signer,
 // which is only built (and the SDK only loaded) when such a request comes.
-import { createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
 import type { HttpRequest } from 'oci-common/lib/http-request';
 import type { RequestSigner } from 'oci-common/lib/signer';
 
@@ -48,13 +48,7 @@ export class CachedKeySigner implements RequestSigner {
     if (!h.has('x-date')) h.set('x-date', now);
     if (!h.has('date')) h.set('date', now); // http-signature adds it (unsigned); sent alike
     const signing = `x-date: ${h.get('x-date')}\n(request-target): get ${url.pathname}${url.search}\nhost: ${h.get('host')}`;
-    // With a callback, node:crypto signs on libuv's thread pool: the RSA operation (~1 ms, the largest
-    // CPU cost of a request) runs beside the event loop instead of in it (docs/performance.md, cycle).
-    // RSA-SHA256 with PKCS#1 v1.5 padding, as createSign('RSA-SHA256') and http-signature.
-    const key = this.key;
-    const signature = await new Promise<string>((resolve, reject) =>
-      sign('sha256', Buffer.from(signing), key, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64')))),
-    );
+    const signature = createSign('RSA-SHA256').update(signing).sign(this.key, 'base64');
     h.set(
       'authorization',
       `Signature version="1",keyId="${this.keyId}",algorithm="rsa-sha256",headers="x-date (request-target) host",signature="${signature}"`,
