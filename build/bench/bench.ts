@@ -45,6 +45,8 @@ interface EmuStats {
   requests: number;
   byOperation: Record<string, number>;
   cpuMs: number;
+  /** epoch ms (performance.timeOrigin + now()) of the first ListEvents request's arrival */
+  firstListEventsAt?: number;
 }
 
 /** The OCI emulator in its own process (build/bench/bench-emulator.ts), driven over IPC. */
@@ -57,10 +59,10 @@ class Emulator {
   ) {
     child.on('message', (m: { id: number; result: unknown }) => this.waiting.get(m.id)?.(m.result));
   }
-  static start(compartments: number, eventsPerDay: number, eventsFrom: number): Promise<Emulator> {
+  static start(compartments: number, eventsPerDay: number, eventsFrom: number, pageSize = 1000): Promise<Emulator> {
     const child = fork(
       path.join(__dirname, 'bench-emulator.ts'),
-      [JSON.stringify({ compartments, eventsPerDay, eventsFrom: new Date(eventsFrom).toISOString() })],
+      [JSON.stringify({ compartments, eventsPerDay, eventsFrom: new Date(eventsFrom).toISOString(), pageSize })],
       { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
     );
     return new Promise((resolve, reject) => {
@@ -91,6 +93,8 @@ interface Measured {
   exit: number | null;
   stderr: string[];
   emu: EmuStats;
+  /** from spawn to the first ListEvents request's arrival at the emulator; undefined without one */
+  firstListEventsMs?: number;
 }
 
 /**
@@ -100,10 +104,19 @@ interface Measured {
 async function measure(emu: Emulator, cmd: string[], input: string | undefined): Promise<Measured> {
   await emu.reset();
   const timeFile = path.join(TMP, 'time.txt');
+  // Both processes read the same wall clock (performance.timeOrigin + now()), so the emulator's arrival
+  // time of the first ListEvents minus this spawn time is exec -> first ListEvents in flight.
+  const spawnAt = performance.timeOrigin + performance.now();
   const t0 = process.hrtime.bigint();
   const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...cmd], {
     stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '' },
+    // As splunkd starts it: SPLUNK_HOME and SPLUNK_DB set (its log file, its code cache in $SPLUNK_DB/modinputs).
+    env: {
+      ...process.env,
+      NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
+      SPLUNK_HOME: path.join(TMP, 'splunk'),
+      SPLUNK_DB: path.join(TMP, 'splunk', 'var', 'lib', 'splunk'),
+    },
   });
   let lines = 0;
   let bytes = 0;
@@ -121,7 +134,18 @@ async function measure(emu: Emulator, cmd: string[], input: string | undefined):
   const emuStats = await emu.stats();
   // splunkd's stream: <stream>, one line per event, </stream>; the floor: one line per event.
   const events = cmd.includes('--floor') ? lines : Math.max(0, lines - 2);
-  return { wallMs, cpuMs: (u + s) * 1000, rssMB: m / 1024, events, bytes, exit, stderr: err.split('\n').filter(Boolean), emu: emuStats };
+  const firstListEventsMs = emuStats.firstListEventsAt === undefined ? undefined : emuStats.firstListEventsAt - spawnAt;
+  return {
+    wallMs,
+    cpuMs: (u + s) * 1000,
+    rssMB: m / 1024,
+    events,
+    bytes,
+    exit,
+    stderr: err.split('\n').filter(Boolean),
+    emu: emuStats,
+    firstListEventsMs,
+  };
 }
 
 let inputSeq = 0;
@@ -231,10 +255,37 @@ async function withSplunkd<T>(emu: Emulator, fn: (s: Splunkd) => Promise<T>): Pr
 const rows: string[][] = [];
 const row = (...cells: Array<string | number>): void => void rows.push(cells.map(String));
 
+/** One target of docs/performance.md: what was measured, against what goal, met or missed. */
+interface Target {
+  target: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+const targets: Target[] = [];
+const target = (t: string, goal: string, measured: string, met: boolean): void => void targets.push({ target: t, goal, measured, met });
+const load = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+
+interface Cycle {
+  pairs: number;
+  lat: number;
+  conc: number;
+  wall: number;
+  crit: number;
+  le: number;
+  maxInFlight: number;
+  cpu: number;
+  rss: number;
+  /** the OCI emulator's CPU in the run (it shares the 2 cores) */
+  emuCpu: number;
+  firstLe?: number;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: npm run package`);
   const reps = QUICK ? 1 : 3;
   const now = Date.now();
+  const loads: string[] = [`start ${load()}`];
   // Backfill day: whole minutes, ending well before now - delay so every event is visible.
   const dayEnd = Math.floor((now - 15 * MINUTE) / MINUTE) * MINUTE;
   const dayStart = dayEnd - (QUICK ? 4 * 60 : 24 * 60) * MINUTE;
@@ -243,70 +294,82 @@ async function main(): Promise<void> {
     { length: hours },
     (_, i) => [dayStart + i * 60 * MINUTE, dayStart + (i + 1) * 60 * MINUTE] as [number, number],
   );
+  // The 200 k variant: the same tenancy, the first fifth of the day.
+  const fifthEnd = dayStart + Math.round((dayEnd - dayStart) / 5 / (60 * MINUTE)) * 60 * MINUTE;
 
   // ---- start-up
   progress('start-up');
   const st = startups(QUICK ? 5 : 20, { node: [NODE, '-e', '0'], scheme: [BIN, '--scheme'] });
   const schemeMs = st.scheme!.med;
 
-  // ---- backfill and floor, cycle, cost: reference tenancy
-  const cycles: Array<{
-    pairs: number;
-    lat: number;
-    conc: number;
-    wall: number;
-    crit: number;
-    le: number;
-    maxInFlight: number;
-    cpu: number;
-  }> = [];
+  const cycles: Cycle[] = [];
   const costs: Array<{ label: string; pairs: number; le: number; windows: number; discovery: number }> = [];
   const emptyRun: number[] = [];
   const emptyRss: number[] = [];
+  const firstLe: number[] = [];
+  const backfills: Array<{ label: string; ours: number; floor: number; rss: number; floorRss: number }> = [];
+
+  /** ours and the floor over [dayStart, end), `n` times each, interleaved; checked against the emulator's count. */
+  const backfill = async (splunkd: Splunkd, emu: Emulator, label: string, end: number, n: number, setup: string): Promise<void> => {
+    const expected = await emu.count(dayStart, end);
+    const ours: Measured[] = [];
+    const floor: Measured[] = [];
+    for (let i = 0; i < n; i++) {
+      progress(`backfill ${label} (${fmt(expected)} events) run ${i + 1}/${n}`);
+      const r = await runBinary(splunkd, emu, { start_date_time: iso(dayStart), end_date_time: iso(end) });
+      if (r.events !== expected) throw new Error(`backfill: ${r.events} events, expected ${expected}`);
+      ours.push(r);
+      const f = await runFloor(
+        emu,
+        hourWindows.filter(([s]) => s < end),
+        8,
+      );
+      if (f.events !== expected) throw new Error(`floor: ${f.events} events, expected ${expected}`);
+      floor.push(f);
+    }
+    const eps = (m: Measured): number => m.events / (m.wallMs / 1000);
+    const o = median(ours.map(eps));
+    const fl = median(floor.map(eps));
+    const rss = Math.max(...ours.map((m) => m.rssMB));
+    const floorRss = Math.max(...floor.map((m) => m.rssMB));
+    backfills.push({ label, ours: o, floor: fl, rss, floorRss });
+    row(
+      `backfill ${label}`,
+      `${fmt(expected)} events, ${fmt((end - dayStart) / (60 * MINUTE), 1)} h, ${setup}, c=8, ${n} run${n > 1 ? 's' : ''}`,
+      `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(rss)} MB`,
+      `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, peak RSS ${fmt(floorRss)} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`,
+    );
+    loads.push(`after backfill ${label} ${load()}`);
+  };
+
   for (const scale of QUICK ? [1] : [1, 10]) {
     const perDay = 1_000_000 * scale;
     const emu = await Emulator.start(96 * scale, perDay, dayStart - 60 * MINUTE);
     const pairs = emu.info.regions.length * emu.info.compartments.length;
     await withSplunkd(emu, async (splunkd) => {
       if (scale === 1 && part('backfill')) {
-        for (const [label, variant] of [
-          ['200 k', 0.2],
-          ['1 M', 1],
-        ] as const) {
-          // The 200 k variant: the same tenancy, the first fifth of the day.
-          const end = dayStart + Math.round(((dayEnd - dayStart) * variant) / (60 * MINUTE)) * 60 * MINUTE;
-          const expected = await emu.count(dayStart, end);
-          const ours: Measured[] = [];
-          const floor: Measured[] = [];
-          // The 1 M day takes minutes per run (the emulator's event generation bounds it): once.
-          const n = variant === 1 ? 1 : reps;
-          for (let i = 0; i < n; i++) {
-            progress(`backfill ${label} (${fmt(expected)} events) run ${i + 1}/${n}`);
-            const r = await runBinary(splunkd, emu, { start_date_time: iso(dayStart), end_date_time: iso(end) });
-            if (r.events !== expected) throw new Error(`backfill: ${r.events} events, expected ${expected}`);
-            ours.push(r);
-            const f = await runFloor(
-              emu,
-              hourWindows.filter(([s]) => s < end),
-              8,
-            );
-            if (f.events !== expected) throw new Error(`floor: ${f.events} events, expected ${expected}`);
-            floor.push(f);
-          }
-          const eps = (m: Measured): number => m.events / (m.wallMs / 1000);
-          const o = median(ours.map(eps));
-          const fl = median(floor.map(eps));
-          row(
-            `backfill ${label}`,
-            `${fmt(expected)} events, ${fmt(hours * variant, 1)} h, c=8, ${n} run${n > 1 ? 's' : ''}`,
-            `${fmt(o)} ev/s; wall ${fmt(median(ours.map((m) => m.wallMs)) / 1000, 1)} s; CPU ${fmt(median(ours.map((m) => m.cpuMs)) / 1000, 1)} s; peak RSS ${fmt(Math.max(...ours.map((m) => m.rssMB)))} MB`,
-            `floor ${fmt(fl)} ev/s (CPU ${fmt(median(floor.map((m) => m.cpuMs)) / 1000, 1)} s, RSS ${fmt(median(floor.map((m) => m.rssMB)))} MB); ours/floor **${(o / fl).toFixed(2)}**; emulator CPU ${fmt(median(ours.map((m) => m.emu.cpuMs)) / 1000, 1)} s (ours) / ${fmt(median(floor.map((m) => m.emu.cpuMs)) / 1000, 1)} s (floor)`,
-          );
-        }
+        await backfill(splunkd, emu, '200 k', fifthEnd, reps, 'pages of 1,000');
+        // The 1 M day takes minutes per run (the emulator's event generation bounds it): once.
+        await backfill(splunkd, emu, '1 M', dayEnd, 1, 'pages of 1,000');
       }
       // ---- cycle: one 5-minute interval, no checkpoints, every pair one window
       const cEnd = Math.floor((now - 5 * MINUTE) / MINUTE) * MINUTE;
       const cStart = cEnd - 5 * MINUTE;
+      const cycleParams = (conc: number): Record<string, string> => ({
+        start_date_time: iso(cStart),
+        end_date_time: iso(cEnd),
+        max_concurrency: String(conc),
+      });
+      if (scale === 1 && part('startup')) {
+        // ---- exec -> first ListEvents in flight: the cycle's input (fresh, 388 pairs), emulator without latency
+        await emu.latency(0);
+        for (let i = 0; i < (QUICK ? 5 : 11); i++) {
+          progress(`exec -> first ListEvents run ${i + 1}`);
+          const r = await runBinary(splunkd, emu, cycleParams(8));
+          if (r.firstListEventsMs === undefined) throw new Error('no ListEvents request');
+          firstLe.push(r.firstListEventsMs);
+        }
+      }
       const combos = QUICK
         ? [
             [50, 8],
@@ -324,9 +387,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < n; i++) {
           progress(`cycle ${pairs} pairs latency ${lat} ms c=${conc} run ${i + 1}/${n}`);
           await emu.latency(lat);
-          runs.push(
-            await runBinary(splunkd, emu, { start_date_time: iso(cStart), end_date_time: iso(cEnd), max_concurrency: String(conc) }),
-          );
+          runs.push(await runBinary(splunkd, emu, cycleParams(conc)));
         }
         const r = runs[0]!;
         const le = r.emu.listEventsRequests;
@@ -334,6 +395,7 @@ async function main(): Promise<void> {
         // the pages after it could overlap); every ListEvents request in waves of `conc`.
         const crit = schemeMs + (1 + Math.ceil(le / conc)) * lat;
         const wall = median(runs.map((m) => m.wallMs));
+        const fl = runs.map((m) => m.firstListEventsMs).filter((x): x is number => x !== undefined);
         cycles.push({
           pairs,
           lat,
@@ -343,6 +405,9 @@ async function main(): Promise<void> {
           le,
           maxInFlight: Math.max(...runs.map((m) => m.emu.maxInFlight)),
           cpu: median(runs.map((m) => m.cpuMs)),
+          rss: Math.max(...runs.map((m) => m.rssMB)),
+          emuCpu: median(runs.map((m) => m.emu.cpuMs)),
+          firstLe: fl.length ? median(fl) : undefined,
         });
         if (lat === 50 && conc === 8) {
           const ops = r.emu.byOperation;
@@ -355,32 +420,44 @@ async function main(): Promise<void> {
           });
         }
       }
+      if (part('cycle')) loads.push(`after cycles ×${scale} ${load()}`);
       await emu.latency(0);
       if (scale === 1 && part('startup')) {
         // ---- empty run: everything already collected up to now - delay
         const name = `bench_empty`;
         await runBinary(splunkd, emu, { start_date_time: iso(cEnd - MINUTE) }, name);
-        for (let i = 0; i < (QUICK ? 3 : 7); i++) {
+        for (let i = 0; i < (QUICK ? 5 : 11); i++) {
           const m = await runBinary(splunkd, emu, { start_date_time: iso(cEnd - MINUTE) }, name);
+          if (m.emu.listEventsRequests !== 0) throw new Error(`empty run: ${m.emu.listEventsRequests} ListEvents requests`);
           emptyRun.push(m.wallMs);
           emptyRss.push(m.rssMB);
         }
+        loads.push(`after start-up runs ${load()}`);
       }
     });
     await emu.close();
   }
+  if (part('backfill')) {
+    // ---- large pages: the 200 k backfill again from an emulator that answers 20,000 events per page
+    // (OCI documents no page size), to show that memory does not follow the page size.
+    const emu = await Emulator.start(96, 1_000_000, dayStart - 60 * MINUTE, 20_000);
+    await withSplunkd(emu, (splunkd) => backfill(splunkd, emu, '200 k, large pages', fifthEnd, 1, 'pages of 20,000'));
+    await emu.close();
+  }
 
-  row(
-    'start-up',
-    `median of ${QUICK ? 5 : 20}`,
-    `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); empty run ${fmt(median(emptyRun))} ms, peak RSS ${fmt(median(emptyRss))} MB`,
-    `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`,
-  );
+  // ---- the detail table
+  if (part('startup'))
+    row(
+      'start-up',
+      `median of ${QUICK ? 5 : 20} (\`--scheme\`), of ${QUICK ? 5 : 11} (runs)`,
+      `\`--scheme\` ${fmt(schemeMs, 1)} ms (min ${fmt(st.scheme!.min, 1)}); exec → first ListEvents ${fmt(median(firstLe), 1)} ms (min ${fmt(Math.min(...firstLe), 1)}); empty run ${fmt(median(emptyRun))} ms (min ${fmt(Math.min(...emptyRun))}), peak RSS ${fmt(median(emptyRss))} MB (max ${fmt(Math.max(...emptyRss))})`,
+      `\`node -e 0\` ${fmt(st.node!.med, 1)} ms (min ${fmt(st.node!.min, 1)}); --scheme / node = **${(schemeMs / st.node!.med).toFixed(2)}**`,
+    );
   for (const c of cycles) {
     row(
       `cycle${c.pairs > 1000 ? ' 10×' : ''}`,
       `${c.pairs} pairs, ${c.lat} ms latency, c=${c.conc}`,
-      `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms; ListEvents ${c.le}; max in flight ${c.maxInFlight}`,
+      `wall ${fmt(c.wall)} ms; CPU ${fmt(c.cpu)} ms (emulator ${fmt(c.emuCpu)} ms); peak RSS ${fmt(c.rss)} MB; ListEvents ${c.le}; max in flight ${c.maxInFlight}${c.firstLe === undefined ? '' : `; first ListEvents at ${fmt(c.firstLe)} ms`}`,
       `critical path ${fmt(c.crit)} ms; wall/critical **${(c.wall / c.crit).toFixed(2)}**`,
     );
   }
@@ -393,10 +470,50 @@ async function main(): Promise<void> {
       `${fmt(c.discovery * runs)} discovery requests/day; ${fmt((c.le + c.discovery) * runs)} OCI requests/day`,
     );
   }
+
+  // ---- the targets (issue 13), each with met / missed
+  for (const b of backfills)
+    target(`peak RSS, backfill ${b.label}`, '≤ 150 MB', `${fmt(b.rss)} MB (floor ${fmt(b.floorRss)} MB)`, b.rss <= 150);
+  for (const c of cycles.filter((x) => x.pairs > 1000))
+    target(`peak RSS, cycle 10× (${c.lat} ms, c=${c.conc})`, '≤ 150 MB', `${fmt(c.rss)} MB`, c.rss <= 150);
+  if (part('startup')) {
+    target('empty run, peak RSS (median)', '≤ 80 MB', `${fmt(median(emptyRss), 1)} MB`, median(emptyRss) <= 80);
+    target('empty run, wall (median)', '≤ 150 ms', `${fmt(median(emptyRun))} ms`, median(emptyRun) <= 150);
+    target('exec → first ListEvents in flight (median, latency 0)', '≤ 100 ms', `${fmt(median(firstLe), 1)} ms`, median(firstLe) <= 100);
+  }
+  for (const c of cycles.filter((x) => x.pairs < 1000 && x.lat === 50))
+    target(
+      `cycle ${c.pairs} pairs, 50 ms, c=${c.conc}: wall / critical path`,
+      '≤ 1.25',
+      `${(c.wall / c.crit).toFixed(2)} (${fmt(c.wall)} / ${fmt(c.crit)} ms)`,
+      c.wall / c.crit <= 1.25,
+    );
+  for (const b of backfills.filter((x) => !x.label.includes('large')))
+    target(`backfill ${b.label}: ours / floor (events/s)`, '≥ 1.0', (b.ours / b.floor).toFixed(2), b.ours / b.floor >= 1.0);
+  for (const big of cycles.filter((x) => x.pairs > 1000)) {
+    const small = cycles.find((x) => x.pairs < 1000 && x.lat === big.lat && x.conc === big.conc);
+    if (!small) continue;
+    const pairsRatio = big.pairs / small.pairs;
+    const wallRatio = big.wall / small.wall;
+    target(
+      `linear growth at 10× (${big.lat} ms, c=${big.conc}): wall ratio for ${pairsRatio.toFixed(1)}× pairs`,
+      `≤ ${pairsRatio.toFixed(1)}`,
+      `${wallRatio.toFixed(1)}× (CPU ${(big.cpu / small.cpu).toFixed(1)}×)`,
+      wallRatio <= pairsRatio,
+    );
+  }
+
   console.log('| what | setup | ours | against |\n| --- | --- | --- | --- |');
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
-  writeFileSync(path.join(ROOT, 'docs', 'bench-cycle.svg'), chart(cycles));
-  progress('chart: docs/bench-cycle.svg');
+  console.log('\n| target | goal | measured | met? |\n| --- | --- | --- | --- |');
+  for (const t of targets) console.log(`| ${t.target} | ${t.goal} | ${t.measured} | ${t.met ? 'met' : '**missed**'} |`);
+  console.log(
+    `\nload average (1, 5, 15 min): ${loads.join('; ')}; ${process.env.OCI_AUDIT_BIN ? `binary ${BIN}` : 'binary of this checkout'}`,
+  );
+  if (part('cycle')) {
+    writeFileSync(path.join(ROOT, 'docs', 'bench-cycle.svg'), chart(cycles));
+    progress('chart: docs/bench-cycle.svg');
+  }
 }
 
 /** Cycle wall time against pairs, one line per (latency, concurrency), the critical path dashed. No dependency. */

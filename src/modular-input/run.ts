@@ -1,19 +1,19 @@
-// Streaming mode: splunkd starts us with no argument and the <input> document on stdin
-// (splunk-platform.md §1). One pass over every window that is due, then exit; splunkd runs us
+// Streaming mode: splunkd starts us with no argument and the <input> document on stdin (Splunk docs
+// "Create modular inputs", https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts). One pass over every window that is due, then exit; splunkd runs us
 // again after `interval`.
 import { log } from '../log/logger';
 import { logFilePath, openLogFile } from '../log/log-file';
-import { openSession } from '../oci/session';
+import { openSession, type OciSession } from '../oci/session';
 import { EventFormatter, EventStream } from '../output/event-stream';
 import { CheckpointStore, COLLECTION } from '../pipeline/checkpoints';
 import { Lease } from '../pipeline/lease';
 import { Collector, FatalRunError } from '../pipeline/collector';
 import { ociRetryPolicy } from '../pipeline/retry';
-import { loadAccount, loadSettings, type Settings } from '../splunk/account';
+import { loadAccount, loadSettings } from '../splunk/account';
+import { kvStoreProblem, kvStoreState } from '../splunk/kvstore-status';
 import { parseInputDefinition, type InputStanza, type SplunkContext } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
-import { kvStoreProblem, kvStoreState } from '../splunk/kvstore-status';
 import { readStdinDocument } from './stdin';
 import { envNumber } from '../knobs';
 import { ConfigError } from '../config-error';
@@ -73,6 +73,8 @@ function leaseTtlMs(): number {
   return envNumber('TA_OCI_AUDIT_LEASE_TTL_S', 120) * 1000;
 }
 
+type LeaseOrNoKvStore = Awaited<ReturnType<Lease['acquire']>> | { acquired: false; noKvStore: string };
+
 async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventStream, stopSignal: AbortSignal): Promise<number> {
   const name = input.stanza;
   let splunkd: SplunkdClient;
@@ -82,30 +84,49 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     log.error(`input ${name}: ${(err as Error).message}`, { category: 'splunkd' });
     return 1;
   }
+  // The start-up steps that do not wait for each other go out together (docs/performance.md, start-up):
+  // settings, the lease, the account with its secret; OCI discovery as soon as the account is read.
+  // They are awaited in the order they were awaited one by one before, so the same failure is reported.
+  let lease: Lease | undefined;
+  let leaseAcquire: Promise<LeaseOrNoKvStore> | undefined;
   try {
-    const settings = await loadSettings(splunkd);
-    log.setLevel(settings.logLevel);
     const config = parseInputConfig(name, input.params);
-    const noKvStore = kvStoreProblem(await kvStoreState(splunkd));
-    if (noKvStore) {
-      log.error(`input ${name}: ${noKvStore}`, { category: 'configuration' });
+    const settingsP = loadSettings(splunkd);
+    // No KV store here (universal forwarder, or disabled): one clear ERROR and nothing collected, instead
+    // of the lease's retries. The lease is asked for once the KV store is known to be there.
+    const kvProblemP = kvStoreState(splunkd).then(kvStoreProblem);
+    const newLease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
+    lease = newLease;
+    leaseAcquire = kvProblemP.then((problem): Promise<LeaseOrNoKvStore> | LeaseOrNoKvStore =>
+      problem ? { acquired: false, noKvStore: problem } : newLease.acquire(),
+    );
+    void splunkd.listPasswords().catch(() => undefined); // the account's secret, read alongside its stanza
+    const accountP = loadAccount(splunkd, config.account);
+    for (const p of [settingsP, leaseAcquire, accountP]) p.catch(() => undefined); // each is awaited below
+    const settings = await settingsP;
+    log.setLevel(settings.logLevel);
+    const sessionP = accountP.then(async (account) => {
+      const session = await openSession(account, settings.proxy, config.maxConcurrency);
+      session.discovery.prefetch(session.tenancyId, { regions: config.regions === '*', compartments: config.compartments === '*' });
+      return session;
+    });
+    sessionP.catch(() => undefined);
+    const got = await leaseAcquire;
+    if ('noKvStore' in got) {
+      log.error(`input ${name}: ${got.noKvStore}`, { category: 'configuration' });
+      await sessionP.then((s) => s.close()).catch(() => undefined);
       return 1;
     }
-    const lease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
-    const got = await lease.acquire();
     if (!got.acquired) {
       const h = got.holder;
       log.info(
         `another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`,
         { input: config.name },
       );
+      await sessionP.then((s) => s.close()).catch(() => undefined);
       return 0;
     }
-    try {
-      return await collectStanza(splunkd, settings, config, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);
-    } finally {
-      await lease.release().catch((err: unknown) => log.debug(`could not release the lease: ${(err as Error).message}`));
-    }
+    return await collectStanza(splunkd, config, sessionP, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);
   } catch (err) {
     if (err instanceof ParameterError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
     else if (err instanceof ConfigError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
@@ -118,6 +139,10 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     else log.error(`input ${name}: unexpected error: ${describe(err)}`);
     return 1;
   } finally {
+    // A lease taken while another step failed is given back too.
+    const got = await leaseAcquire?.catch(() => undefined);
+    if (lease && got?.acquired)
+      await lease.release().catch((err: unknown) => log.debug(`could not release the lease: ${(err as Error).message}`));
     await splunkd.close();
   }
 }
@@ -125,17 +150,20 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
 /** One input's run while it holds the lease; throws what runStanza reports. */
 async function collectStanza(
   splunkd: SplunkdClient,
-  settings: Settings,
   config: InputConfig,
+  sessionP: Promise<OciSession>,
   stream: EventStream,
   stopSignal: AbortSignal,
   leaseLost: AbortSignal,
 ): Promise<number> {
-  const account = await loadAccount(splunkd, config.account);
-  const session = await openSession(account, settings.proxy, config.maxConcurrency);
+  // Read now, used at the end: the inputs that still exist (for removing old checkpoints).
+  const inputsP = listInputs(splunkd);
   const store = new CheckpointStore(splunkd, config.name);
+  const opened = store.open(Date.now());
+  opened.catch(() => undefined);
+  const session = await sessionP;
   try {
-    await store.open(Date.now());
+    await opened;
     const collector = new Collector({
       config,
       tenancyId: session.tenancyId,
@@ -176,23 +204,33 @@ async function collectStanza(
         `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
         'splunkd',
       );
-    await removeOrphans(splunkd, store);
+    await removeOrphans(store, await inputsP);
     return 0;
   } finally {
     await session.close();
   }
 }
 
-/** Removes the checkpoints of deleted inputs (best effort: a failure only logs). */
-async function removeOrphans(splunkd: SplunkdClient, store: CheckpointStore): Promise<void> {
+/** The names of the inputs splunkd lists; undefined when they cannot be read (then nothing is removed). */
+async function listInputs(splunkd: SplunkdClient): Promise<Set<string> | undefined> {
   try {
     const { json } = await splunkd.call('GET', `/servicesNS/-/-/data/inputs/${SCHEME}?count=0`);
     const entries = (json as { entry?: Array<{ name?: unknown }> } | undefined)?.entry;
-    if (!Array.isArray(entries)) return;
-    const names = new Set(entries.map((e) => String(e.name ?? '')));
+    if (!Array.isArray(entries)) return undefined;
+    return new Set(entries.map((e) => String(e.name ?? '')));
+  } catch (err) {
+    log.debug(`could not list inputs to remove old checkpoints: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Removes the checkpoints of deleted inputs (best effort: a failure only logs). */
+async function removeOrphans(store: CheckpointStore, names: Set<string> | undefined): Promise<void> {
+  if (!names) return;
+  try {
     const removed = await store.removeOrphans(names);
     if (removed.length) log.info('removed checkpoints of deleted inputs', { inputs: removed.join(',') });
   } catch (err) {
-    log.debug(`could not list inputs to remove old checkpoints: ${(err as Error).message}`);
+    log.debug(`could not remove old checkpoints: ${(err as Error).message}`);
   }
 }

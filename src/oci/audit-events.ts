@@ -1,12 +1,13 @@
-// Audit ListEvents (GET /20190901/auditEvents, oci-audit-api.md §1). Signed by the SDK's signer,
-// but the body is parsed here: the SDK's model turns null sub-objects into undefined (§5.10), and
-// CONTRACT.md wants every event exactly as the API returned it. Query values are URL-encoded
-// (the SDK sends page tokens with + / = raw, §5.2).
+// Audit ListEvents (GET /20190901/auditEvents, oci-audit-api.md §1). Signed by the SDK's signing
+// scheme, but the body is parsed here: the SDK's model turns null sub-objects into undefined (§5.10),
+// and CONTRACT.md wants every event exactly as the API returned it. Query values are URL-encoded
+// (the SDK sends page tokens with + / = raw, §5.2). The body is read as it arrives and handed on in
+// batches of events, so a page of any size costs one unfinished event and one network chunk of memory
+// (OCI documents no page size).
 import type { RequestSigner } from 'oci-common/lib/signer';
-import type { Dispatcher } from 'undici';
 import { MalformedResponseError, OciHttpError } from './errors';
-import { jsonArrayElements, JsonShapeError } from './json-elements';
-import { signedRequest } from './transport';
+import { JsonArraySplitter, JsonShapeError } from './json-elements';
+import { signedRequest, signedStream, type HttpTransport, type StreamedResponse } from './transport';
 
 /** One audit event as the API's own JSON text, with the two fields the pipeline reads. */
 export interface RawEvent {
@@ -21,6 +22,12 @@ export interface EventsPage {
   requestId?: string;
 }
 
+/** What is known of a page before its body: where the next page is. */
+export interface PageHead {
+  nextPage?: string;
+  requestId?: string;
+}
+
 export interface ListEventsQuery {
   region: string;
   compartmentId: string;
@@ -31,45 +38,154 @@ export interface ListEventsQuery {
   page?: string;
 }
 
+/** Receives a page's events in order, a batch per network chunk; awaited before more is read (back-pressure). */
+export type EventBatchHandler = (events: RawEvent[]) => Promise<void> | void;
+
+/**
+ * Body text is decoded and scanned in slices of at most this many bytes: a network read can return
+ * several chunks at once, and strings over V8's largest ordinary object (128 KiB) would go to the
+ * large-object space, which only a full GC frees.
+ */
+const SLICE_BYTES = 32 * 1024;
+
+/** A body that is not an array is read this far to tell other JSON from text in the error. */
+const NOT_ARRAY_SAMPLE_BYTES = 1024 * 1024;
+
 export class AuditEventsReader {
   constructor(
     private readonly signer: RequestSigner,
-    private readonly dispatcher: Dispatcher,
-    private readonly timeoutMs: number,
+    private readonly transport: HttpTransport,
     private readonly baseFor: (region: string) => string,
   ) {}
 
-  async page(q: ListEventsQuery, signal?: AbortSignal): Promise<EventsPage> {
+  private uri(q: ListEventsQuery): string {
     const params = new URLSearchParams({ compartmentId: q.compartmentId, startTime: q.startTime, endTime: q.endTime });
     if (q.page !== undefined) params.set('page', q.page);
-    const uri = `${this.baseFor(q.region)}/20190901/auditEvents?${params.toString()}`;
-    const res = await signedRequest(this.signer, this.dispatcher, 'GET', uri, this.timeoutMs, signal);
+    return `${this.baseFor(q.region)}/20190901/auditEvents?${params.toString()}`;
+  }
+
+  /**
+   * One page, streamed: `onEvents` gets every event, validated, in order, as the body arrives.
+   * Throws (after some batches may have been handed on) when the body turns out malformed or the
+   * connection fails; the caller decides what a retry may send again.
+   */
+  async streamPage(q: ListEventsQuery, onEvents: EventBatchHandler, signal?: AbortSignal): Promise<PageHead> {
+    const res = await signedStream(this.signer, this.transport, 'GET', this.uri(q), signal);
     const requestId = res.headers['opc-request-id'];
-    if (res.status !== 200) throw httpError(res.status, res.body, requestId);
-    const events = rawEvents(res.body);
+    if (res.status !== 200) throw httpError(res.status, await res.text(), requestId);
     const next = res.headers['opc-next-page'];
-    return { events, nextPage: next ? next : undefined, requestId };
+    try {
+      await readEvents(res, onEvents);
+    } catch (err) {
+      res.destroy();
+      throw err;
+    }
+    return { nextPage: next ? next : undefined, requestId };
+  }
+
+  /** One whole page in memory (for `check`; the input streams). */
+  async page(q: ListEventsQuery, signal?: AbortSignal): Promise<EventsPage> {
+    const events: RawEvent[] = [];
+    const head = await this.streamPage(q, (batch) => void events.push(...batch), signal);
+    return { events, ...head };
   }
 
   /** Retention in days (GET /20190901/configuration); used by `check`. */
   async retentionDays(region: string, tenancyId: string): Promise<number | undefined> {
     const uri = `${this.baseFor(region)}/20190901/configuration?${new URLSearchParams({ compartmentId: tenancyId })}`;
-    const res = await signedRequest(this.signer, this.dispatcher, 'GET', uri, this.timeoutMs);
+    const res = await signedRequest(this.signer, this.transport, 'GET', uri);
     if (res.status !== 200) throw httpError(res.status, res.body, res.headers['opc-request-id']);
     const v = (JSON.parse(res.body) as { retentionPeriodDays?: unknown }).retentionPeriodDays;
     return typeof v === 'number' ? v : undefined;
   }
 }
 
-/**
- * The page's events as raw text: cut at the top level (json-elements.ts), each element then parsed
- * alone, which validates it and yields eventId and eventTime; the parsed objects die young, so a
- * page costs its text, not its object graph. Any malformed element fails the whole page.
- */
-export function rawEvents(body: string): RawEvent[] {
-  let texts: string[];
+async function readEvents(res: StreamedResponse, onEvents: EventBatchHandler): Promise<void> {
+  const splitter = new JsonArraySplitter();
+  const decoder = new TextDecoder();
+  let bytes = 0;
+  let index = 0;
+  let piece = '';
+  /** the undecoded rest of the chunk being scanned (for the error of a body that is not an array) */
+  let rest: Buffer | undefined;
+  const hand = async (texts: string[]): Promise<void> => {
+    if (!texts.length) return;
+    const events = texts.map((t) => toRawEvent(t, index++));
+    await onEvents(events);
+  };
   try {
-    texts = jsonArrayElements(body);
+    for (let chunk = await res.read(); chunk !== null; chunk = await res.read()) {
+      bytes += chunk.length;
+      for (let at = 0; at < chunk.length; at += SLICE_BYTES) {
+        piece = decoder.decode(chunk.subarray(at, at + SLICE_BYTES), { stream: true });
+        rest = chunk.subarray(at + SLICE_BYTES);
+        await hand(splitter.push(piece));
+      }
+      rest = undefined;
+    }
+    piece = decoder.decode();
+    rest = undefined;
+    await hand(splitter.push(piece));
+    splitter.end();
+  } catch (err) {
+    if (!(err instanceof JsonShapeError)) throw err;
+    if (err.notAnArray) throw await notAnArray(res, piece + (rest ? decoder.decode(rest) : ''), err);
+    throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${bytes} bytes)`);
+  }
+}
+
+/**
+ * The error for a body that does not start with `[`: other JSON (named by its kind) or not JSON at all.
+ * `first` is the piece that showed it (only whitespace came before); the rest is read up to a bound.
+ */
+async function notAnArray(res: StreamedResponse, first: string, err: JsonShapeError): Promise<Error> {
+  let text = first;
+  try {
+    for (let c = text.length < NOT_ARRAY_SAMPLE_BYTES ? await res.read() : null; c !== null; c = await res.read()) {
+      text += c.toString('utf8');
+      if (text.length >= NOT_ARRAY_SAMPLE_BYTES) break;
+    }
+  } catch {
+    // what was read is enough
+  }
+  let kind: string | undefined;
+  try {
+    kind = jsonKind(JSON.parse(text));
+  } catch {
+    // not JSON at all (or longer than the sample)
+  }
+  if (kind !== undefined)
+    return new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
+  return new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${text.length} bytes)`);
+}
+
+/** Parses one element alone: validates it and reads eventId and eventTime; the parsed object dies young. */
+function toRawEvent(text: string, i: number): RawEvent {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is not JSON (${(err as Error).message})`);
+  }
+  // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
+  // object at all is not an event, and skipping it would lose whatever it should have been.
+  if (jsonKind(v) !== 'an object')
+    throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`);
+  const { eventId, eventTime } = v as { eventId?: unknown; eventTime?: unknown };
+  return {
+    text,
+    eventId: typeof eventId === 'string' ? eventId : undefined,
+    eventTime: typeof eventTime === 'string' ? eventTime : undefined,
+  };
+}
+
+/** A whole page's events from its text (tests, and anything that already holds a body). */
+export function rawEvents(body: string): RawEvent[] {
+  const splitter = new JsonArraySplitter();
+  try {
+    const texts = splitter.push(body);
+    splitter.end();
+    return texts.map((t, i) => toRawEvent(t, i));
   } catch (err) {
     if (!(err instanceof JsonShapeError)) throw err;
     let kind: string | undefined;
@@ -82,26 +198,6 @@ export function rawEvents(body: string): RawEvent[] {
       throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
     throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${body.length} bytes)`);
   }
-  return texts.map((text, i) => {
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (err) {
-      throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is not JSON (${(err as Error).message})`);
-    }
-    // Events are passed on exactly as returned, whatever their fields hold; an item that is not an
-    // object at all is not an event, and skipping it would lose whatever it should have been.
-    if (jsonKind(v) !== 'an object')
-      throw new MalformedResponseError(
-        `ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`,
-      );
-    const { eventId, eventTime } = v as { eventId?: unknown; eventTime?: unknown };
-    return {
-      text,
-      eventId: typeof eventId === 'string' ? eventId : undefined,
-      eventTime: typeof eventTime === 'string' ? eventTime : undefined,
-    };
-  });
 }
 
 function jsonKind(v: unknown): string {

@@ -1,21 +1,20 @@
 // Service endpoints: the SDK's own templates and realm logic (EndpointBuilder, oci-common), or the
 // account's URL templates with {region} (CONTRACT.md: private endpoints, other realms, test servers).
-import * as common from 'oci-common';
-import { AuditClient } from 'oci-audit';
-import { IdentityClient } from 'oci-identity';
+import { endpointBuilder } from './sdk';
 
 export interface EndpointTemplates {
   identityEndpoint?: string;
   auditEndpoint?: string;
 }
 
-// The SDK keeps each service's template and name as protected statics; read them, don't copy them.
-interface ServiceStatics {
-  serviceEndpointTemplate: string;
-  endpointServiceName: string;
-}
-const AUDIT = AuditClient as unknown as ServiceStatics;
-const IDENTITY = IdentityClient as unknown as ServiceStatics;
+// The SDK keeps each service's template as a protected static of its client (oci-audit 2.139.1
+// lib/client.js AuditClient.serviceEndpointTemplate, oci-identity lib/client.js IdentityClient). They are
+// copied here so that a run does not load both clients (~330 KB of code) for two strings;
+// test/unit/endpoints.test.ts checks that they still equal the SDK's.
+export const AUDIT_ENDPOINT_TEMPLATE = 'https://audit.{region}.{secondLevelDomain}';
+export const IDENTITY_ENDPOINT_TEMPLATE = 'https://identity.{region}.oci.{secondLevelDomain}';
+/** Both clients' endpointServiceName (used for dotted region ids). */
+export const ENDPOINT_SERVICE_NAME = '';
 
 function fill(template: string, region: string): string {
   return template.replace(/\{region\}/g, region).replace(/\/+$/, '');
@@ -24,11 +23,11 @@ function fill(template: string, region: string): string {
 /** Base URL of the Audit API for a region, without the /20190901 version path. */
 export function auditBase(t: EndpointTemplates, region: string): string {
   if (t.auditEndpoint) return fill(t.auditEndpoint, region);
-  return common.EndpointBuilder.createEndpointFromRegionId(AUDIT.serviceEndpointTemplate, region, AUDIT.endpointServiceName);
+  return endpointBuilder().createEndpointFromRegionId(AUDIT_ENDPOINT_TEMPLATE, region, ENDPOINT_SERVICE_NAME);
 }
 
 /** Base URL of the Identity API for a region, without the /20160918 version path. */
 export function identityBase(t: EndpointTemplates, region: string): string {
   if (t.identityEndpoint) return fill(t.identityEndpoint, region);
-  return common.EndpointBuilder.createEndpointFromRegionId(IDENTITY.serviceEndpointTemplate, region, IDENTITY.endpointServiceName);
+  return endpointBuilder().createEndpointFromRegionId(IDENTITY_ENDPOINT_TEMPLATE, region, ENDPOINT_SERVICE_NAME);
 }

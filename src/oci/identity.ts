@@ -1,10 +1,12 @@
-// Region and compartment discovery with the SDK's IdentityClient. Our http client does the
-// transport (proxy, timeouts); the SDK's 8-attempt retrier is replaced by ours (one attempt here).
-import * as common from 'oci-common';
-import { IdentityClient, models, requests } from 'oci-identity';
-import type { Dispatcher } from 'undici';
+// Region and compartment discovery: Identity API 20160918 GETs, signed like every OCI request and read
+// here. The SDK's IdentityClient did the same four GETs, but loading it (oci-identity with its models,
+// ~320 KB of code, and all of oci-common) was most of a run's fixed cost (docs/performance.md, start-up).
+// Paths, parameters and answers as in the API reference and oci-identity 2.139.1's client
+// (listRegionSubscriptions, listCompartments, getCompartment, getTenancy); errors as for ListEvents.
+import type { RequestSigner } from 'oci-common/lib/signer';
 import { identityBase, type EndpointTemplates } from './endpoints';
-import { signedRequest } from './transport';
+import { OciHttpError } from './errors';
+import { signedRequest, type HttpTransport, type RawResponse } from './transport';
 
 export interface RegionInfo {
   name: string;
@@ -21,52 +23,94 @@ export interface CompartmentInfo {
   timeCreated?: Date;
 }
 
-const ONE_ATTEMPT: common.RetryConfiguration = {
-  terminationStrategy: new common.MaxAttemptsTerminationStrategy(1),
-};
-
-/** The SDK's HttpClient contract, served by our signed undici transport. */
-class TransportHttpClient implements common.HttpClient {
-  constructor(
-    private readonly signer: common.RequestSigner,
-    private readonly dispatcher: Dispatcher,
-    private readonly timeoutMs: number,
-  ) {}
-
-  async send(req: common.HttpRequest): Promise<Response> {
-    const method = req.method.toUpperCase() === 'POST' ? 'POST' : 'GET';
-    const raw = await signedRequest(
-      this.signer,
-      this.dispatcher,
-      method,
-      req.uri,
-      this.timeoutMs,
-      undefined,
-      typeof req.body === 'string' ? req.body : undefined,
-    );
-    return new Response(raw.body === '' && raw.status === 204 ? null : raw.body, { status: raw.status, headers: raw.headers });
-  }
+/** Fields of the Identity models read here (oci-identity lib/model/region-subscription.d.ts, compartment.d.ts). */
+interface RegionSubscriptionJson {
+  regionKey?: unknown;
+  regionName?: unknown;
+  status?: unknown;
+  isHomeRegion?: unknown;
+}
+interface CompartmentJson {
+  id?: unknown;
+  compartmentId?: unknown;
+  name?: unknown;
+  lifecycleState?: unknown;
+  timeCreated?: unknown;
 }
 
 export class IdentityDiscovery {
-  private readonly client: IdentityClient;
+  private readonly base: string;
+  /** Answers asked for ahead (prefetch), each handed out once. */
+  private readonly ahead = new Map<string, Promise<unknown>>();
 
-  constructor(signer: common.RequestSigner, dispatcher: Dispatcher, timeoutMs: number, homeRegion: string, endpoints: EndpointTemplates) {
-    this.client = new IdentityClient(
-      { httpClient: new TransportHttpClient(signer, dispatcher, timeoutMs) },
-      { retryConfiguration: ONE_ATTEMPT, circuitBreaker: new common.CircuitBreaker({ disableClientCircuitBreaker: true } as never) },
-    );
-    // Endpoint is set after the region (oci-audit-api.md §4: a later region setter would override it).
-    this.client.endpoint = identityBase(endpoints, homeRegion);
+  /** `_timeoutMs` is kept for callers: the transport carries the timeout. */
+  constructor(
+    private readonly signer: RequestSigner,
+    private readonly transport: HttpTransport,
+    _timeoutMs: number | undefined,
+    homeRegion: string,
+    endpoints: EndpointTemplates,
+  ) {
+    this.base = `${identityBase(endpoints, homeRegion)}/20160918`;
   }
 
   close(): void {
-    this.client.close();
+    this.ahead.clear();
   }
 
-  async regionSubscriptions(tenancyId: string): Promise<RegionInfo[]> {
-    const res = await this.client.listRegionSubscriptions({ tenancyId });
-    return res.items.map((r) => ({ name: r.regionName, key: r.regionKey, status: String(r.status), isHome: Boolean(r.isHomeRegion) }));
+  /**
+   * Starts the first discovery requests of a run now, while the run still reads its checkpoints; the
+   * first regionSubscriptions / compartmentPage call for the tenancy then takes the answer. A failed
+   * prefetch is handed out once like any answer, so the caller's retry asks again.
+   */
+  prefetch(tenancyId: string, what: { regions: boolean; compartments: boolean }): void {
+    const keep = (key: string, p: Promise<unknown>): void => {
+      p.catch(() => undefined); // awaited by whoever takes it; never an unhandled rejection
+      this.ahead.set(key, p);
+    };
+    if (what.regions) keep(`regions|${tenancyId}`, this.fetchRegions(tenancyId));
+    if (what.compartments) keep(`compartments|${tenancyId}`, this.fetchCompartmentPage(tenancyId));
+  }
+
+  private take<T>(key: string): Promise<T> | undefined {
+    const p = this.ahead.get(key);
+    this.ahead.delete(key);
+    return p as Promise<T> | undefined;
+  }
+
+  private async get(path: string, query?: Record<string, string | undefined>): Promise<RawResponse & { json: unknown }> {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) q.set(k, v);
+    const qs = q.toString();
+    const res = await signedRequest(this.signer, this.transport, 'GET', `${this.base}${path}${qs ? `?${qs}` : ''}`);
+    if (res.status < 200 || res.status > 299) throw identityError(res);
+    let json: unknown;
+    try {
+      json = JSON.parse(res.body);
+    } catch (err) {
+      // A SyntaxError is classified as malformed and retried, as the SDK's failed parse was.
+      throw Object.assign(
+        new SyntaxError(`Identity ${path} answered ${res.status} with a body that is not JSON (${(err as Error).message})`),
+        {
+          opcRequestId: res.headers['opc-request-id'],
+        },
+      );
+    }
+    return { ...res, json };
+  }
+
+  regionSubscriptions(tenancyId: string): Promise<RegionInfo[]> {
+    return this.take<RegionInfo[]>(`regions|${tenancyId}`) ?? this.fetchRegions(tenancyId);
+  }
+
+  private async fetchRegions(tenancyId: string): Promise<RegionInfo[]> {
+    const { json } = await this.get(`/tenancies/${encodeURIComponent(tenancyId)}/regionSubscriptions`);
+    return array<RegionSubscriptionJson>(json, 'ListRegionSubscriptions').map((r) => ({
+      name: String(r.regionName ?? ''),
+      key: String(r.regionKey ?? ''),
+      status: String(r.status ?? ''),
+      isHome: Boolean(r.isHomeRegion),
+    }));
   }
 
   /** Every ACTIVE compartment below the tenancy, one page at a time (the root is never listed). */
@@ -80,32 +124,56 @@ export class IdentityDiscovery {
   }
 
   /** One page of ACTIVE compartments below the tenancy; retrying a page is safe (a generator is done once it threw). */
-  async compartmentPage(tenancyId: string, page?: string): Promise<{ items: CompartmentInfo[]; next?: string }> {
-    const res = await this.client.listCompartments({
+  compartmentPage(tenancyId: string, page?: string): Promise<{ items: CompartmentInfo[]; next?: string }> {
+    return (
+      (page === undefined ? this.take<{ items: CompartmentInfo[]; next?: string }>(`compartments|${tenancyId}`) : undefined) ??
+      this.fetchCompartmentPage(tenancyId, page)
+    );
+  }
+
+  private async fetchCompartmentPage(tenancyId: string, page?: string): Promise<{ items: CompartmentInfo[]; next?: string }> {
+    const res = await this.get('/compartments', {
       compartmentId: tenancyId,
-      compartmentIdInSubtree: true,
-      accessLevel: requests.ListCompartmentsRequest.AccessLevel.Any,
-      lifecycleState: models.Compartment.LifecycleState.Active,
-      limit: 1000,
       page,
+      limit: '1000',
+      accessLevel: 'ANY',
+      compartmentIdInSubtree: 'true',
+      lifecycleState: 'ACTIVE',
     });
-    return { items: res.items.map(toInfo), next: res.opcNextPage || undefined };
+    return { items: array<CompartmentJson>(res.json, 'ListCompartments').map(toInfo), next: res.headers['opc-next-page'] || undefined };
   }
 
   async compartment(id: string): Promise<CompartmentInfo> {
-    const res = await this.client.getCompartment({ compartmentId: id });
-    return toInfo(res.compartment);
+    const { json } = await this.get(`/compartments/${encodeURIComponent(id)}`);
+    return toInfo((json ?? {}) as CompartmentJson);
   }
 }
 
-function toInfo(c: models.Compartment): CompartmentInfo {
-  const created = c.timeCreated as unknown;
-  const t = created instanceof Date ? created : typeof created === 'string' ? new Date(created) : undefined;
+function array<T>(json: unknown, op: string): T[] {
+  if (!Array.isArray(json)) throw new SyntaxError(`Identity ${op} answered with JSON that is not an array`);
+  return json as T[];
+}
+
+function identityError(res: RawResponse): OciHttpError {
+  let code = 'Unknown';
+  let message = res.body.slice(0, 300);
+  try {
+    const j = JSON.parse(res.body) as { code?: unknown; message?: unknown };
+    if (typeof j.code === 'string') code = j.code;
+    if (typeof j.message === 'string') message = j.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return new OciHttpError(res.status, code, `${res.status} ${code}: ${message}`, res.headers['opc-request-id']);
+}
+
+function toInfo(c: CompartmentJson): CompartmentInfo {
+  const t = typeof c.timeCreated === 'string' ? new Date(c.timeCreated) : undefined;
   return {
-    id: c.id,
-    parentId: c.compartmentId,
-    name: c.name,
-    lifecycleState: String(c.lifecycleState),
+    id: String(c.id ?? ''),
+    parentId: typeof c.compartmentId === 'string' ? c.compartmentId : undefined,
+    name: String(c.name ?? ''),
+    lifecycleState: String(c.lifecycleState ?? ''),
     timeCreated: t && Number.isFinite(t.getTime()) ? t : undefined,
   };
 }

@@ -1,11 +1,10 @@
 // Everything one run needs to talk to OCI, built once from the account and settings.
-import type { Dispatcher } from 'undici';
 import type { OciAccount, OciProxy } from './account';
 import { AuditEventsReader } from './audit-events';
 import { createAuth } from './auth';
 import { auditBase } from './endpoints';
 import { IdentityDiscovery } from './identity';
-import { createDispatcher } from './transport';
+import { createTransport } from './transport';
 import { envNumber } from '../knobs';
 
 export interface OciSession {
@@ -22,16 +21,21 @@ export function httpTimeoutMs(): number {
 export async function openSession(account: OciAccount, proxy: OciProxy | undefined, connections: number): Promise<OciSession> {
   const { signer } = await createAuth(account);
   const timeoutMs = httpTimeoutMs();
-  const dispatcher: Dispatcher = createDispatcher({ proxy, timeoutMs, connections: Math.max(4, connections) });
-  const discovery = new IdentityDiscovery(signer, dispatcher, timeoutMs, account.region, account);
-  const reader = new AuditEventsReader(signer, dispatcher, timeoutMs, (region) => auditBase(account, region));
+  const transport = createTransport({ proxy, timeoutMs, connections: Math.max(4, connections) });
+  const discovery = new IdentityDiscovery(signer, transport, timeoutMs, account.region, account);
+  const bases = new Map<string, string>();
+  const reader = new AuditEventsReader(signer, transport, (region) => {
+    let b = bases.get(region);
+    if (b === undefined) bases.set(region, (b = auditBase(account, region)));
+    return b;
+  });
   return {
     tenancyId: account.tenancyOcid,
     discovery,
     reader,
     async close() {
       discovery.close();
-      await dispatcher.close().catch(() => undefined);
+      await transport.close().catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,7 @@ import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
 import { floorMinute, MINUTE, rfc3339Minute } from '../oci/rfc3339';
 import type { Logger } from '../log/logger';
 import type { EventSink } from '../output/event-stream';
+import { PageWriter, RetryGuard } from '../output/page-writer';
 import type { InputConfig } from '../splunk/parameters';
 import type { CheckpointStore, PairCheckpoint } from './checkpoints';
 import { forgetBefore, nothingRemembered, remember, RememberedIds, reReadSpan, type Remembered } from './lookback';
@@ -298,7 +299,8 @@ export class Collector {
 
   /**
    * All pages of one window; returns how many events were delivered and, when `keepIds` (lookback
-   * on), their eventIds; undefined when the window failed.
+   * on), their eventIds; undefined when the window failed. Each page is streamed from the response to
+   * stdout (output/page-writer.ts): a retry of a page skips what an earlier attempt of it wrote.
    */
   private async collectWindow(
     region: string,
@@ -316,46 +318,62 @@ export class Collector {
     const tokens = new Set<string>();
     let page: string | undefined;
     let pages = 0;
-    let pending: Promise<void> = Promise.resolve();
+    const onWritten = (n: number, written: string[]): void => {
+      this.stats.events += n;
+      delivered += n;
+      if (keepIds) for (const id of written) ids.push(id);
+    };
     try {
       do {
-        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, false, () =>
-          reader.page({ region, compartmentId, startTime, endTime, page }, this.signal),
-        );
+        const guard = new RetryGuard();
+        const query = { region, compartmentId, startTime, endTime, page };
+        const res = await this.withRetry(`ListEvents ${region} ${compartmentId} ${startTime}..${endTime}`, false, async () => {
+          // Progress that cannot be kept (stdout gone) stops the run instead of being retried.
+          if (stream.broken) throw new FatalRunError('stdout was closed: splunkd stopped reading the event stream', 'output');
+          guard.beginAttempt();
+          const out = new PageWriter(stream, guard, onWritten);
+          let dropped = 0;
+          let skipped = 0;
+          try {
+            const head = await reader.streamPage(
+              query,
+              async (events) => {
+                for (const ev of events) {
+                  const id = ev.eventId;
+                  if (skip && id !== undefined && skip.has(id)) {
+                    dropped++;
+                    continue;
+                  }
+                  const key = id ?? ev.text;
+                  if (!guard.admit(key)) {
+                    skipped++; // written by an earlier attempt of this page
+                    continue;
+                  }
+                  out.add(formatter.format(ev), key, keepIds ? id : undefined);
+                }
+                await out.writeDue();
+              },
+              this.signal,
+            );
+            await out.end();
+            this.stats.duplicatesDropped += dropped;
+            this.stats.retrySkipped += skipped;
+            return head;
+          } catch (err) {
+            await out.abandon();
+            throw err;
+          }
+        });
         this.stats.pages++;
         if (++pages > MAX_PAGES_PER_WINDOW) throw new Error(`more than ${MAX_PAGES_PER_WINDOW} pages in one window`);
-        let chunk = '';
-        let n = 0;
-        for (const ev of res.events) {
-          const id = ev.eventId;
-          if (skip && id !== undefined && skip.has(id)) {
-            this.stats.duplicatesDropped++;
-            continue;
-          }
-          chunk += formatter.format(ev);
-          n++;
-          if (keepIds && id !== undefined) ids.push(id);
-        }
-        // Wait for the previous page's flush before queueing more: stdout back-pressure bounds memory.
-        await pending;
-        if (n) {
-          pending = stream.write(chunk, n);
-          // Handled now, awaited later: a write that fails (EPIPE) while the next page is being
-          // fetched must not become an unhandled rejection that kills the process with a trace.
-          pending.catch(() => undefined);
-          this.stats.events += n;
-          delivered += n;
-        }
         if (res.nextPage !== undefined && tokens.has(res.nextPage))
           throw new Error('ListEvents returned a page token it had already returned');
         if (res.nextPage !== undefined) tokens.add(res.nextPage);
         page = res.nextPage;
       } while (page !== undefined && !this.signal.aborted);
-      await pending;
       if (this.signal.aborted) return undefined;
       return { events: delivered, ids };
     } catch (err) {
-      await pending.catch(() => undefined);
       if (err instanceof FatalRunError) throw err;
       if (stream.broken) throw new FatalRunError('stdout was closed: splunkd stopped reading the event stream', 'output');
       if (this.signal.aborted) return undefined;

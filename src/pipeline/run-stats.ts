@@ -11,6 +11,8 @@ export class RunStats {
   windowsFailed = 0;
   events = 0;
   duplicatesDropped = 0;
+  /** events a retried page did not write again: an earlier attempt had written them (output/page-writer.ts) */
+  retrySkipped = 0;
   pages = 0;
   retries = 0;
   throttles = 0;
@@ -48,6 +50,7 @@ export class RunStats {
       windows_failed: this.windowsFailed,
       events: this.events,
       duplicates_dropped: this.duplicatesDropped,
+      retry_skipped: this.retrySkipped,
       pages: this.pages,
       retries: this.retries,
       throttles: this.throttles,

@@ -1,7 +1,7 @@
 // The connection check's sign-in: the SDK's signer through our transport, one ListRegionSubscriptions.
 import { createAuth } from '../oci/auth';
 import { IdentityDiscovery, type RegionInfo } from '../oci/identity';
-import { createDispatcher } from '../oci/transport';
+import { createTransport } from '../oci/transport';
 import type { OciAccount, OciProxy } from '../oci/account';
 
 /** Per HTTP exchange; the whole check has its own deadline (account-check.ts). */
@@ -12,12 +12,12 @@ export type Probe = (account: OciAccount, proxy: OciProxy | undefined) => Promis
 /** Signs in with the SDK's signer through our transport and lists the region subscriptions, once. */
 export const ociProbe: Probe = async (account, proxy) => {
   const { signer } = await createAuth(account);
-  const dispatcher = createDispatcher({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
-  const discovery = new IdentityDiscovery(signer, dispatcher, HTTP_TIMEOUT_MS, account.region, account);
+  const transport = createTransport({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
+  const discovery = new IdentityDiscovery(signer, transport, HTTP_TIMEOUT_MS, account.region, account);
   try {
     return await discovery.regionSubscriptions(account.tenancyOcid);
   } finally {
     discovery.close();
-    await dispatcher.close().catch(() => undefined);
+    await transport.close().catch(() => undefined);
   }
 };

@@ -4,7 +4,10 @@
 // https://help.splunk.com/en/splunk-enterprise/rest-api-reference/9.2/access-endpoints.
 // splunkd's management port on 127.0.0.1 has a self-signed certificate: verification is skipped for
 // loopback only. KV store 503 means "starting": retried with backoff (src/pipeline/retry.ts).
-import { Agent, request, type Dispatcher } from 'undici';
+// node:http/https, not undici: undici compiles its HTTP parser to WebAssembly in every process
+// (docs/performance.md, start-up).
+import http from 'node:http';
+import https from 'node:https';
 import { retrying, splunkdRetryPolicy, type BackoffPolicy } from '../pipeline/retry';
 import { clip } from './parameters';
 
@@ -44,7 +47,8 @@ export interface SplunkdClientOptions {
 
 export class SplunkdClient {
   private readonly base: URL;
-  private readonly dispatcher: Dispatcher;
+  private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
   private readonly retry: BackoffPolicy;
   private passwords: Promise<PasswordEntry[]> | undefined;
 
@@ -63,17 +67,48 @@ export class SplunkdClient {
     if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:'))
       throw new SplunkdError(`the server_uri from splunkd "${clip(serverUri)}" is not an http(s) URL`, 0, '');
     this.base = base;
-    const timeout = opts.timeoutMs ?? 30_000;
-    this.dispatcher = new Agent({
-      connect: { rejectUnauthorized: !isLoopbackUrl(this.base) },
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-    });
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.agent =
+      this.base.protocol === 'https:'
+        ? new https.Agent(
+            isLoopbackUrl(this.base)
+              ? // Loopback: the certificate is not checked, so the ~140 bundled root certificates need not be
+                // loaded either (a few ms of every run's start).
+                { keepAlive: true, rejectUnauthorized: false, ca: [] }
+              : { keepAlive: true },
+          )
+        : new http.Agent({ keepAlive: true });
     this.retry = opts.retry ?? splunkdRetryPolicy();
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close();
+    this.agent.destroy();
+  }
+
+  /** One exchange; rejects on network errors and when nothing arrives for `timeoutMs`. */
+  private send(method: string, url: URL, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = (url.protocol === 'https:' ? https : http).request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        },
+        (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (c: Buffer) => parts.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+          res.on('error', reject);
+          res.on('close', () => {
+            if (!res.complete) reject(new Error('the connection closed before the response ended'));
+          });
+        },
+      );
+      req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer within ${this.timeoutMs} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   private nsPath(rest: string): string {
@@ -98,14 +133,14 @@ export class SplunkdClient {
     let status: number;
     let text: string;
     try {
-      const res = await request(url, {
+      const res = await this.send(
         method,
-        dispatcher: this.dispatcher,
-        headers: { authorization: `Splunk ${this.sessionKey}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+        url,
+        { authorization: `Splunk ${this.sessionKey}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
         body,
-      });
-      status = res.statusCode;
-      text = await res.body.text();
+      );
+      status = res.status;
+      text = res.text;
     } catch (err) {
       // status 0: no answer (network), retried like a 5xx.
       throw new SplunkdError(`splunkd ${method} ${url.pathname} failed: ${(err as Error).message}`, 0, url.pathname);

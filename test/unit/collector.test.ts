@@ -4,7 +4,7 @@
 // that moves only after its events were written, failures that keep it, authentication that stops the
 // run, and partitions.
 import assert from 'node:assert/strict';
-import type { AuditEventsReader, EventsPage, ListEventsQuery, RawEvent } from '../../src/oci/audit-events';
+import type { AuditEventsReader, EventBatchHandler, EventsPage, ListEventsQuery, PageHead, RawEvent } from '../../src/oci/audit-events';
 import { OciHttpError } from '../../src/oci/errors';
 import type { CompartmentInfo, IdentityDiscovery, RegionInfo } from '../../src/oci/identity';
 import { MINUTE, rfc3339Minute } from '../../src/oci/rfc3339';
@@ -53,14 +53,22 @@ class FakeOci {
     compartment: async (id: string): Promise<CompartmentInfo> => this.compartments.find((c) => c.id === id)!,
   } as unknown as IdentityDiscovery;
 
+  private async page(q: ListEventsQuery): Promise<EventsPage> {
+    this.calls.push(q);
+    await this.before(q, this.calls.length);
+    const all = this.eventsOf(q.region, q.compartmentId, Date.parse(q.startTime), Date.parse(q.endTime));
+    const from = Number(q.page ?? 0);
+    const next = from + this.pageSize < all.length ? String(from + this.pageSize) : undefined;
+    return { events: all.slice(from, from + this.pageSize), nextPage: next };
+  }
+
+  /** AuditEventsReader's two ways to read a page: whole, or streamed to a handler in batches. */
   readonly reader = {
-    page: async (q: ListEventsQuery): Promise<EventsPage> => {
-      this.calls.push(q);
-      await this.before(q, this.calls.length);
-      const all = this.eventsOf(q.region, q.compartmentId, Date.parse(q.startTime), Date.parse(q.endTime));
-      const from = Number(q.page ?? 0);
-      const next = from + this.pageSize < all.length ? String(from + this.pageSize) : undefined;
-      return { events: all.slice(from, from + this.pageSize), nextPage: next };
+    page: (q: ListEventsQuery): Promise<EventsPage> => this.page(q),
+    streamPage: async (q: ListEventsQuery, onEvents: EventBatchHandler): Promise<PageHead> => {
+      const { events, nextPage } = await this.page(q);
+      if (events.length) await onEvents(events);
+      return { nextPage };
     },
   } as unknown as AuditEventsReader;
 }
@@ -78,8 +86,8 @@ class FakeStream implements EventSink {
     this.open?.();
     this.gate = undefined;
   }
-  async write(chunk: string): Promise<void> {
-    this.chunks.push(chunk);
+  async write(chunk: string | Buffer): Promise<void> {
+    this.chunks.push(chunk.toString());
     if (this.gate) await this.gate;
   }
   ids(): string[] {

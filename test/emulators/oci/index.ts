@@ -68,6 +68,8 @@ export interface EmulatorStats {
   inFlight: number;
   maxInFlight: number;
   listEventsRequests: number;
+  /** when the first ListEvents request arrived (epoch ms, sub-ms: performance.timeOrigin + now()); for the bench's start-up measure */
+  firstListEventsAt?: number;
   eventsServed: number;
   authFailures: number;
 }
@@ -577,7 +579,7 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
 
     const { service, region, op, parts, q } = route(req.url ?? '/');
     count(stats.byOperation, op);
-    if (op === 'ListEvents') stats.listEventsRequests++;
+    if (op === 'ListEvents' && stats.listEventsRequests++ === 0) stats.firstListEventsAt = performance.timeOrigin + performance.now();
     const wait = latency();
     if (wait > 0) await sleep(wait);
     if (closed) return;
