@@ -105,7 +105,6 @@ function tunnel(proxy: URL, authorization: string | undefined, host: string, por
   });
 }
 
-
 type ConnectCallback = ((err: Error | null, stream: Duplex) => void) | undefined;
 
 /** Agents whose connections are CONNECT tunnels (TLS inside for https). Node's Agent accepts an asynchronous createConnection. */
