@@ -1,11 +1,12 @@
-// oci_audit: the modular input executable (CONTRACT.md). splunkd calls it with --scheme,
-// --validate-arguments or no argument (splunk-platform.md §1), and with --rest-handler as the
+// oci_audit: the modular input executable (docs/contract.md). splunkd calls it with --scheme,
+// --validate-arguments or no argument (Splunk docs "Create modular inputs",
+// https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts), and with --rest-handler as the
 // persistent driver of the add-on's REST endpoint; admins can also run `preview` and `check` from a shell.
 import { format } from 'node:util';
 import { log } from './log/logger';
-import { schemeXml } from './splunk/scheme';
 
-// The SDK prints to stdout in places (oci-audit-api.md §5.9); stdout carries only the event stream.
+// The SDK prints to stdout in places (oci-common 2.139.1 lib/config-file-reader.js console.info,
+// lib/auth/X509-federation-client.js console.log); stdout carries only the event stream.
 /* eslint-disable no-console -- the one place that takes console over */
 function quietConsole(): void {
   const toLog = (...args: unknown[]): void => log.debug(`oci-sdk: ${format(...args)}`);
@@ -47,12 +48,8 @@ function stopSignal(): AbortSignal {
 async function main(argv: string[]): Promise<number> {
   quietConsole();
   process.stdout.on('error', () => undefined); // EPIPE is handled where events are written
-  if (argv.includes('--scheme')) {
-    await writeOut(schemeXml());
-    return 0;
-  }
-  // Each mode loads only its own modules: the OCI SDK and undici are most of the start-up time, and
-  // --scheme (run by splunkd at every restart) needs neither.
+  // --scheme never gets here: src/boot.ts answers it before this program is compiled. Each other mode
+  // loads only its own modules.
   if (argv.includes('--validate-arguments')) {
     const { validateArguments, validationErrorXml } = await import('./modular-input/validate');
     // splunkd shows only the <error><message>: every failure ends there, without a stack trace.

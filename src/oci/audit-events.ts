@@ -1,7 +1,8 @@
-// Audit ListEvents (GET /20190901/auditEvents, oci-audit-api.md §1). Signed by the SDK's signing
-// scheme, but the body is parsed here: the SDK's model turns null sub-objects into undefined (§5.10),
-// and CONTRACT.md wants every event exactly as the API returned it. Query values are URL-encoded
-// (the SDK sends page tokens with + / = raw, §5.2). The body is read as it arrives and handed on in
+// Audit ListEvents (GET /20190901/auditEvents, https://docs.oracle.com/iaas/api/#/en/audit/20190901/AuditEvent/ListEvents).
+// Signed by the SDK's signing scheme, but the body is parsed here: the SDK's model (oci-audit 2.139.1
+// lib/model) turns null sub-objects into undefined, and docs/contract.md "Output" wants every event
+// exactly as the API returned it. Query values are URL-encoded (oci-common 2.139.1
+// lib/request-generator.js sends page tokens with + / = raw). The body is read as it arrives and handed on in
 // batches of events, so a page of any size costs one unfinished event and one network chunk of memory
 // (OCI documents no page size).
 import type { RequestSigner } from 'oci-common/lib/signer';
@@ -19,13 +20,11 @@ export interface RawEvent {
 export interface EventsPage {
   events: RawEvent[];
   nextPage?: string;
-  requestId?: string;
 }
 
 /** What is known of a page before its body: where the next page is. */
 export interface PageHead {
   nextPage?: string;
-  requestId?: string;
 }
 
 export interface ListEventsQuery {
@@ -80,7 +79,7 @@ export class AuditEventsReader {
       res.destroy();
       throw err;
     }
-    return { nextPage: next ? next : undefined, requestId };
+    return { nextPage: next ? next : undefined };
   }
 
   /** One whole page in memory (for `check`; the input streams). */

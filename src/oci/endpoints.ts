@@ -1,5 +1,5 @@
 // Service endpoints: the SDK's own templates and realm logic (EndpointBuilder, oci-common), or the
-// account's URL templates with {region} (CONTRACT.md: private endpoints, other realms, test servers).
+// account's URL templates with {region} (docs/contract.md "Accounts": private endpoints, other realms, test servers).
 import { endpointBuilder } from './sdk';
 
 export interface EndpointTemplates {

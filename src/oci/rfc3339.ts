@@ -1,5 +1,7 @@
 // ListEvents times: RFC 3339 with the minute's seconds at zero ("granularity to the minute",
-// OCI CLI audit event list docs). Formatted here, never by oci-common (local-time bug, §5.1).
+// https://docs.cloud.oracle.com/iaas/tools/oci-cli/latest/oci_cli_docs/cmdref/audit/event/list.html).
+// Formatted here, never by oci-common: its formatDateToRFC3339 (lib/helper.js, 2.139.1) uses local time
+// with a Z suffix and an unpadded hour (oracle/oci-typescript-sdk#320).
 export const MINUTE = 60_000;
 
 export function floorMinute(ms: number): number {

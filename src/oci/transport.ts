@@ -1,6 +1,7 @@
-// HTTP for OCI calls. The SDK ignores HTTPS_PROXY, has no request timeout and its circuit breaker
-// breaks custom http options (oci-audit-api.md §5.4-5.7), so every OCI request goes through one
-// transport of ours: proxy (CONTRACT.md [proxy]), TLS verification on, timeouts, keep-alive.
+// HTTP for OCI calls. The SDK ignores HTTPS_PROXY (Node's global fetch), has no request timeout, and
+// its default circuit breaker breaks custom http options (oci-common 2.139.1 lib/http.js and
+// lib/circuit-breaker.js), so every OCI request goes through one transport of ours: proxy
+// (docs/contract.md, [proxy]), TLS verification on, timeouts, keep-alive.
 // Built on node:http/https rather than undici: undici compiles its HTTP parser to WebAssembly in every
 // process, which cost ~24 MB of RSS and ~90 ms of CPU per run (docs/performance.md, start-up), while
 // Node's own parser is native and already loaded.

@@ -1,6 +1,6 @@
-// Writes audit events to stdout as splunkd's XML event stream (CONTRACT.md "Output").
+// Writes audit events to stdout as splunkd's XML event stream (docs/contract.md "Output").
 // A chunk's promise resolves once the stream has handed it to the OS, which is what a window's
-// checkpoint waits for ("A window's checkpoint moves only after all its events were written").
+// checkpoint waits for (docs/contract.md "Delivery": a checkpoint moves only after its events were written).
 import type { Writable } from 'node:stream';
 import type { RawEvent } from '../oci/audit-events';
 import { escapeJsonForXml, escapeXmlAttr } from './xml-escape';
@@ -14,7 +14,7 @@ export class StreamClosedError extends Error {
   }
 }
 
-/** Formats events of one region; the per-event work is one JSON.stringify and one escape. */
+/** Formats events of one region; the per-event work is one escape of the event's own JSON text and one time parse. */
 export class EventFormatter {
   private readonly head: string;
   private readonly tail: string;

@@ -5,7 +5,7 @@
 // - past HOLD_BYTES it is written in pieces of WRITE_BYTES as it arrives, one write in flight at a time
 //   (stdout's back-pressure stops the reading, so memory stays at a few pieces per page in flight);
 // - a page that fails after some of it was written is retried by the collector: RetryGuard makes the
-//   retry skip exactly the events an earlier attempt of the same page already wrote (CONTRACT.md
+//   retry skip exactly the events an earlier attempt of the same page already wrote (docs/contract.md
 //   "Delivery": no duplicates, also when a page is retried mid-body).
 import type { EventSink } from './event-stream';
 

@@ -15,13 +15,15 @@ export function escapeXmlText(s: string): string {
   return XML_SPECIAL.test(clean) ? clean.replace(XML_SPECIAL_G, (c) => ENTITY[c]) : clean;
 }
 
-// In JSON text produced by JSON.stringify, C0 controls and lone surrogates are already \u-escaped
-// (ES2019 well-formed JSON.stringify); only U+FFFE/U+FFFF can remain. Writing them as JSON escapes
-// keeps the JSON value identical while the XML stays well-formed.
+// `<data>` is the API's own JSON text, each event already checked with JSON.parse (src/oci/audit-events.ts).
+// Valid JSON holds no raw C0 controls (RFC 8259 §7: they must be escaped in strings; outside strings only
+// tab, LF and CR), and text decoded from UTF-8 holds no lone surrogates, so of what XML 1.0 cannot carry
+// only U+FFFE/U+FFFF can remain. Writing them as JSON escapes keeps the JSON value identical while the
+// XML stays well-formed.
 const JSON_NONCHAR = /[\uFFFE\uFFFF]/;
 const JSON_NONCHAR_G = /[\uFFFE\uFFFF]/g;
 
-/** Escapes one line of JSON (from JSON.stringify) for `<data>` without changing the JSON's value. */
+/** Escapes one line of valid JSON text for `<data>` without changing the JSON's value. */
 export function escapeJsonForXml(json: string): string {
   let out = json;
   if (JSON_NONCHAR.test(out)) out = out.replace(JSON_NONCHAR_G, (c) => (c === '\uFFFE' ? '\\ufffe' : '\\uffff'));

@@ -1,6 +1,6 @@
 // One run of an input: discover regions and compartments, then fetch every (region, compartment)
 // window from its checkpoint up to now minus the delay, write the events, and move each window's
-// checkpoint only after its events were flushed (CONTRACT.md "Delivery").
+// checkpoint only after its events were flushed (docs/contract.md "Delivery").
 //
 // Windows of one pair run in order (a checkpoint only moves forward); pairs run side by side, at
 // most max_concurrency at once. Memory holds the pages in flight, never the backlog.
@@ -17,7 +17,7 @@ import { forgetBefore, nothingRemembered, remember, RememberedIds, reReadSpan, t
 import { describeEdits, runParams, tenancyChanged } from './edits';
 import { inPartition } from './partition';
 import { AsyncQueue } from './queue';
-import { backoffDelay, sleep, type BackoffPolicy } from './retry';
+import { retrying, type BackoffPolicy } from './retry';
 import { RunStats } from './run-stats';
 import { collectUntil, firstStart, windows, type Window } from './windows';
 
@@ -394,30 +394,29 @@ export class Collector {
    * nothing to collect; the SDK rejects with plain objects that have no stack or name).
    */
   private async withRetry<T>(what: string, fatal: boolean, fn: () => Promise<T>): Promise<T> {
-    const policy = this.d.retry;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (err) {
-        if (this.signal.aborted) throw err;
-        const c: ClassifiedError = classify(err);
-        if (c.category === 'authentication') {
-          this.stats.error(c.category);
-          throw new FatalRunError(explain(c, what), c.category);
-        }
-        if (!c.retryable || attempt >= policy.maxAttempts) {
-          if (fatal) {
-            this.stats.error(c.category);
-            throw new FatalRunError(explain(c, what), c.category);
-          }
-          throw err;
-        }
-        this.stats.retries++;
-        if (c.category === 'throttling') this.stats.throttles++;
-        const delay = backoffDelay(attempt, policy);
-        this.d.log.debug('retrying', { what, attempt, delay_ms: delay, category: c.category, status: c.status });
-        await sleep(delay, this.signal);
+    try {
+      return await retrying(this.d.retry, fn, {
+        signal: this.signal,
+        retryable: (err) => {
+          if (err instanceof FatalRunError) return false;
+          const c = classify(err);
+          return c.retryable && c.category !== 'authentication';
+        },
+        onRetry: (err, attempt, delayMs) => {
+          const c = classify(err);
+          this.stats.retries++;
+          if (c.category === 'throttling') this.stats.throttles++;
+          this.d.log.debug('retrying', { what, attempt, delay_ms: delayMs, category: c.category, status: c.status });
+        },
+      });
+    } catch (err) {
+      if (err instanceof FatalRunError || this.signal.aborted) throw err;
+      const c: ClassifiedError = classify(err);
+      if (c.category === 'authentication' || fatal) {
+        this.stats.error(c.category);
+        throw new FatalRunError(explain(c, what), c.category);
       }
+      throw err;
     }
   }
 

@@ -1,6 +1,6 @@
 // Pages larger than the page writer's hold (output/page-writer.ts) are written while they arrive; a page
 // cut mid-body (reset, or a 200 whose JSON stops half way) is retried, and the retry must not write again
-// what the failed attempt wrote (CONTRACT.md "Delivery": no duplicates, no loss). Through the executable.
+// what the failed attempt wrote (docs/contract.md "Delivery": no duplicates, no loss). Through the executable.
 import assert from 'node:assert/strict';
 import { assertComplete, groundTruth, Ledger } from '../support/delivery';
 import { recordResult } from '../support/results';
