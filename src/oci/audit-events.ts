@@ -6,7 +6,7 @@
 // batches of events, so a page of any size costs one unfinished event and one network chunk of memory
 // (OCI documents no page size).
 import type { RequestSigner } from 'oci-common/lib/signer';
-import { MalformedResponseError, OciHttpError } from './errors';
+import { MalformedResponseError, ociHttpError } from './errors';
 import { JsonArraySplitter, JsonShapeError } from './json-elements';
 import { signedRequest, signedStream, type HttpTransport, type StreamedResponse } from './transport';
 
@@ -71,7 +71,7 @@ export class AuditEventsReader {
   async streamPage(q: ListEventsQuery, onEvents: EventBatchHandler, signal?: AbortSignal): Promise<PageHead> {
     const res = await signedStream(this.signer, this.transport, 'GET', this.uri(q), signal);
     const requestId = res.headers['opc-request-id'];
-    if (res.status !== 200) throw httpError(res.status, await res.text(), requestId);
+    if (res.status !== 200) throw ociHttpError(res.status, await res.text(), requestId);
     const next = res.headers['opc-next-page'];
     try {
       await readEvents(res, onEvents);
@@ -93,7 +93,7 @@ export class AuditEventsReader {
   async retentionDays(region: string, tenancyId: string): Promise<number | undefined> {
     const uri = `${this.baseFor(region)}/20190901/configuration?${new URLSearchParams({ compartmentId: tenancyId })}`;
     const res = await signedRequest(this.signer, this.transport, 'GET', uri);
-    if (res.status !== 200) throw httpError(res.status, res.body, res.headers['opc-request-id']);
+    if (res.status !== 200) throw ociHttpError(res.status, res.body, res.headers['opc-request-id']);
     const v = (JSON.parse(res.body) as { retentionPeriodDays?: unknown }).retentionPeriodDays;
     return typeof v === 'number' ? v : undefined;
   }
@@ -203,17 +203,4 @@ function jsonKind(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
-
-function httpError(status: number, body: string, requestId?: string): OciHttpError {
-  let code = 'Unknown';
-  let message = body.slice(0, 300);
-  try {
-    const j = JSON.parse(body) as { code?: unknown; message?: unknown };
-    if (typeof j.code === 'string') code = j.code;
-    if (typeof j.message === 'string') message = j.message;
-  } catch {
-    // not JSON: keep the text
-  }
-  return new OciHttpError(status, code, `${status} ${code}: ${message}`, requestId);
 }

@@ -26,6 +26,21 @@ export class OciHttpError extends Error {
   }
 }
 
+/** An OCI error answer: `{"code", "message"}` JSON with opc-request-id (OCI API errors,
+ * https://docs.oracle.com/en-us/iaas/Content/API/References/apierrors.htm); a body that is not JSON is quoted. */
+export function ociHttpError(status: number, body: string, requestId?: string): OciHttpError {
+  let code = 'Unknown';
+  let message = body.slice(0, 300);
+  try {
+    const j = JSON.parse(body) as { code?: unknown; message?: unknown };
+    if (typeof j.code === 'string') code = j.code;
+    if (typeof j.message === 'string') message = j.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  return new OciHttpError(status, code, `${status} ${code}: ${message}`, requestId);
+}
+
 /** A 200 whose body is not the JSON the API documents. */
 export class MalformedResponseError extends Error {
   constructor(message: string) {

@@ -5,7 +5,7 @@
 // (listRegionSubscriptions, listCompartments, getCompartment, getTenancy); errors as for ListEvents.
 import type { RequestSigner } from 'oci-common/lib/signer';
 import { identityBase, type EndpointTemplates } from './endpoints';
-import { OciHttpError } from './errors';
+import { ociHttpError } from './errors';
 import { signedRequest, type HttpTransport, type RawResponse } from './transport';
 
 export interface RegionInfo {
@@ -83,7 +83,7 @@ export class IdentityDiscovery {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) q.set(k, v);
     const qs = q.toString();
     const res = await signedRequest(this.signer, this.transport, 'GET', `${this.base}${path}${qs ? `?${qs}` : ''}`);
-    if (res.status < 200 || res.status > 299) throw identityError(res);
+    if (res.status < 200 || res.status > 299) throw ociHttpError(res.status, res.body, res.headers['opc-request-id']);
     let json: unknown;
     try {
       json = JSON.parse(res.body);
@@ -152,19 +152,6 @@ export class IdentityDiscovery {
 function array<T>(json: unknown, op: string): T[] {
   if (!Array.isArray(json)) throw new SyntaxError(`Identity ${op} answered with JSON that is not an array`);
   return json as T[];
-}
-
-function identityError(res: RawResponse): OciHttpError {
-  let code = 'Unknown';
-  let message = res.body.slice(0, 300);
-  try {
-    const j = JSON.parse(res.body) as { code?: unknown; message?: unknown };
-    if (typeof j.code === 'string') code = j.code;
-    if (typeof j.message === 'string') message = j.message;
-  } catch {
-    // not JSON: keep the text
-  }
-  return new OciHttpError(res.status, code, `${res.status} ${code}: ${message}`, res.headers['opc-request-id']);
 }
 
 function toInfo(c: CompartmentJson): CompartmentInfo {
