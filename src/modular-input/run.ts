@@ -158,7 +158,8 @@ async function collectStanza(
 ): Promise<number> {
   // Read now, used at the end: the inputs that still exist (for removing old checkpoints).
   const inputsP = listInputs(splunkd);
-  const store = new CheckpointStore(splunkd, config.name);
+  // Checkpoints of windows whose events splunkd may not have read yet wait (src/pipeline/unread-tail.ts).
+  const store = new CheckpointStore(splunkd, config.name, { flushedBytes: () => stream.flushedBytes });
   const opened = store.open(Date.now());
   opened.catch(() => undefined);
   const session = await sessionP;
@@ -182,9 +183,10 @@ async function collectStanza(
     } catch (err) {
       failure = err;
     }
-    // Whatever happened, save the windows that were delivered.
+    // Whatever happened, save the windows that were delivered; those whose events may still be unread
+    // only when stdout stays open to the end, so that splunkd reads them.
     try {
-      await store.flush();
+      await store.flush({ streamComplete: !stream.broken && !stopSignal.aborted });
     } catch (err) {
       log.error(
         `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,

@@ -73,6 +73,8 @@ export class EventStream implements EventSink {
   private closedError: StreamClosedError | undefined;
   eventsWritten = 0;
   bytesWritten = 0;
+  /** Bytes of event chunks the OS has taken (their write callbacks ran): what the reader can have read. */
+  flushedBytes = 0;
 
   /** `<stream>` for splunkd's XML mode; empty for plain JSON lines (`preview`). */
   constructor(
@@ -97,13 +99,17 @@ export class EventStream implements EventSink {
       this.opened = true;
     }
     this.eventsWritten += events;
-    this.bytesWritten += Buffer.byteLength(chunk);
+    const bytes = Buffer.byteLength(chunk);
+    this.bytesWritten += bytes;
     return new Promise((resolve, reject) => {
       this.out.write(chunk, (err) => {
         if (err) {
           this.closedError ??= new StreamClosedError(err);
           reject(this.closedError);
-        } else resolve();
+        } else {
+          this.flushedBytes += bytes;
+          resolve();
+        }
       });
     });
   }

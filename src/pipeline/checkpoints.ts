@@ -4,6 +4,7 @@
 // coalesced: at most one batch_save in flight; advances made meanwhile go in the next one.
 import { randomUUID } from 'node:crypto';
 import { countDigests, forgetBefore, fromKvFields, toKvFields, type Remembered } from './lookback';
+import { UnreadTail } from './unread-tail';
 
 export const COLLECTION = 'oci_audit_checkpoints';
 
@@ -55,6 +56,11 @@ export interface PairCheckpoint {
 
 export interface CheckpointStoreOptions {
   /**
+   * The event stream's flushed byte count: checkpoints of windows whose events may still be unread by
+   * splunkd wait (src/pipeline/unread-tail.ts). Without it (preview, tests) every checkpoint is saved at once.
+   */
+  flushedBytes?: () => number;
+  /**
    * Most event digests remembered over all pairs (8 bytes each in memory). Beyond it the oldest
    * remembered windows, whichever pair they belong to, are forgotten first.
    */
@@ -76,6 +82,7 @@ export class CheckpointStore {
   private inputRec: InputRecord | undefined;
   private readonly pairs = new Map<string, PairCheckpoint>();
   private readonly pending = new Map<string, PairCheckpoint>();
+  private readonly unread: UnreadTail<PairCheckpoint> | undefined;
   private saving: Promise<void> | undefined;
   private failure: Error | undefined;
   private remembered = 0;
@@ -89,7 +96,9 @@ export class CheckpointStore {
     private readonly client: KvStore,
     private readonly inputName: string,
     private readonly o: CheckpointStoreOptions = {},
-  ) {}
+  ) {
+    this.unread = o.flushedBytes ? new UnreadTail(o.flushedBytes) : undefined;
+  }
 
   get input(): InputRecord {
     if (!this.inputRec) throw new Error('CheckpointStore.open() was not called');
@@ -142,6 +151,7 @@ export class CheckpointStore {
     await this.client.kvDeleteQuery(COLLECTION, { input_uid: this.input.inputUid, type: 'checkpoint' });
     this.pairs.clear();
     this.pending.clear();
+    this.unread?.clear();
     this.inputPending = undefined;
     this.remembered = 0;
     this.inputRec = { input: this.inputName, inputUid: randomUUID(), firstRunAt: now };
@@ -175,12 +185,16 @@ export class CheckpointStore {
     return [...this.pairs.values()];
   }
 
-  /** Records that a window was delivered; saved in the background, coalesced with others. */
-  advance(c: PairCheckpoint): void {
+  /**
+   * Records that a window was delivered; saved in the background, coalesced with others, once the
+   * events it wrote (`wroteEvents`) can no longer be lost unread (src/pipeline/unread-tail.ts).
+   */
+  advance(c: PairCheckpoint, wroteEvents = false): void {
     const key = pairKey(c.region, c.compartmentId);
     this.remembered += countDigests(c.remembered) - countDigests(this.pairs.get(key)?.remembered);
     this.pairs.set(key, c);
-    this.pending.set(key, c);
+    this.releaseRead();
+    if (!this.unread?.hold(key, c, wroteEvents)) this.pending.set(key, c);
     if (this.remembered > this.maxRemembered) this.forgetOldest();
     if (!this.failure) this.saving ??= this.drain();
   }
@@ -213,7 +227,8 @@ export class CheckpointStore {
       const c = this.pairs.get(key) as PairCheckpoint;
       const next = { ...c, remembered: forgetBefore(c.remembered as Remembered, h) };
       this.pairs.set(key, next);
-      this.pending.set(key, next);
+      if (this.unread?.has(key)) this.unread.replaceNewest(key, next);
+      else this.pending.set(key, next);
     }
     this.remembered = total;
     if (!horizon.size) return;
@@ -221,8 +236,25 @@ export class CheckpointStore {
     if (!this.failure) this.saving ??= this.drain();
   }
 
-  /** Waits until every advance so far is saved; throws if saving failed for good. */
-  async flush(): Promise<void> {
+  /** Checkpoints whose events the reader has surely read go to the next save. */
+  private releaseRead(all = false): void {
+    this.unread?.release((key, c) => this.pending.set(key, c), all);
+  }
+
+  /** Checkpoints still held back because their events may be unread (src/pipeline/unread-tail.ts). */
+  get heldBack(): number {
+    return this.unread?.size ?? 0;
+  }
+
+  /**
+   * Waits until every advance so far is saved; throws if saving failed for good. `streamComplete`: the
+   * run ends normally with stdout open, so splunkd reads everything written: the held checkpoints are
+   * saved too. Otherwise (stdout closed, a stop signal) they stay unsaved and their windows are sent
+   * again by the next run.
+   */
+  async flush(o: { streamComplete?: boolean } = {}): Promise<void> {
+    this.releaseRead(o.streamComplete);
+    if (this.pending.size && !this.failure) this.saving ??= this.drain();
     while (this.saving) await this.saving;
     if (this.failure) throw this.failure;
   }

@@ -291,7 +291,7 @@ export class Collector {
           const cur = store.get(region, compartment.id)?.remembered ?? nothingRemembered(from);
           remembered = forgetBefore(remember(cur, w.end, got.ids), until - lookback);
         }
-        store.advance({ region, compartmentId: compartment.id, until, remembered } satisfies PairCheckpoint);
+        store.advance({ region, compartmentId: compartment.id, until, remembered } satisfies PairCheckpoint, got.events > 0);
         this.lagFloor.set(`${region}|${compartment.id}`, until);
       }
     }

@@ -28,6 +28,16 @@ export function groundTruth(w: World, start: Date, end: Date, windowMin: number)
   return out;
 }
 
+/**
+ * eventIds of the events among the last `bytes` bytes a run wrote to stdout: the checkpoints of their
+ * windows may still be held back (src/pipeline/unread-tail.ts) when the run is killed.
+ */
+export function eventIdsInTail(r: RunResult, bytes: number): string[] {
+  const out = Buffer.from(r.stdout, 'utf8');
+  const tail = out.subarray(Math.max(0, out.length - bytes)).toString('utf8');
+  return [...tail.matchAll(/"eventId":"([^"]+)"/g)].map((m) => m[1]);
+}
+
 /** Counts deliveries of each eventId over several runs. */
 export class Ledger {
   readonly counts = new Map<string, number>();

@@ -274,11 +274,11 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
         for (const l of lines) if (l.trim()) toIndexed({ stanza: stanzaName, data: l.replace(/\r$/, ''), done: false });
       }
     };
-    child.stdout.on('data', (b: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (stdoutClosed) return;
-      let chunk = b;
-      if (o.closeStdoutAfterBytes !== undefined && bytes + b.length >= o.closeStdoutAfterBytes) {
-        chunk = b.subarray(0, Math.max(0, o.closeStdoutAfterBytes - bytes));
+      // A reader that stops: what it has read it still processes (this whole read); what is still in the
+      // pipe or socket is lost with it.
+      if (o.closeStdoutAfterBytes !== undefined && bytes + chunk.length >= o.closeStdoutAfterBytes) {
         stdoutClosed = true;
         interrupted = true;
         child.stdout.destroy(); // the child's next write gets EPIPE

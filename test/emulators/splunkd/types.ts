@@ -77,7 +77,7 @@ export interface RunOptions {
   killAfterMs?: number;
   /** SIGTERM */
   termAfterMs?: number;
-  /** close the read side of stdout early to cause EPIPE */
+  /** stop reading stdout (close its read side, causing EPIPE) once at least this many bytes were read */
   closeStdoutAfterBytes?: number;
   sessionKey?: string;
   splunkHome?: string;
