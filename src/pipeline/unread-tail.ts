@@ -2,16 +2,18 @@
 // A write that completed only reached the OS: the pipe or socket to splunkd holds it until splunkd reads
 // it, and if splunkd stops reading (it stops or restarts the input, or dies) whatever it has not read is
 // gone. A checkpoint saved for such bytes would lose those events for good. So a window's checkpoint is
-// saved only once UNREAD_MARGIN_BYTES more were flushed after its events (the reader must then have read
+// saved only once UNREAD_MARGIN_BYTES more were flushed after its events (the reader must then have taken
 // them), or when the run ends normally; a run that stops otherwise leaves the held ones unsaved, and the
 // next run sends those windows again (docs/contract.md "Delivery").
 
 /**
- * More than Linux holds unread by default between a writer and its reader: a pipe 65,536 bytes
- * (pipe(7), "Pipe capacity"), a Unix stream socket about net.core.wmem_default = 212,992 bytes
- * (socket(7), SO_SNDBUF). Whether splunkd enlarges its end is not documented.
+ * What may sit between a completed write and splunkd having the events, with room to spare: Linux holds
+ * up to 65,536 bytes unread in a pipe (pipe(7), "Pipe capacity") and about 212,992 in a Unix stream
+ * socket (socket(7), SO_SNDBUF, net.core.wmem_default), and a reader that stops may also lose what it
+ * had read but not yet processed (Node's own stream reads ahead 64 KiB; splunkd's buffers are not
+ * documented). 1 MiB is also the largest pipe an unprivileged reader can ask for (pipe-max-size).
  */
-export const UNREAD_MARGIN_BYTES = 256 * 1024;
+export const UNREAD_MARGIN_BYTES = 1024 * 1024;
 
 interface Held<T> {
   key: string;

@@ -2,7 +2,6 @@
 // (parseInputDefinition / parseValidationRequest) and the stanza's parameters (parseInputConfig).
 // Seeded (FUZZ_SEED overrides) so CI is deterministic; FUZZ_RUNS scales the case counts.
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { InputXmlError, MAX_INPUT_BYTES, parseInputDefinition, parseValidationRequest, type Params } from '../../src/splunk/input-xml';
 import { ACCOUNT_RE, PARAMETERS, ParameterError, parseInputConfig } from '../../src/splunk/parameters';

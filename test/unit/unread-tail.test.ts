@@ -2,7 +2,7 @@
 // and inside the checkpoint store: what is saved, when, and what a run that stops abnormally leaves unsaved.
 import assert from 'node:assert/strict';
 import { CheckpointStore, MemoryKv } from '../../src/pipeline/checkpoints';
-import { UnreadTail } from '../../src/pipeline/unread-tail';
+import { UNREAD_MARGIN_BYTES, UnreadTail } from '../../src/pipeline/unread-tail';
 
 const M = 1000; // margin used by these tests (the product's is UNREAD_MARGIN_BYTES)
 
@@ -67,7 +67,7 @@ describe('checkpoint store with an unread tail', () => {
     assert.equal(store.get('r', 'c')?.until, 60_000, 'the run goes on from the newest');
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(await saved(kv), []);
-    flushed = 100 + 256 * 1024; // UNREAD_MARGIN_BYTES later
+    flushed = 100 + UNREAD_MARGIN_BYTES; // the margin later
     store.advance({ region: 'r2', compartmentId: 'c', until: 1 }, false);
     await store.flush();
     assert.deepEqual(await saved(kv), [60_000]);

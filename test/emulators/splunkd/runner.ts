@@ -281,7 +281,11 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
       if (o.closeStdoutAfterBytes !== undefined && bytes + chunk.length >= o.closeStdoutAfterBytes) {
         stdoutClosed = true;
         interrupted = true;
-        child.stdout.destroy(); // the child's next write gets EPIPE
+        if (o.stallBeforeCloseMs) {
+          // Hangs first: the child's writes fill the pipe or socket, which is then lost unread.
+          child.stdout.pause();
+          setTimeout(() => child.stdout.destroy(), o.stallBeforeCloseMs);
+        } else child.stdout.destroy(); // the child's next write gets EPIPE
       }
       bytes += chunk.length;
       try {

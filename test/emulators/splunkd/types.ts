@@ -79,6 +79,8 @@ export interface RunOptions {
   termAfterMs?: number;
   /** stop reading stdout (close its read side, causing EPIPE) once at least this many bytes were read */
   closeStdoutAfterBytes?: number;
+  /** with closeStdoutAfterBytes: stop reading for this long first, then close (a reader that hangs, then dies) */
+  stallBeforeCloseMs?: number;
   sessionKey?: string;
   splunkHome?: string;
   /** ExecProcessor log threshold for splunkd.log; default INFO ("INFO+ logged by default", DOCS set-up-logging) */
