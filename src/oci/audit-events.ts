@@ -129,7 +129,7 @@ async function readEvents(res: StreamedResponse, onEvents: EventBatchHandler): P
   } catch (err) {
     if (!(err instanceof JsonShapeError)) throw err;
     if (err.notAnArray) throw await notAnArray(res, piece + (rest ? decoder.decode(rest) : ''), err);
-    throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${bytes} bytes)`);
+    throw notJson(err, bytes);
   }
 }
 
@@ -147,15 +147,24 @@ async function notAnArray(res: StreamedResponse, first: string, err: JsonShapeEr
   } catch {
     // what was read is enough
   }
+  return notEventsArray(text, err);
+}
+
+/** The error for a 200 body that is not an array of events: other JSON (named by its kind) or not JSON at all. */
+function notEventsArray(text: string, err: JsonShapeError): MalformedResponseError {
   let kind: string | undefined;
   try {
     kind = jsonKind(JSON.parse(text));
   } catch {
-    // not JSON at all (or longer than the sample)
+    // not JSON at all (or longer than what was read of it)
   }
   if (kind !== undefined)
     return new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
-  return new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${text.length} bytes)`);
+  return notJson(err, text.length);
+}
+
+function notJson(err: JsonShapeError, size: number): MalformedResponseError {
+  return new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${size} bytes)`);
 }
 
 /** Parses one element alone: validates it and reads eventId and eventTime; the parsed object dies young. */
@@ -187,15 +196,7 @@ export function rawEvents(body: string): RawEvent[] {
     return texts.map((t, i) => toRawEvent(t, i));
   } catch (err) {
     if (!(err instanceof JsonShapeError)) throw err;
-    let kind: string | undefined;
-    try {
-      kind = jsonKind(JSON.parse(body));
-    } catch {
-      // not JSON at all
-    }
-    if (kind !== undefined)
-      throw new MalformedResponseError(`ListEvents returned 200 with JSON that is not an array of audit events (${kind})`);
-    throw new MalformedResponseError(`ListEvents returned 200 with a body that is not JSON (${err.message}; ${body.length} bytes)`);
+    throw notEventsArray(body, err);
   }
 }
 

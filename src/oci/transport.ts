@@ -293,14 +293,7 @@ export interface RawResponse {
 }
 
 /** signedStream with the whole body read: for small answers. */
-export async function signedRequest(
-  signer: RequestSigner,
-  transport: HttpTransport,
-  method: 'GET' | 'POST',
-  uri: string,
-  signal?: AbortSignal,
-  body?: string,
-): Promise<RawResponse> {
-  const res = await signedStream(signer, transport, method, uri, signal, body);
+export async function signedRequest(...args: Parameters<typeof signedStream>): Promise<RawResponse> {
+  const res = await signedStream(...args);
   return { status: res.status, headers: res.headers, body: await res.text() };
 }

@@ -7,7 +7,6 @@ import React, { useCallback, useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import RadioBar from '@splunk/react-ui/RadioBar';
-import Table from '@splunk/react-ui/Table';
 import { ACCOUNT_CONF } from '../splunk/account-rules';
 import { SCHEME } from '../splunk/parameters';
 import {
@@ -22,7 +21,8 @@ import {
   type AccountCheck,
   type Entry,
 } from './api';
-import { CheckMessage, errText, Field, Notice, ServerError } from './form';
+import { CheckMessage, errText, Field, fieldBinder, FormPage } from './form';
+import { ListWithActions } from './list';
 import { accountFormProblems, type AccountForm } from './validate';
 
 const CONF_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
@@ -50,11 +50,18 @@ interface Check {
   error?: string;
 }
 
+/** The account's conf fields as saved: an instance principal has no user or fingerprint. */
+function confForm(v: AccountForm): Record<string, string> {
+  const apiKey = v.auth_type === 'api_key';
+  const f: Record<string, string> = {};
+  for (const k of CONF_FIELDS) f[k] = apiKey || (k !== 'user_ocid' && k !== 'fingerprint') ? v[k].trim() : '';
+  return f;
+}
+
 /** The form as the check endpoint reads it: the account's fields; the key only when one was typed. */
 function checkForm(v: AccountForm): Record<string, string> {
   const apiKey = v.auth_type === 'api_key';
-  const f: Record<string, string> = { name: v.name.trim() };
-  for (const k of CONF_FIELDS) f[k] = apiKey || (k !== 'user_ocid' && k !== 'fingerprint') ? v[k].trim() : '';
+  const f: Record<string, string> = { name: v.name.trim(), ...confForm(v) };
   if (apiKey && v.private_key.trim() !== '') {
     f.private_key = v.private_key.trim();
     if (v.passphrase !== '') f.passphrase = v.passphrase;
@@ -159,8 +166,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
         }
       }
       const apiKey = v.auth_type === 'api_key';
-      const form: Record<string, string> = {};
-      for (const f of CONF_FIELDS) form[f] = apiKey || (f !== 'user_ocid' && f !== 'fingerprint') ? v[f].trim() : '';
+      const form = confForm(v);
       if (editing.creating) await call('POST', `configs/conf-${ACCOUNT_CONF}`, { name: v.name, ...form });
       else await call('POST', `configs/conf-${ACCOUNT_CONF}/${encodeURIComponent(v.name)}`, form);
       if (!apiKey) await deleteAccountSecret(v.name);
@@ -221,22 +227,27 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
   if (editing) {
     const v = editing.values;
     const apiKey = v.auth_type === 'api_key';
+    const bind = fieldBinder(v, set, shown);
     return (
-      <div data-test="account-form">
-        <h3>{editing.creating ? 'Add account' : `Edit account ${v.name}`}</h3>
-        <ServerError text={serverError} />
+      <FormPage
+        testId="account-form"
+        title={editing.creating ? 'Add account' : `Edit account ${v.name}`}
+        serverError={serverError}
+        save={{ label: saveAnyway ? 'Save anyway' : 'Save', onClick: () => void save(), disabled: busy, testId: 'save' }}
+        buttons={<Button label="Test connection" onClick={() => void testConnection()} disabled={busy} data-test="test-connection" />}
+        onCancel={() => setEditing(undefined)}
+        footer={
+          saveAnyway && (
+            <p style={{ marginTop: 8 }}>
+              The account can be saved anyway (for example before the policy exists); inputs that use it fail until the check passes.
+            </p>
+          )
+        }
+      >
         <CheckMessage result={check.result} error={check.error} />
         {check.running && <p data-test="check-running">Signing in to OCI…</p>}
         {editing.creating && (
-          <Field
-            label="Account name"
-            name="name"
-            value={v.name}
-            onChange={set}
-            error={shown('name')}
-            required
-            help="Referenced by inputs; letters, digits, _ . @ -"
-          />
+          <Field label="Account name" {...bind('name')} required help="Referenced by inputs; letters, digits, _ . @ -" />
         )}
         <ControlGroup label="Authentication" labelWidth={180}>
           <RadioBar value={v.auth_type} onChange={(_e, d) => set('auth_type', String(d.value))}>
@@ -244,51 +255,21 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
             <RadioBar.Option value="instance_principal" label="Instance principal" />
           </RadioBar>
         </ControlGroup>
-        <Field
-          label="Tenancy OCID"
-          name="tenancy_ocid"
-          value={v.tenancy_ocid}
-          onChange={set}
-          error={shown('tenancy_ocid')}
-          required
-          placeholder="ocid1.tenancy.oc1..aaaa…"
-        />
-        <Field
-          label="Home region"
-          name="region"
-          value={v.region}
-          onChange={set}
-          error={shown('region')}
-          required
-          placeholder="us-ashburn-1"
-        />
+        <Field label="Tenancy OCID" {...bind('tenancy_ocid')} required placeholder="ocid1.tenancy.oc1..aaaa…" />
+        <Field label="Home region" {...bind('region')} required placeholder="us-ashburn-1" />
         {apiKey && (
           <>
-            <Field
-              label="User OCID"
-              name="user_ocid"
-              value={v.user_ocid}
-              onChange={set}
-              error={shown('user_ocid')}
-              required
-              placeholder="ocid1.user.oc1..aaaa…"
-            />
+            <Field label="User OCID" {...bind('user_ocid')} required placeholder="ocid1.user.oc1..aaaa…" />
             <Field
               label="Key fingerprint"
-              name="fingerprint"
-              value={v.fingerprint}
-              onChange={set}
-              error={shown('fingerprint')}
+              {...bind('fingerprint')}
               required
               placeholder="aa:bb:cc:…"
               help="As shown under the user's API keys in the OCI Console"
             />
             <Field
               label="Private key (PEM)"
-              name="private_key"
-              value={v.private_key}
-              onChange={set}
-              error={shown('private_key')}
+              {...bind('private_key')}
               multiline
               required={!editing.hasStoredKey}
               placeholder={editing.hasStoredKey ? 'Stored. Leave blank to keep the stored key.' : '-----BEGIN PRIVATE KEY-----'}
@@ -302,10 +283,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
             />
             <Field
               label="Key passphrase"
-              name="passphrase"
-              value={v.passphrase}
-              onChange={set}
-              error={shown('passphrase')}
+              {...bind('passphrase')}
               type="password"
               help="Only for an encrypted key; kept in storage/passwords with the key"
             />
@@ -313,74 +291,40 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
         )}
         <Field
           label="Identity endpoint"
-          name="identity_endpoint"
-          value={v.identity_endpoint}
-          onChange={set}
-          error={shown('identity_endpoint')}
+          {...bind('identity_endpoint')}
           placeholder="https://identity.{region}.oraclecloud.com"
           help="Optional URL template with {region}"
         />
         <Field
           label="Audit endpoint"
-          name="audit_endpoint"
-          value={v.audit_endpoint}
-          onChange={set}
-          error={shown('audit_endpoint')}
+          {...bind('audit_endpoint')}
           placeholder="https://audit.{region}.oraclecloud.com"
           help="Optional URL template with {region}"
         />
-        <div style={{ marginTop: 16 }}>
-          <Button
-            appearance="primary"
-            label={saveAnyway ? 'Save anyway' : 'Save'}
-            onClick={() => void save()}
-            disabled={busy}
-            data-test="save"
-          />
-          <Button label="Test connection" onClick={() => void testConnection()} disabled={busy} data-test="test-connection" />
-          <Button label="Cancel" onClick={() => setEditing(undefined)} />
-          {saveAnyway && (
-            <p style={{ marginTop: 8 }}>
-              The account can be saved anyway (for example before the policy exists); inputs that use it fail until the check passes.
-            </p>
-          )}
-        </div>
-      </div>
+      </FormPage>
     );
   }
 
   return (
-    <div data-test="accounts">
-      <ServerError text={serverError} />
-      <Notice text={notice} />
+    <ListWithActions
+      testId="accounts"
+      serverError={serverError}
+      notice={notice}
+      add={{ label: 'Add account', onClick: () => void startEdit() }}
+      columns={[
+        { title: 'Name', cell: (r) => r.name },
+        { title: 'Authentication', cell: (r) => (str(r.content.auth_type) === 'instance_principal' ? 'Instance principal' : 'API key') },
+        { title: 'Region', cell: (r) => str(r.content.region) },
+        { title: 'Tenancy', cell: (r) => str(r.content.tenancy_ocid) },
+      ]}
+      actions={[
+        { label: 'Edit', appearance: 'secondary', onClick: (r) => void startEdit(r) },
+        { label: 'Delete', appearance: 'destructive', onClick: (r) => void remove(r.name) },
+      ]}
+      rows={rows}
+      empty="No accounts yet."
+    >
       <CheckMessage result={savedWarning} saved />
-      <div style={{ margin: '8px 0' }}>
-        <Button appearance="primary" label="Add account" onClick={() => void startEdit()} />
-      </div>
-      <Table stripeRows>
-        <Table.Head>
-          <Table.HeadCell>Name</Table.HeadCell>
-          <Table.HeadCell>Authentication</Table.HeadCell>
-          <Table.HeadCell>Region</Table.HeadCell>
-          <Table.HeadCell>Tenancy</Table.HeadCell>
-          <Table.HeadCell>Actions</Table.HeadCell>
-        </Table.Head>
-        <Table.Body>
-          {rows.map((r) => (
-            <Table.Row key={r.name} data-test-row={r.name}>
-              <Table.Cell>{r.name}</Table.Cell>
-              <Table.Cell>{str(r.content.auth_type) === 'instance_principal' ? 'Instance principal' : 'API key'}</Table.Cell>
-              <Table.Cell>{str(r.content.region)}</Table.Cell>
-              <Table.Cell>{str(r.content.tenancy_ocid)}</Table.Cell>
-              <Table.Cell>
-                <Button appearance="secondary" label="Edit" onClick={() => void startEdit(r)} />
-                <Button appearance="destructive" label="Delete" onClick={() => void remove(r.name)} />
-              </Table.Cell>
-            </Table.Row>
-          ))}
-        </Table.Body>
-      </Table>
-      {rows.length === 0 && <p>No accounts yet.</p>}
-    </div>
+    </ListWithActions>
   );
 }

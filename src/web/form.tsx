@@ -1,5 +1,7 @@
-// Small form helpers over @splunk/react-ui: a labelled text field with help and a live error.
+// Small form helpers over @splunk/react-ui: a labelled text field with help and a live error, the props
+// that bind a field to a form's values, and the frame of an add/edit form (title, splunkd's error, buttons).
 import React from 'react';
+import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Text from '@splunk/react-ui/Text';
 import TextArea from '@splunk/react-ui/TextArea';
@@ -38,6 +40,56 @@ export function Field(p: FieldProps): React.JSX.Element {
         />
       )}
     </ControlGroup>
+  );
+}
+
+/** What ties a Field to a form: its name, its value, the form's change handler and the problem shown for it. */
+export type BoundField = Pick<FieldProps, 'name' | 'value' | 'onChange' | 'error'>;
+
+/** The names of a form's text values. */
+type TextKey<T> = { [K in keyof T]: T[K] extends string ? K : never }[keyof T] & string;
+
+/** Binds fields to a form's `values`: `<Field label="…" {...bind('region')} required />`. */
+export function fieldBinder<T>(
+  values: T,
+  onChange: (name: string, value: string) => void,
+  error: (name: string) => string | undefined,
+): (name: TextKey<T>) => BoundField {
+  return (name) => ({ name, value: String(values[name]), onChange, error: error(name) });
+}
+
+/** An add/edit form: its title, splunkd's answer to the last save, the fields, then Save, more buttons and Cancel. */
+export function FormPage(p: {
+  testId: string;
+  title: string;
+  serverError: string;
+  children: React.ReactNode;
+  save: { label: string; onClick: () => void; disabled: boolean; testId?: string };
+  /** buttons between Save and Cancel */
+  buttons?: React.ReactNode;
+  onCancel: () => void;
+  /** under the buttons */
+  footer?: React.ReactNode;
+}): React.JSX.Element {
+  return (
+    <div data-test={p.testId}>
+      <h3>{p.title}</h3>
+      <ServerError text={p.serverError} />
+      {p.children}
+      <div style={{ marginTop: 16 }}>
+        <Button
+          appearance="primary"
+          label={p.save.label}
+          onClick={p.save.onClick}
+          disabled={p.save.disabled}
+          // Button's own data-test="button" stays unless the form names its Save
+          {...(p.save.testId ? { 'data-test': p.save.testId } : {})}
+        />
+        {p.buttons}
+        <Button label="Cancel" onClick={p.onCancel} />
+        {p.footer}
+      </div>
+    </div>
   );
 }
 

@@ -1,16 +1,15 @@
 // Inputs tab: data/inputs/oci_audit (splunkd runs --validate-arguments on create/edit; its message is
 // shown verbatim). Deleting an input also deletes its KV records in oci_audit_checkpoints.
 import React, { useCallback, useEffect, useState } from 'react';
-import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
-import Table from '@splunk/react-ui/Table';
 import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
 import { call, list, str, type Entry } from './api';
-import { errText, Field, Notice, ServerError } from './form';
+import { errText, Field, fieldBinder, FormPage } from './form';
+import { ListWithActions } from './list';
 import { inputFormProblems } from './validate';
 import { editWarnings } from './edit-warnings';
 
@@ -121,10 +120,15 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
 
   if (editing) {
     const v = editing.values;
+    const bind = fieldBinder(v, set, shown);
     return (
-      <div data-test="input-form">
-        <h3>{editing.mode === 'edit' ? `Edit input ${editing.name}` : editing.mode === 'clone' ? 'Clone input' : 'Add input'}</h3>
-        <ServerError text={serverError} />
+      <FormPage
+        testId="input-form"
+        title={editing.mode === 'edit' ? `Edit input ${editing.name}` : editing.mode === 'clone' ? 'Clone input' : 'Add input'}
+        serverError={serverError}
+        save={{ label: 'Save', onClick: () => void save(), disabled: busy }}
+        onCancel={() => setEditing(undefined)}
+      >
         {creating && (
           <Field
             label="Input name"
@@ -149,89 +153,54 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
           </Select>
         </ControlGroup>
         {PARAMETERS.filter((p) => p.name !== 'account').map((p) => (
-          <Field
-            key={p.name}
-            label={p.title}
-            name={p.name}
-            value={v[p.name]}
-            onChange={set}
-            error={shown(p.name)}
-            placeholder={DEFAULTS[p.name]}
-            help={p.description}
-          />
+          <Field key={p.name} label={p.title} {...bind(p.name)} placeholder={DEFAULTS[p.name]} help={p.description} />
         ))}
-        <Field
-          label="Interval"
-          name="interval"
-          value={v.interval}
-          onChange={set}
-          error={shown('interval')}
-          placeholder="300"
-          help="Seconds between runs (or a cron schedule). Default 300."
-        />
-        <Field
-          label="Index"
-          name="index"
-          value={v.index}
-          onChange={set}
-          placeholder="default"
-          help="Destination index. Default: default."
-        />
+        <Field label="Interval" {...bind('interval')} placeholder="300" help="Seconds between runs (or a cron schedule). Default 300." />
+        <Field label="Index" {...bind('index')} placeholder="default" help="Destination index. Default: default." />
         {/* What saving this edit does where it is not exactly-once (docs/contract.md "What an edit does") */}
         {(editing.mode === 'edit' ? editWarnings(rows.find((r) => r.name === editing.name)?.content, v) : []).map((t) => (
           <Message key={t} type="warning">
             <span data-test="edit-warning">{t}</span>
           </Message>
         ))}
-        <div style={{ marginTop: 16 }}>
-          <Button appearance="primary" label="Save" onClick={() => void save()} disabled={busy} />
-          <Button label="Cancel" onClick={() => setEditing(undefined)} />
-        </div>
-      </div>
+      </FormPage>
     );
   }
 
+  const enabled = (r: Entry): boolean => r.content.disabled !== true;
   return (
-    <div data-test="inputs">
-      <ServerError text={serverError} />
-      <Notice text={notice} />
-      <div style={{ margin: '8px 0' }}>
-        <Button appearance="primary" label="Add input" onClick={() => open('create')} disabled={accounts.length === 0} />
-        {accounts.length === 0 && <span> Add an account first.</span>}
-      </div>
-      <Table stripeRows>
-        <Table.Head>
-          <Table.HeadCell>Name</Table.HeadCell>
-          <Table.HeadCell>Account</Table.HeadCell>
-          <Table.HeadCell>Regions</Table.HeadCell>
-          <Table.HeadCell>Interval</Table.HeadCell>
-          <Table.HeadCell>Index</Table.HeadCell>
-          <Table.HeadCell>Enabled</Table.HeadCell>
-          <Table.HeadCell>Actions</Table.HeadCell>
-        </Table.Head>
-        <Table.Body>
-          {rows.map((r) => (
-            <Table.Row key={r.name} data-test-row={r.name}>
-              <Table.Cell>{r.name}</Table.Cell>
-              <Table.Cell>{str(r.content.account)}</Table.Cell>
-              <Table.Cell>{str(r.content.regions) || '*'}</Table.Cell>
-              <Table.Cell>{str(r.content.interval) || '300'}</Table.Cell>
-              <Table.Cell>{str(r.content.index)}</Table.Cell>
-              <Table.Cell>
-                <Switch appearance="toggle" selected={r.content.disabled !== true} onClick={() => void toggle(r)} data-test="enabled">
-                  {r.content.disabled === true ? 'Disabled' : 'Enabled'}
-                </Switch>
-              </Table.Cell>
-              <Table.Cell>
-                <Button appearance="secondary" label="Edit" onClick={() => open('edit', r)} />
-                <Button appearance="secondary" label="Clone" onClick={() => open('clone', r)} />
-                <Button appearance="destructive" label="Delete" onClick={() => void remove(r.name)} />
-              </Table.Cell>
-            </Table.Row>
-          ))}
-        </Table.Body>
-      </Table>
-      {rows.length === 0 && <p>No inputs yet.</p>}
-    </div>
+    <ListWithActions
+      testId="inputs"
+      serverError={serverError}
+      notice={notice}
+      add={{
+        label: 'Add input',
+        onClick: () => open('create'),
+        disabled: accounts.length === 0,
+        note: accounts.length === 0 && <span> Add an account first.</span>,
+      }}
+      columns={[
+        { title: 'Name', cell: (r) => r.name },
+        { title: 'Account', cell: (r) => str(r.content.account) },
+        { title: 'Regions', cell: (r) => str(r.content.regions) || '*' },
+        { title: 'Interval', cell: (r) => str(r.content.interval) || '300' },
+        { title: 'Index', cell: (r) => str(r.content.index) },
+        {
+          title: 'Enabled',
+          cell: (r) => (
+            <Switch appearance="toggle" selected={enabled(r)} onClick={() => void toggle(r)} data-test="enabled">
+              {enabled(r) ? 'Enabled' : 'Disabled'}
+            </Switch>
+          ),
+        },
+      ]}
+      actions={[
+        { label: 'Edit', appearance: 'secondary', onClick: (r) => open('edit', r) },
+        { label: 'Clone', appearance: 'secondary', onClick: (r) => open('clone', r) },
+        { label: 'Delete', appearance: 'destructive', onClick: (r) => void remove(r.name) },
+      ]}
+      rows={rows}
+      empty="No inputs yet."
+    />
   );
 }

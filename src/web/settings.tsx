@@ -8,71 +8,110 @@ import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import { SETTINGS_CONF } from '../splunk/account-rules';
 import { call, secretsState, setProxyPassword, str } from './api';
-import { errText, Field, Notice, ServerError } from './form';
+import { errText, Field, fieldBinder, Notice, ServerError } from './form';
 import { proxyFormProblems } from './validate';
 
 const truthy = (v: unknown): boolean => ['1', 'true', 'yes'].includes(str(v).toLowerCase());
 
-export function ProxyTab(): React.JSX.Element {
-  const [v, setV] = useState({ proxy_enabled: false, proxy_url: '', proxy_port: '', proxy_username: '', proxy_password: '' });
-  const [hasPassword, setHasPassword] = useState(false);
+interface Stanza {
+  loaded: boolean;
+  serverError: string;
+  notice: string;
+  setServerError: (text: string) => void;
+  /** clears splunkd's last answer and the notice */
+  clear: () => void;
+  /** writes the stanza, then runs `after`; the notice says `saved`, or splunkd's error is shown */
+  save: (form: Record<string, string>, saved: string, after?: () => Promise<void>) => Promise<void>;
+}
+
+/** One stanza of ta_oci_audit_settings.conf as a tab's state: `load` gets its content once, on mount. */
+function useStanza(stanza: 'proxy' | 'logging', load: (content: Record<string, unknown>) => Promise<void> | void): Stanza {
+  const path = `configs/conf-${SETTINGS_CONF}/${stanza}`;
   const [loaded, setLoaded] = useState(false);
-  const [touched, setTouched] = useState(false);
   const [serverError, setServerError] = useState('');
   const [notice, setNotice] = useState('');
   useEffect(() => {
     void (async () => {
       try {
-        const r = (await call('GET', `configs/conf-${SETTINGS_CONF}/proxy`)) as { entry?: Array<{ content: Record<string, unknown> }> };
-        const c = r.entry?.[0]?.content ?? {};
-        setV({
-          proxy_enabled: truthy(c.proxy_enabled),
-          proxy_url: str(c.proxy_url),
-          proxy_port: str(c.proxy_port),
-          proxy_username: str(c.proxy_username),
-          proxy_password: '',
-        });
-        setHasPassword((await secretsState()).proxy.proxy_password);
+        const r = (await call('GET', path)) as { entry?: Array<{ content: Record<string, unknown> }> };
+        await load(r.entry?.[0]?.content ?? {});
       } catch (e) {
         setServerError(errText(e));
       }
       setLoaded(true);
     })();
   }, []);
-  const problems = proxyFormProblems(v);
-  const set = (name: string, value: string): void => {
-    setTouched(true);
-    setV((o) => ({ ...o, [name]: value }));
-    setServerError(''); // splunkd's answer was about the previous values
-  };
-  const save = async (): Promise<void> => {
-    setTouched(true);
+  const clear = (): void => {
     setNotice('');
     setServerError('');
-    if (Object.keys(problems).length) return;
+  };
+  const save = async (form: Record<string, string>, saved: string, after?: () => Promise<void>): Promise<void> => {
+    clear();
     try {
-      await call('POST', `configs/conf-${SETTINGS_CONF}/proxy`, {
-        proxy_enabled: v.proxy_enabled ? '1' : '0',
-        proxy_type: 'http',
-        proxy_url: v.proxy_url.trim(),
-        proxy_port: v.proxy_port.trim(),
-        proxy_username: v.proxy_username.trim(),
-      });
-      if (v.proxy_password !== '') {
-        await setProxyPassword(v.proxy_password);
-        setHasPassword(true);
-        setV({ ...v, proxy_password: '' });
-      }
-      setNotice('Proxy settings saved.');
+      await call('POST', path, form);
+      await after?.();
+      setNotice(saved);
     } catch (e) {
       setServerError(errText(e));
     }
   };
-  if (!loaded) return <p>Loading…</p>;
+  return { loaded, serverError, notice, setServerError, clear, save };
+}
+
+/** A settings tab: "Loading…" until the stanza is read, then splunkd's answer, the controls and Save. */
+function StanzaPanel(p: { testId: string; stanza: Stanza; onSave: () => Promise<void>; children: React.ReactNode }): React.JSX.Element {
+  if (!p.stanza.loaded) return <p>Loading…</p>;
   return (
-    <div data-test="proxy">
-      <ServerError text={serverError} />
-      <Notice text={notice} />
+    <div data-test={p.testId}>
+      <ServerError text={p.stanza.serverError} />
+      <Notice text={p.stanza.notice} />
+      {p.children}
+      <Button appearance="primary" label="Save" onClick={() => void p.onSave()} />
+    </div>
+  );
+}
+
+export function ProxyTab(): React.JSX.Element {
+  const [v, setV] = useState({ proxy_enabled: false, proxy_url: '', proxy_port: '', proxy_username: '', proxy_password: '' });
+  const [hasPassword, setHasPassword] = useState(false);
+  const [touched, setTouched] = useState(false);
+  const stanza = useStanza('proxy', async (c) => {
+    setV({
+      proxy_enabled: truthy(c.proxy_enabled),
+      proxy_url: str(c.proxy_url),
+      proxy_port: str(c.proxy_port),
+      proxy_username: str(c.proxy_username),
+      proxy_password: '',
+    });
+    setHasPassword((await secretsState()).proxy.proxy_password);
+  });
+  const problems = proxyFormProblems(v);
+  const set = (name: string, value: string): void => {
+    setTouched(true);
+    setV((o) => ({ ...o, [name]: value }));
+    stanza.setServerError(''); // splunkd's answer was about the previous values
+  };
+  const save = async (): Promise<void> => {
+    setTouched(true);
+    stanza.clear();
+    if (Object.keys(problems).length) return;
+    const form = {
+      proxy_enabled: v.proxy_enabled ? '1' : '0',
+      proxy_type: 'http',
+      proxy_url: v.proxy_url.trim(),
+      proxy_port: v.proxy_port.trim(),
+      proxy_username: v.proxy_username.trim(),
+    };
+    await stanza.save(form, 'Proxy settings saved.', async () => {
+      if (v.proxy_password === '') return;
+      await setProxyPassword(v.proxy_password);
+      setHasPassword(true);
+      setV({ ...v, proxy_password: '' });
+    });
+  };
+  const bind = fieldBinder(v, set, (k) => (touched ? problems[k] : undefined));
+  return (
+    <StanzaPanel testId="proxy" stanza={stanza} onSave={save}>
       <ControlGroup label="Enable proxy" labelWidth={180} controlsLayout="none">
         <Switch
           appearance="toggle"
@@ -88,62 +127,24 @@ export function ProxyTab(): React.JSX.Element {
           <Select.Option label="http" value="http" />
         </Select>
       </ControlGroup>
-      <Field
-        label="Proxy host"
-        name="proxy_url"
-        value={v.proxy_url}
-        onChange={set}
-        error={touched ? problems.proxy_url : undefined}
-        placeholder="proxy.example.com"
-      />
-      <Field
-        label="Proxy port"
-        name="proxy_port"
-        value={v.proxy_port}
-        onChange={set}
-        error={touched ? problems.proxy_port : undefined}
-        placeholder="3128"
-      />
-      <Field label="Username" name="proxy_username" value={v.proxy_username} onChange={set} help="Optional" />
+      <Field label="Proxy host" {...bind('proxy_url')} placeholder="proxy.example.com" />
+      <Field label="Proxy port" {...bind('proxy_port')} placeholder="3128" />
+      <Field label="Username" {...bind('proxy_username')} help="Optional" />
       <Field
         label="Password"
-        name="proxy_password"
-        value={v.proxy_password}
-        onChange={set}
+        {...bind('proxy_password')}
         type="password"
         help={hasPassword ? 'A password is stored; leave blank to keep it.' : 'Optional; kept in storage/passwords'}
       />
-      <Button appearance="primary" label="Save" onClick={() => void save()} />
-    </div>
+    </StanzaPanel>
   );
 }
 
 export function LoggingTab(): React.JSX.Element {
   const [level, setLevel] = useState('INFO');
-  const [loaded, setLoaded] = useState(false);
-  const [serverError, setServerError] = useState('');
-  const [notice, setNotice] = useState('');
-  useEffect(() => {
-    void call('GET', `configs/conf-${SETTINGS_CONF}/logging`)
-      .then((r) => setLevel(str((r as { entry?: Array<{ content: Record<string, unknown> }> }).entry?.[0]?.content.loglevel) || 'INFO'))
-      .catch((e: unknown) => setServerError(errText(e)))
-      .finally(() => setLoaded(true));
-  }, []);
-  const save = async (): Promise<void> => {
-    setNotice('');
-    setServerError('');
-    try {
-      await call('POST', `configs/conf-${SETTINGS_CONF}/logging`, { loglevel: level });
-      setNotice('Logging settings saved.');
-    } catch (e) {
-      setServerError(errText(e));
-    }
-  };
-  if (!loaded) return <p>Loading…</p>;
+  const stanza = useStanza('logging', (c) => setLevel(str(c.loglevel) || 'INFO'));
   return (
-    <div data-test="logging">
-      <ServerError text={serverError} />
-      <Notice text={notice} />
+    <StanzaPanel testId="logging" stanza={stanza} onSave={() => stanza.save({ loglevel: level }, 'Logging settings saved.')}>
       <ControlGroup
         label="Log level"
         labelWidth={180}
@@ -153,7 +154,7 @@ export function LoggingTab(): React.JSX.Element {
           value={level}
           onChange={(_e, d) => {
             setLevel(String(d.value));
-            setServerError('');
+            stanza.setServerError('');
           }}
           data-test="loglevel"
         >
@@ -162,7 +163,6 @@ export function LoggingTab(): React.JSX.Element {
           ))}
         </Select>
       </ControlGroup>
-      <Button appearance="primary" label="Save" onClick={() => void save()} />
-    </div>
+    </StanzaPanel>
   );
 }

@@ -1,36 +1,26 @@
 // The connection check endpoint end to end: splunkd (emulator) runs the executable as the persistent REST
 // driver of default/restmap.conf, the driver reads the account through splunkd and signs in to the OCI emulator.
 import assert from 'node:assert/strict';
-import { request } from 'undici';
-import { Agent } from 'undici';
-import { ACCOUNT_REALM, startWorld, type World } from '../support/world';
-
-const PATH = '/servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check';
+import { AddonRest, type RestAnswer } from '../support/addon-rest';
+import { ACCOUNT_REALM, SETTINGS_REALM, startWorld, type World } from '../support/world';
 
 describe('account check REST endpoint (restmap.conf persist driver = oci_audit --rest-handler)', function () {
   this.timeout(60_000);
   let w: World;
-  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+  let rest: AddonRest;
 
   before(async () => {
     w = await startWorld({ tenancy: { regions: 3, compartments: 2, deletedCompartments: 0, eventsPerDay: 100 } });
+    rest = new AddonRest(w.splunkd);
   });
   after(async () => {
     await w?.close();
-    await agent.close();
+    await rest?.close();
   });
 
-  async function post(
-    form: Record<string, string>,
-    key = w.splunkd.sessionKey,
-  ): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: { Authorization: `Splunk ${key}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(form).toString(),
-    });
-    return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> };
+  async function post(form: Record<string, string>, key?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+    const r = await rest.call('POST', 'account_check', form, key);
+    return { status: r.status, body: JSON.parse(r.text) as Record<string, unknown> };
   }
 
   it('a good stored account: OK with the number of READY regions', async () => {
@@ -121,12 +111,8 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
     const r = await post({ name: 'nosuch' });
     assert.equal(r.status, 404);
     assert.deepEqual(r.body, { messages: [{ type: 'ERROR', text: 'Account "nosuch" does not exist; save it on the Accounts tab first' }] });
-    const g = await request(`${w.splunkd.serverUri}${PATH}?output_mode=json`, {
-      dispatcher: agent,
-      headers: { Authorization: `Splunk ${w.splunkd.sessionKey}` },
-    });
-    assert.equal(g.statusCode, 405);
-    await g.body.dump();
+    const g = await rest.call('GET', 'account_check');
+    assert.equal(g.status, 405);
     const n = await post({ name: 'main' }, 'not-a-session');
     assert.equal(n.status, 401);
   });
@@ -144,26 +130,17 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
 
 describe('secrets REST endpoint (write-only; the same persistent driver)', function () {
   this.timeout(60_000);
-  const SECRETS = '/servicesNS/nobody/TA-oci-audit/ta_oci_audit/secrets';
-  const SETTINGS = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_settings';
   let w: World;
-  const agent = new Agent({ connect: { rejectUnauthorized: false } });
+  let rest: AddonRest;
   before(async () => {
     w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 } });
+    rest = new AddonRest(w.splunkd);
   });
   after(async () => {
     await w?.close();
-    await agent.close();
+    await rest?.close();
   });
-  async function call(method: 'GET' | 'POST', form?: Record<string, string>): Promise<{ status: number; text: string }> {
-    const res = await request(`${w.splunkd.serverUri}${SECRETS}?output_mode=json`, {
-      method,
-      dispatcher: agent,
-      headers: { Authorization: `Splunk ${w.splunkd.sessionKey}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-    });
-    return { status: res.statusCode, text: await res.body.text() };
-  }
+  const call = (method: 'GET' | 'POST', form?: Record<string, string>): Promise<RestAnswer> => rest.call(method, 'secrets', form);
 
   it('stores, replaces and deletes the key and the proxy password in storage/passwords; answers only booleans', async () => {
     const k = w.oci.addApiKey({ passphrase: 'pp-secret-9' });
@@ -185,9 +162,12 @@ describe('secrets REST endpoint (write-only; the same persistent driver)', funct
     assert.equal(replaced.length, 1);
     assert.deepEqual(JSON.parse(replaced[0].clear_password), { private_key: `${w.oci.apiKey.privateKeyPem.trim()}\n` });
     assert.equal((await call('POST', { kind: 'proxy', action: 'set', proxy_password: 'proxy-pw-7' })).status, 200);
-    assert.deepEqual(JSON.parse(w.splunkd.passwords().find((p) => p.realm === SETTINGS && p.name === 'proxy')?.clear_password ?? ''), {
-      proxy_password: 'proxy-pw-7',
-    });
+    assert.deepEqual(
+      JSON.parse(w.splunkd.passwords().find((p) => p.realm === SETTINGS_REALM && p.name === 'proxy')?.clear_password ?? ''),
+      {
+        proxy_password: 'proxy-pw-7',
+      },
+    );
     const state = await call('GET');
     assert.equal(state.status, 200, state.text);
     assert.deepEqual(JSON.parse(state.text), {

@@ -1,12 +1,10 @@
 // The Inputs tab tells, before Save, what an edit of a running input does where it is not exactly-once
 // (docs/contract.md "What an edit does"), in a real browser against the Splunk Web + splunkd emulators.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startSplunkWeb, type SplunkWeb } from '../emulators/splunkd';
+import { launchChromium, logIn, prepareBrowserTests, SETUP_VIEW, watch } from '../support/browser';
 import { ROOT, startWorld, type World } from '../support/world';
-
-const VIEW = '/en-US/app/TA-oci-audit/ta_oci_audit_setup';
 
 describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', function () {
   this.timeout(120_000);
@@ -18,22 +16,13 @@ describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', functio
 
   before(async function () {
     this.timeout(180_000);
-    for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
-      const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-      assert.equal(r.status, 0, `node ${args.join(' ')}`);
-    }
+    prepareBrowserTests();
     w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 1000 } });
     w.splunkd.setConf('inputs', 'oci_audit://running', { account: 'main', lookback_minutes: '60', partition: '0/1' });
     web = await startSplunkWeb(w.splunkd, { appDir: ROOT });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${web.uri}${VIEW}`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', 'changeme');
-    await page.click('input[type=submit]');
-    await page.waitForSelector('[data-test="accounts"]');
+    browser = await launchChromium();
+    page = watch(await browser.newPage({ viewport: { width: 1280, height: 900 } }), pageErrors);
+    await logIn(page, `${web.uri}${SETUP_VIEW}`);
   });
   after(async () => {
     await browser?.close();

@@ -5,11 +5,11 @@
 // for encoded path characters (%2F passed or decoded), in the user's light and dark theme, with the page's
 // script loaded by Splunk Web's RequireJS (and once by a plain <script> on a RequireJS page).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { runInput, startReverseProxy, startSplunkWeb, type EncodedPathMode, type ReverseProxy, type SplunkWeb } from '../emulators/splunkd';
+import { assertText, launchChromium, logIn, prepareBrowserTests, SETUP_VIEW, watch } from '../support/browser';
 import { ACCOUNT_REALM, isoMinutesAgo, ROOT, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
 
 interface Mode {
@@ -63,18 +63,6 @@ const MODES: Mode[] = [
 
 const MODULE_ID = 'app/TA-oci-audit/ta_oci_audit_setup';
 
-let prepared = false;
-/** chromium from apt when missing, and the setup pages' bundle into appserver/static (git-ignored; the web
- * build fails on an AMD branch left in it): once for all modes */
-function prepareOnce(): void {
-  if (prepared) return;
-  for (const args of [['-e', "import('./build/dev/setup.mjs').then((m) => m.ensureChromium())"], ['build/package/web.mjs']]) {
-    const r = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit' });
-    assert.equal(r.status, 0, `node ${args.join(' ')}`);
-  }
-  prepared = true;
-}
-
 for (const mode of MODES)
   describe(`setup pages in a browser (Splunk Web emulator: ${mode.name})`, function () {
     this.timeout(120_000);
@@ -84,7 +72,7 @@ for (const mode of MODES)
       process.env.UPDATE_SCREENSHOTS && mode.docsShots
         ? path.join(ROOT, 'docs', 'screenshots')
         : path.join(ROOT, 'test-results', 'screenshots', mode.name.replace(/[^A-Za-z0-9]+/g, '-'));
-    const VIEW = `${mode.rootEndpoint}/en-US/app/TA-oci-audit/ta_oci_audit_setup`;
+    const VIEW = `${mode.rootEndpoint}${SETUP_VIEW}`;
     let w: World;
     let web: SplunkWeb;
     let proxy: ReverseProxy | undefined;
@@ -98,7 +86,7 @@ for (const mode of MODES)
 
     before(async function () {
       this.timeout(180_000);
-      prepareOnce();
+      prepareBrowserTests();
       mkdirSync(SHOTS, { recursive: true });
       w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 3000 } });
       w.splunkd.deleteConf('ta_oci_audit_account', 'main'); // start from an empty Accounts tab
@@ -111,27 +99,13 @@ for (const mode of MODES)
       });
       proxy = mode.viaProxy ? await startReverseProxy(web.uri, { encodedPath: mode.encodedPath }) : undefined;
       base = proxy?.uri ?? web.uri;
-      browser = await chromium.launch({
-        executablePath: '/usr/bin/chromium',
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       // another Splunk instance's CSRF cookie on the same host, named after the port the browser sees: the page
       // must take the one named after its own Splunk Web port ($C.MRSPARKLE_PORT_NUMBER), not this one
       const decoyPort = proxy?.port ?? web.port + 1;
       await context.addCookies([{ name: `splunkweb_csrf_token_${decoyPort}`, value: 'decoy', domain: '127.0.0.1', path: '/' }]);
-      page = await context.newPage();
-      page.setDefaultTimeout(10_000);
-      page.on('pageerror', (e) => pageErrors.push(e.message));
+      page = watch(await context.newPage(), pageErrors);
       page.on('dialog', (d) => void d.accept());
       page.on('response', (res) => {
         void res
@@ -139,12 +113,7 @@ for (const mode of MODES)
           .then((body) => seen.push({ url: res.url(), body }))
           .catch(() => seen.push({ url: res.url(), body: '' })); // redirects have no body
       });
-      // not logged in → Splunk Web's login page, then back to the view
-      await page.goto(`${base}${VIEW}`);
-      await page.fill('#username', 'admin');
-      await page.fill('#password', 'changeme');
-      await page.click('input[type=submit]');
-      await page.waitForSelector('[data-test="accounts"]');
+      await logIn(page, `${base}${VIEW}`);
     });
     after(async () => {
       await browser?.close();
@@ -547,10 +516,10 @@ describe('setup page without window.$C (its fallback): root_endpoint=/splunk fro
   const pageErrors: string[] = [];
   before(async function () {
     this.timeout(180_000);
-    prepareOnce();
+    prepareBrowserTests();
     w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 } });
     web = await startSplunkWeb(w.splunkd, { appDir: ROOT, rootEndpoint: '/splunk', pageConfig: false });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -561,13 +530,8 @@ describe('setup page without window.$C (its fallback): root_endpoint=/splunk fro
   it("lists the accounts and saves a setting, with another instance's CSRF cookie in the browser", async () => {
     const context = await browser.newContext();
     await context.addCookies([{ name: `splunkweb_csrf_token_${web.port + 1}`, value: 'decoy', domain: '127.0.0.1', path: '/' }]);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${web.uri}/splunk/en-US/app/TA-oci-audit/ta_oci_audit_setup`);
-    await page.fill('#username', 'admin');
-    await page.fill('#password', 'changeme');
-    await page.click('input[type=submit]');
+    const page = watch(await context.newPage(), pageErrors);
+    await logIn(page, `${web.uri}/splunk${SETUP_VIEW}`);
     assert.equal(await page.evaluate('typeof window.$C'), 'undefined', 'no $C on this page');
     await page
       .getByRole('row')
@@ -584,19 +548,3 @@ describe('setup page without window.$C (its fallback): root_endpoint=/splunk fro
     assert.deepEqual(pageErrors, []);
   });
 });
-
-async function assertText(l: Locator, text: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = (await l.count())
-      ? await l
-          .first()
-          .innerText()
-          .catch(() => '')
-      : '';
-    if (last.includes(text)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`expected "${text}" in: ${last}`);
-}

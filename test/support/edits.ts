@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { RunResult } from '../emulators/splunkd';
 import { Ledger } from './delivery';
-import type { World } from './world';
+import { isoMinutesAgo, type World } from './world';
 
 const MIN = 60_000;
 
@@ -38,6 +38,24 @@ export function warnings(r: RunResult): string[] {
   return r.stderrLines.filter((l) => l.startsWith('WARN'));
 }
 
+/** The run logged one WARN, and it says `what` (docs/contract.md "What an edit does": one line per run). */
+export function oneWarning(r: RunResult, what: RegExp): string {
+  const w = warnings(r);
+  assert.equal(w.length, 1, `one WARN on the run after the edit:\n${w.join('\n')}`);
+  assert.match(w[0], what);
+  return w[0];
+}
+
+export function noWarning(r: RunResult, message?: string): void {
+  assert.deepEqual(warnings(r), [], message);
+}
+
+/** The run logged one INFO line that says `what`. */
+export function oneInfo(r: RunResult, what: RegExp): void {
+  const lines = r.stderrLines.filter((l) => l.startsWith('INFO') && what.test(l));
+  assert.equal(lines.length, 1, `one INFO line matching ${what}:\n${lines.join('\n')}`);
+}
+
 export interface PairRef {
   region: string;
   compartment: string;
@@ -64,9 +82,12 @@ export function sharedCheckpoint(w: World, input: string, pairs: PairRef[]): num
   return v;
 }
 
-/** Adds an event that OCI makes visible only now, processed at `processedMs` (a late event). */
-export function addLate(w: World, p: PairRef, id: string, processedMs: number): string {
-  const at = new Date(processedMs);
+/**
+ * Adds an event that OCI makes visible only now (a late event), processed 7 s into the minute that
+ * starts at `minuteMs`: inside a window, never on its edge.
+ */
+export function addLate(w: World, p: PairRef, id: string, minuteMs: number): string {
+  const at = new Date(minuteMs + 7_000);
   w.oci.addEvent(
     p.region,
     p.compartment,
@@ -74,6 +95,11 @@ export function addLate(w: World, p: PairRef, id: string, processedMs: number): 
     at,
   );
   return id;
+}
+
+/** The same processed-time span [from, until) for each pair, as `truth` takes it. */
+export function spans(pairs: PairRef[], from: number, until: number): Array<PairRef & { from: number; until: number }> {
+  return pairs.map((p) => ({ ...p, from, until }));
 }
 
 /** Ground truth: eventId -> pair, for each pair's processed-time span [from, until). */
@@ -116,6 +142,24 @@ export function minutes(n: number): number {
   return n * MIN;
 }
 
+/** The start of the minute `n` minutes ago, in ms. */
+export function minutesAgo(n: number): number {
+  return Date.parse(isoMinutesAgo(n));
+}
+
+/** A time as a parameter value: RFC 3339 in whole seconds (`start_date_time`, `end_date_time`). */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** What a run's windows must look like: at most `windowMinutes` long; re-reads within `lookbackMinutes`. */
+export interface WindowCheck {
+  windowMinutes: number;
+  lookbackMinutes?: number;
+  /** where a pair without a checkpoint starts */
+  start?: (pair: string) => number;
+}
+
 export interface WindowRead {
   region: string;
   compartmentId: string;
@@ -133,7 +177,7 @@ export function assertContiguous(
   reads: WindowRead[],
   before: Map<string, number>,
   after: Map<string, number>,
-  o: { windowMinutes: number; lookbackMinutes?: number; start?: (pair: string) => number },
+  o: WindowCheck,
 ): { forward: number; reread: number } {
   let forward = 0;
   let reread = 0;
@@ -168,4 +212,42 @@ export function assertContiguous(
     reread += back.length;
   }
   return { forward, reread };
+}
+
+/**
+ * One input across the runs of an edit test: what it delivered (a ledger) and, per run, the windows it
+ * read. Every run must be clean (`ok`).
+ */
+export class EditedInput {
+  readonly ledger = new Ledger();
+  constructor(
+    readonly w: World,
+    readonly name = 'test',
+  ) {}
+
+  /** Runs with the clock `ago` minutes behind; with `check`, its windows are checked against the checkpoints. */
+  async run(params: Record<string, string>, ago = 0, check?: WindowCheck): Promise<RunResult & { again: string[] }> {
+    const before = checkpoints(this.w, this.name);
+    const mark = this.w.oci.windowsRead().length;
+    const r = ok(await this.w.run(params, { name: this.name, env: clockAgo(ago) }));
+    const again = this.ledger.add(r);
+    if (check) assertContiguous(this.w.oci.windowsRead().slice(mark), before, checkpoints(this.w, this.name), check);
+    return { ...r, again };
+  }
+
+  /** The input's history before an edit: one run per entry of `agos` (minutes back), then the pairs' shared checkpoint. */
+  async history(params: Record<string, string>, agos: number[], pairs: PairRef[]): Promise<number> {
+    for (const ago of agos) await this.run(params, ago);
+    return this.checkpoint(pairs);
+  }
+
+  /** The one checkpoint the pairs share. */
+  checkpoint(pairs: PairRef[]): number {
+    return sharedCheckpoint(this.w, this.name, pairs);
+  }
+
+  /** Exact delivery (assertExact) of the ground truth of these spans by this input. */
+  assertExact(of: Array<PairRef & { from: number; until: number }>, ex: Exceptions = {}): { events: number; delivered: number } {
+    return assertExact(this.ledger, truth(this.w, of), ex);
+  }
 }
