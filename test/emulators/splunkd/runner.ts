@@ -12,6 +12,7 @@ import {
   XmlEventStream,
   type ParamValue,
   type Scheme,
+  type StreamEvent,
 } from './xml';
 
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
@@ -217,17 +218,7 @@ export async function runInput(splunkd: Splunkd, o: RunOptions): Promise<RunResu
   let interrupted = false;
   let timedOut = false;
 
-  const toIndexed = (e: {
-    stanza?: string;
-    unbroken?: boolean;
-    time?: string;
-    source?: string;
-    sourcetype?: string;
-    index?: string;
-    host?: string;
-    data: string;
-    done: boolean;
-  }): void => {
+  const toIndexed = (e: StreamEvent): void => {
     if (e.stanza === undefined) streamErrors.push('event without stanza attribute');
     else if (e.stanza !== stanzaName) streamErrors.push(`event stanza "${e.stanza}" does not match the running input "${stanzaName}"`);
     let t: number | undefined;
