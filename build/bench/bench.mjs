@@ -9,4 +9,6 @@ ensureDependencies();
 ensureDebianFile('/usr/bin/time', 'time');
 const bin = process.env.OCI_AUDIT_BIN ?? path.join(root, 'dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit');
 if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package', 'package.mjs')]);
+// The floor and `node -e 0` run on the SEA's own Node (also needed when OCI_AUDIT_BIN names a binary built elsewhere).
+if (!process.env.BENCH_NODE) (await import('../package/sea.mjs')).nodeBinary('linux');
 run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench', 'bench.ts'), ...process.argv.slice(2)]);
