@@ -23,24 +23,15 @@ describe('endpoints', () => {
   });
 
   it("without templates, the URLs are the SDK's for commercial, government and unknown regions", () => {
-    for (const region of ['us-ashburn-1', 'eu-frankfurt-1', 'us-langley-1', 'uk-gov-london-1', 'xx-nowhere-9']) {
-      assert.equal(
-        auditBase({}, region),
-        EndpointBuilder.createEndpointFromRegionId(
-          statics(AuditClient).serviceEndpointTemplate,
-          region,
-          statics(AuditClient).endpointServiceName,
-        ),
-      );
-      assert.equal(
-        identityBase({}, region),
-        EndpointBuilder.createEndpointFromRegionId(
-          statics(IdentityClient).serviceEndpointTemplate,
-          region,
-          statics(IdentityClient).endpointServiceName,
-        ),
-      );
-    }
+    const ours = [
+      [auditBase, AuditClient],
+      [identityBase, IdentityClient],
+    ] as const;
+    for (const region of ['us-ashburn-1', 'eu-frankfurt-1', 'us-langley-1', 'uk-gov-london-1', 'xx-nowhere-9'])
+      for (const [base, client] of ours) {
+        const { serviceEndpointTemplate, endpointServiceName } = statics(client);
+        assert.equal(base({}, region), EndpointBuilder.createEndpointFromRegionId(serviceEndpointTemplate, region, endpointServiceName));
+      }
     assert.equal(auditBase({}, 'us-ashburn-1'), 'https://audit.us-ashburn-1.oraclecloud.com');
   });
 
