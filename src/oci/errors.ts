@@ -41,6 +41,14 @@ export function ociHttpError(status: number, body: string, requestId?: string): 
   return new OciHttpError(status, code, `${status} ${code}: ${message}`, requestId);
 }
 
+/** The proxy answered the CONNECT with `status` instead of 200 (transport.ts); classify() explains 407 and 403. */
+export class ProxyTunnelError extends Error {
+  constructor(readonly status: number) {
+    super(`the proxy answered ${status} to the CONNECT request`);
+    this.name = 'ProxyTunnelError';
+  }
+}
+
 /** A 200 whose body is not the JSON the API documents. */
 export class MalformedResponseError extends Error {
   constructor(message: string) {
@@ -78,12 +86,10 @@ export function classify(err: unknown): ClassifiedError {
     return { ...base, category: 'configuration', retryable: false };
   }
   if (err instanceof MalformedResponseError || e.name === 'SyntaxError') return { category: 'malformed', retryable: true, message };
-  // undici's ProxyAgent: "Proxy response (407) !== 200 when HTTP Tunneling" (CONNECT), or
-  // "Proxy Authentication Required (407)" (absolute-form).
   const causeMessage = String(((e.cause ?? {}) as { message?: unknown }).message ?? '');
-  const proxy = /Proxy response \((\d{3})\) !== 200|Proxy Authentication Required \((407)\)/.exec(`${message} ${causeMessage}`);
+  const proxy = [err, e.cause].find((x): x is ProxyTunnelError => x instanceof ProxyTunnelError);
   if (proxy) {
-    const status = Number(proxy[1] ?? proxy[2]);
+    const status = proxy.status;
     if (status === 407)
       return {
         category: 'configuration',

@@ -12,6 +12,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { RequestSigner } from 'oci-common/lib/signer';
 import type { OciProxy } from './account';
+import { ProxyTunnelError } from './errors';
 
 export interface TransportOptions {
   proxy?: OciProxy;
@@ -49,14 +50,6 @@ export class HttpTimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what} timeout: nothing received for ${ms} ms`);
     this.name = 'TimeoutError';
-  }
-}
-
-/** The proxy refused the CONNECT; the wording is the one errors.ts classifies (407: credentials). */
-export class ProxyTunnelError extends Error {
-  constructor(readonly status: number) {
-    super(`Proxy response (${status}) !== 200 when HTTP Tunneling`);
-    this.name = 'ProxyTunnelError';
   }
 }
 

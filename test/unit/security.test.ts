@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Logger } from '../../src/log/logger';
 import { readPrivateKey } from '../../src/oci/auth';
-import { classify, explain } from '../../src/oci/errors';
+import { classify, explain, ProxyTunnelError } from '../../src/oci/errors';
 import { accountProblems } from '../../src/splunk/account';
 import { checkEndpointTemplate } from '../../src/splunk/account-rules';
 
@@ -71,14 +71,14 @@ describe('security: reading the private key', () => {
 });
 
 describe('security: proxy and TLS failures are explained, not retried as transient', () => {
-  it('407 from the proxy (CONNECT or absolute-form) is a configuration error naming the proxy credentials', () => {
-    for (const message of ['Proxy response (407) !== 200 when HTTP Tunneling', 'Proxy Authentication Required (407)']) {
-      const c = classify({ code: 'UND_ERR_ABORTED', message });
+  it('407 from the proxy (its own error, or the cause of another) is a configuration error naming the proxy credentials', () => {
+    for (const err of [new ProxyTunnelError(407), Object.assign(new Error('request failed'), { cause: new ProxyTunnelError(407) })]) {
+      const c = classify(err);
       assert.equal(c.category, 'configuration');
       assert.equal(c.retryable, false);
       assert.match(explain(c, 'list region subscriptions'), /proxy refused the credentials \(407 Proxy Authentication Required\)/);
     }
-    assert.equal(classify({ message: 'Proxy response (502) !== 200 when HTTP Tunneling' }).retryable, true);
+    assert.equal(classify(new ProxyTunnelError(502)).retryable, true);
   });
 
   it('an untrusted certificate is a configuration error that says verification stays on', () => {
