@@ -6,7 +6,7 @@ import { log, parseLevel, type Level } from '../log/logger';
 import { accountProblems as ociAccountProblems, type OciAccount, type OciAccountField, type OciProxy } from '../oci/account';
 import { readPrivateKey } from '../oci/auth';
 import type { SplunkdClient } from './splunkd-client';
-import { ACCOUNT_CONF, ACCOUNT_REALM, SETTINGS_CONF, SETTINGS_REALM } from './account-rules';
+import { ACCOUNT_CONF, ACCOUNT_REALM, SETTINGS_CONF, SETTINGS_REALM, truthy } from './account-rules';
 
 export interface Settings {
   proxy?: OciProxy;
@@ -113,10 +113,6 @@ export async function loadAccount(client: SplunkdClient, name: string): Promise<
   if (problems.length) throw new ConfigError(problems.join('; '));
   // The OCI side gets the key decrypted once, here: it reads a plain PEM again at no cost.
   return account.authType === 'api_key' ? { ...account, privateKey: readKeyHere(account), passphrase: undefined } : account;
-}
-
-function truthy(v: string | undefined): boolean {
-  return ['1', 'true', 't', 'yes', 'y', 'on'].includes((v ?? '').trim().toLowerCase());
 }
 
 export async function loadSettings(client: SplunkdClient): Promise<Settings> {

@@ -7,6 +7,7 @@
 //   GET /services/kvstore/status -> entry[0].content.current.{status, disabled} (KV store troubleshooting
 //     tools, Splunk Enterprise Admin Manual 9.3); no such endpoint and no kvStoreStatus where there is no
 //     KV store. Where the answers are unverified the detector accepts each plausible form.
+import { truthy } from './account-rules';
 import type { SplunkdClient } from './splunkd-client';
 import { SplunkdError } from './splunkd-client';
 
@@ -14,7 +15,6 @@ export type KvStoreState = 'available' | 'disabled' | 'absent';
 
 const firstContent = (json: unknown): Record<string, unknown> | undefined =>
   ((json as { entry?: Array<{ content?: Record<string, unknown> }> } | undefined)?.entry ?? [])[0]?.content;
-const truthy = (v: unknown): boolean => v === true || ['1', 'true'].includes(String(v).toLowerCase());
 
 /** 'available' unless splunkd says plainly that the KV store is disabled or absent; a failed question is 'available'
  * (the run's own KV calls then report what is wrong). */

@@ -175,8 +175,9 @@ export class ParameterError extends Error {
   }
 }
 
-// OCI's identifier formats (src/oci/rules.ts), re-exported for the setup pages.
+/** start_date_time / end_date_time: an ISO 8601 date-time in UTC (Z or +00:00), seconds optional. */
 const ISO_UTC_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|\+00:00|\+0000)$/;
+/** An account's stanza name (docs/contract.md "Accounts"). */
 export const ACCOUNT_RE = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,99}$/;
 
 function single(v: ParamValue | undefined): string | undefined {

@@ -6,12 +6,10 @@ import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
-import { SETTINGS_CONF } from '../splunk/account-rules';
+import { SETTINGS_CONF, truthy } from '../splunk/account-rules';
 import { call, secretsState, setProxyPassword, str } from './api';
 import { errText, Field, fieldBinder, Notice, ServerError } from './form';
 import { proxyFormProblems } from './validate';
-
-const truthy = (v: unknown): boolean => ['1', 'true', 'yes'].includes(str(v).toLowerCase());
 
 interface Stanza {
   loaded: boolean;

@@ -1,8 +1,7 @@
 // Field rules of the setup pages. They reuse the modular input's own rules (src/splunk) so the page
 // accepts exactly what --validate-arguments and a run accept; splunkd's answer is still shown verbatim.
-import { checkEndpointTemplate } from '../splunk/account-rules';
 import { ACCOUNT_RE, ParameterError, parseInputConfig } from '../splunk/parameters';
-import { ENCRYPTED_PEM_RE, FINGERPRINT_RE, OCID_RE, REGION_RE } from '../oci/rules';
+import { ENCRYPTED_PEM_RE, endpointTemplateProblem, FINGERPRINT_RE, OCID_RE, REGION_RE } from '../oci/rules';
 
 export type Problems = Record<string, string>;
 
@@ -56,9 +55,9 @@ export function accountFormProblems(a: AccountForm, opts: { creating: boolean; h
     set('user_ocid', ocidProblem('user', a.user_ocid));
     set(
       'fingerprint',
-      FINGERPRINT_RE.test(a.fingerprint.trim())
+      FINGERPRINT_RE.test(a.fingerprint.trim().toLowerCase()) // the input lower-cases it (src/splunk/account.ts)
         ? undefined
-        : '16 colon-separated lower-case hex pairs, e.g. 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0',
+        : '16 colon-separated hex pairs, e.g. 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0',
     );
     if (a.private_key.trim() !== '') set('private_key', pemProblem(a.private_key));
     else if (!opts.hasStoredKey) set('private_key', 'required: paste the PEM or upload the key file');
@@ -66,7 +65,7 @@ export function accountFormProblems(a: AccountForm, opts: { creating: boolean; h
       set('passphrase', 'this key is encrypted: enter its passphrase');
   }
   for (const f of ['identity_endpoint', 'audit_endpoint'] as const) {
-    if (a[f].trim() !== '') set(f, checkEndpointTemplate(f, a[f].trim())?.replace(`${f}: `, ''));
+    if (a[f].trim() !== '') set(f, endpointTemplateProblem(a[f].trim()));
   }
   return p;
 }

@@ -6,7 +6,7 @@ import { Logger } from '../../src/log/logger';
 import { readPrivateKey } from '../../src/oci/auth';
 import { classify, explain, ProxyTunnelError } from '../../src/oci/errors';
 import { accountProblems } from '../../src/splunk/account';
-import { checkEndpointTemplate } from '../../src/splunk/account-rules';
+import { endpointTemplateProblem } from '../../src/oci/rules';
 
 const base = {
   name: 'main',
@@ -100,18 +100,17 @@ describe('security: proxy and TLS failures are explained, not retried as transie
 });
 
 describe('security: endpoint rules', () => {
-  it('plain http only for 127.0.0.1 / localhost; the message names the field', () => {
-    assert.equal(checkEndpointTemplate('audit_endpoint', 'http://127.0.0.1:8080/audit/{region}'), undefined);
-    assert.equal(checkEndpointTemplate('audit_endpoint', 'http://localhost/{region}'), undefined);
-    assert.equal(checkEndpointTemplate('audit_endpoint', 'https://audit.{region}.oraclecloud.com'), undefined);
-    for (const [field, value] of [
-      ['audit_endpoint', 'http://audit.{region}.oraclecloud.com'],
-      ['identity_endpoint', 'http://10.0.0.5/{region}'],
-      ['identity_endpoint', 'http://127.0.0.1.nip.io/{region}'],
-      ['audit_endpoint', 'ftp://127.0.0.1/{region}'],
-    ]) {
-      assert.match(checkEndpointTemplate(field, value) ?? '', new RegExp(`^${field}: must use https://`), value);
-    }
+  it("plain http only for 127.0.0.1 / localhost; the account's message names the field", () => {
+    assert.equal(endpointTemplateProblem('http://127.0.0.1:8080/audit/{region}'), undefined);
+    assert.equal(endpointTemplateProblem('http://localhost/{region}'), undefined);
+    assert.equal(endpointTemplateProblem('https://audit.{region}.oraclecloud.com'), undefined);
+    for (const value of [
+      'http://audit.{region}.oraclecloud.com',
+      'http://10.0.0.5/{region}',
+      'http://127.0.0.1.nip.io/{region}',
+      'ftp://127.0.0.1/{region}',
+    ])
+      assert.match(endpointTemplateProblem(value) ?? '', /^must use https:\/\//, value);
     const p = accountProblems({
       ...base,
       auditEndpoint: 'http://audit.{region}.example.com',

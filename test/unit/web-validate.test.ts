@@ -1,5 +1,6 @@
 // The setup pages' field rules (src/web/validate.ts): the same rules as the modular input's parser.
 import assert from 'node:assert/strict';
+import { truthy } from '../../src/splunk/account-rules';
 import { accountFormProblems, inputFormProblems, pemProblem, proxyFormProblems, type AccountForm } from '../../src/web/validate';
 
 const KEY = `-----BEGIN PRIVATE KEY-----\n${'QUJD'
@@ -35,6 +36,14 @@ describe('setup page field rules', () => {
       { creating: true, hasStoredKey: false },
     );
     assert.deepEqual(Object.keys(p).sort(), ['audit_endpoint', 'fingerprint', 'name', 'private_key', 'region', 'tenancy_ocid']);
+  });
+  it('accepts what the input accepts: an upper-case fingerprint (the input lower-cases it), every .conf boolean spelling', () => {
+    assert.deepEqual(
+      accountFormProblems({ ...ok, fingerprint: ok.fingerprint.toUpperCase() }, { creating: true, hasStoredKey: false }),
+      {},
+    );
+    for (const v of ['1', 'true', 'T', 'yes', 'y', 'ON', ' on ', true]) assert.equal(truthy(v), true, String(v));
+    for (const v of ['0', 'false', 'off', 'no', '', undefined, 'enabled']) assert.equal(truthy(v), false, String(v));
   });
   it('a blank key is fine when one is stored; instance principal needs no key fields', () => {
     assert.deepEqual(accountFormProblems({ ...ok, private_key: '' }, { creating: false, hasStoredKey: true }), {});
