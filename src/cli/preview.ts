@@ -51,11 +51,11 @@ export async function preview(f: PreviewFlags): Promise<number> {
       get broken() {
         return out.broken;
       },
-      write(chunk: string, events: number) {
+      write(chunk: string | Buffer, events: number) {
         if (printed >= limit) return Promise.resolve();
         printed += events;
         if (printed >= limit) stop.abort();
-        return out.write(chunk, events);
+        return out.write(chunk);
       },
     },
     log,

@@ -19,7 +19,7 @@ export async function createAuth(account: OciAccount): Promise<OciAuth> {
     const { pem, key } = readKey(account);
     const keyId = `${account.tenancyOcid}/${account.userOcid ?? ''}/${account.fingerprint ?? ''}`;
     // GETs (every request of a run) are signed by CachedKeySigner; the SDK's signer is built on the first other request.
-    return { signer: new CachedKeySigner(() => sdkSigner(account, pem), keyId, pem, key) };
+    return { signer: new CachedKeySigner(() => sdkSigner(account, pem), keyId, key) };
   }
   const sdk = ociCommon();
   let provider: common.AuthenticationDetailsProvider;

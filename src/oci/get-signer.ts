@@ -5,26 +5,19 @@
 // signing string (oci-common lib/signer.js: x-date, (request-target), host; version="1"). Everything
 // else (POST bodies, instance principal session keys that rotate) still goes to the SDK's signer,
 // which is only built (and the SDK only loaded) when such a request comes.
-import { createPrivateKey, createSign, type KeyObject } from 'node:crypto';
+import { createSign, type KeyObject } from 'node:crypto';
 import type { HttpRequest } from 'oci-common/lib/http-request';
 import type { RequestSigner } from 'oci-common/lib/signer';
 
 export class CachedKeySigner implements RequestSigner {
-  private key: KeyObject | undefined;
-  private unusable = false;
   private sdkSigner: RequestSigner | undefined;
 
-  /** `sdk`: the SDK's signer, or a function that builds it when first needed. */
+  /** `sdk`: the SDK's signer, or a function that builds it when first needed; `key`: the RSA key (auth.ts readKey). */
   constructor(
     private readonly sdk: RequestSigner | (() => RequestSigner),
     private readonly keyId: string,
-    /** An unencrypted PEM (readPrivateKey's output). */
-    private readonly pem: string,
-    /** the key already parsed by the caller, if it has it */
-    key?: KeyObject,
-  ) {
-    this.key = key;
-  }
+    private readonly key: KeyObject,
+  ) {}
 
   private async viaSdk(request: HttpRequest, forceExcludeBody?: boolean): Promise<void> {
     this.sdkSigner ??= typeof this.sdk === 'function' ? this.sdk() : this.sdk;
@@ -32,15 +25,7 @@ export class CachedKeySigner implements RequestSigner {
   }
 
   async signHttpRequest(request: HttpRequest, forceExcludeBody?: boolean): Promise<void> {
-    if (request.method.toUpperCase() !== 'GET' || request.body !== undefined || this.unusable)
-      return await this.viaSdk(request, forceExcludeBody);
-    try {
-      this.key ??= createPrivateKey(this.pem);
-    } catch {
-      // A key form that sshpk reads but OpenSSL does not (e.g. OpenSSH): the SDK signs every request.
-      this.unusable = true;
-      return await this.viaSdk(request, forceExcludeBody);
-    }
+    if (request.method.toUpperCase() !== 'GET' || request.body !== undefined) return await this.viaSdk(request, forceExcludeBody);
     const url = new URL(request.uri);
     const h = request.headers;
     if (!h.has('host')) h.set('host', url.host);

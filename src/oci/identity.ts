@@ -43,11 +43,10 @@ export class IdentityDiscovery {
   /** Answers asked for ahead (prefetch), each handed out once. */
   private readonly ahead = new Map<string, Promise<unknown>>();
 
-  /** `_timeoutMs` is kept for callers: the transport carries the timeout. */
+  /** Timeouts are the transport's. */
   constructor(
     private readonly signer: RequestSigner,
     private readonly transport: HttpTransport,
-    _timeoutMs: number | undefined,
     homeRegion: string,
     endpoints: EndpointTemplates,
   ) {

@@ -54,8 +54,6 @@ export class JsonArraySplitter {
   /** nesting depth inside the current element */
   private depth = 0;
   private inString = false;
-  /** elements seen so far */
-  count = 0;
 
   /** Adds the next piece of text; returns the elements it completed, in order. Throws JsonShapeError. */
   push(piece: string): string[] {
@@ -127,7 +125,6 @@ export class JsonArraySplitter {
           let e = end;
           while (e > start && isSpace(s.charCodeAt(e - 1))) e--;
           out.push(s.slice(start, e));
-          this.count++;
           i = end + 1;
           this.state = endChar === COMMA ? State.Next : State.Done;
           continue;

@@ -22,7 +22,7 @@ export async function openSession(account: OciAccount, proxy: OciProxy | undefin
   const { signer } = await createAuth(account);
   const timeoutMs = httpTimeoutMs();
   const transport = createTransport({ proxy, timeoutMs, connections: Math.max(4, connections) });
-  const discovery = new IdentityDiscovery(signer, transport, timeoutMs, account.region, account);
+  const discovery = new IdentityDiscovery(signer, transport, account.region, account);
   const bases = new Map<string, string>();
   const reader = new AuditEventsReader(signer, transport, (region) => {
     let b = bases.get(region);

@@ -62,7 +62,7 @@ export function epochOf(eventTime: string | undefined): string | undefined {
   return Number.isFinite(ms) ? (ms / 1000).toFixed(3) : undefined;
 }
 
-/** Where the collector writes formatted events; `write` resolves once they are flushed. */
+/** Where the collector writes formatted events (`events` of them in `chunk`); `write` resolves once they are flushed. */
 export interface EventSink {
   write(chunk: string | Buffer, events: number): Promise<void>;
   readonly broken: boolean;
@@ -71,8 +71,6 @@ export interface EventSink {
 export class EventStream implements EventSink {
   private opened = false;
   private closedError: StreamClosedError | undefined;
-  eventsWritten = 0;
-  bytesWritten = 0;
   /** Bytes of event chunks the OS has taken (their write callbacks ran): what the reader can have read. */
   flushedBytes = 0;
 
@@ -91,16 +89,13 @@ export class EventStream implements EventSink {
   }
 
   /** Writes a chunk of formatted events; resolves when flushed, rejects if stdout is gone. */
-  write(chunk: string | Buffer, events: number): Promise<void> {
+  write(chunk: string | Buffer): Promise<void> {
     if (this.closedError) return Promise.reject(this.closedError);
     if (!this.opened && this.documentStart) {
       this.out.write(this.documentStart);
-      this.bytesWritten += Buffer.byteLength(this.documentStart);
       this.opened = true;
     }
-    this.eventsWritten += events;
     const bytes = Buffer.byteLength(chunk);
-    this.bytesWritten += bytes;
     return new Promise((resolve, reject) => {
       this.out.write(chunk, (err) => {
         if (err) {

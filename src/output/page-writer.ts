@@ -91,7 +91,6 @@ export class PageWriter {
   /** Output not written yet, in pieces of about PIECE_CHARS (joined when a piece is full). */
   private pieces: string[] = [];
   private parts: string[] = [];
-  private partEvents = 0;
   private partBytes = 0;
   /** characters added since the last write */
   private bytes = 0;
@@ -111,7 +110,6 @@ export class PageWriter {
   /** Adds one formatted event; `key` identifies it for the guard, `id` is reported back when written. */
   add(formatted: string, key: string, id?: string): void {
     this.parts.push(formatted);
-    this.partEvents++;
     this.partBytes += formatted.length;
     this.bytes += formatted.length;
     this.keys.push(key);
@@ -120,10 +118,9 @@ export class PageWriter {
   }
 
   private closePiece(): void {
-    if (!this.partEvents) return;
+    if (!this.parts.length) return;
     this.pieces.push(this.parts.length === 1 ? (this.parts[0] as string) : this.parts.join(''));
     this.parts = [];
-    this.partEvents = 0;
     this.partBytes = 0;
   }
 
@@ -144,7 +141,6 @@ export class PageWriter {
   async abandon(): Promise<void> {
     this.pieces = [];
     this.parts = [];
-    this.partEvents = 0;
     this.partBytes = 0;
     this.keys = [];
     this.ids = [];

@@ -13,7 +13,7 @@ export type Probe = (account: OciAccount, proxy: OciProxy | undefined) => Promis
 export const ociProbe: Probe = async (account, proxy) => {
   const { signer } = await createAuth(account);
   const transport = createTransport({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
-  const discovery = new IdentityDiscovery(signer, transport, HTTP_TIMEOUT_MS, account.region, account);
+  const discovery = new IdentityDiscovery(signer, transport, account.region, account);
   try {
     return await discovery.regionSubscriptions(account.tenancyOcid);
   } finally {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { DefaultRequestSigner, SimpleAuthenticationDetailsProvider } from 'oci-common';
 import { CachedKeySigner } from '../../src/oci/get-signer';
 
@@ -9,7 +9,7 @@ describe('CachedKeySigner', () => {
   const sdk = new DefaultRequestSigner(
     new SimpleAuthenticationDetailsProvider('ocid1.tenancy.oc1..t', 'ocid1.user.oc1..u', 'aa:bb', pem, null),
   );
-  const ours = new CachedKeySigner(sdk, 'ocid1.tenancy.oc1..t/ocid1.user.oc1..u/aa:bb', pem);
+  const ours = new CachedKeySigner(sdk, 'ocid1.tenancy.oc1..t/ocid1.user.oc1..u/aa:bb', createPrivateKey(pem));
 
   async function headersOf(
     s: { signHttpRequest: DefaultRequestSigner['signHttpRequest'] },
