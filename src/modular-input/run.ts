@@ -89,6 +89,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
   // They are awaited in the order they were awaited one by one before, so the same failure is reported.
   let lease: Lease | undefined;
   let leaseAcquire: Promise<LeaseOrNoKvStore> | undefined;
+  let sessionP: Promise<OciSession> | undefined;
   try {
     const config = parseInputConfig(name, input.params);
     const settingsP = loadSettings(splunkd);
@@ -105,7 +106,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     for (const p of [settingsP, leaseAcquire, accountP]) p.catch(() => undefined); // each is awaited below
     const settings = await settingsP;
     log.setLevel(settings.logLevel);
-    const sessionP = accountP.then(async (account) => {
+    sessionP = accountP.then(async (account) => {
       const session = await openSession(account, settings.proxy, config.maxConcurrency);
       session.discovery.prefetch(session.tenancyId, { regions: config.regions === '*', compartments: config.compartments === '*' });
       return session;
@@ -114,7 +115,6 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const got = await leaseAcquire;
     if ('noKvStore' in got) {
       log.error(`input ${name}: ${got.noKvStore}`, { category: 'configuration' });
-      await sessionP.then((s) => s.close()).catch(() => undefined);
       return 1;
     }
     if (!got.acquired) {
@@ -123,7 +123,6 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
         `another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`,
         { input: config.name },
       );
-      await sessionP.then((s) => s.close()).catch(() => undefined);
       return 0;
     }
     return await collectStanza(splunkd, config, sessionP, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);
@@ -139,7 +138,8 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     else log.error(`input ${name}: unexpected error: ${describe(err)}`);
     return 1;
   } finally {
-    // A lease taken while another step failed is given back too.
+    // The OCI session whatever happened, and a lease taken while another step failed.
+    await sessionP?.then((s) => s.close()).catch(() => undefined);
     const got = await leaseAcquire?.catch(() => undefined);
     if (lease && got?.acquired)
       await lease.release().catch((err: unknown) => log.debug(`could not release the lease: ${(err as Error).message}`));
@@ -162,55 +162,51 @@ async function collectStanza(
   const store = new CheckpointStore(splunkd, config.name, { flushedBytes: () => stream.flushedBytes });
   const opened = store.open(Date.now());
   opened.catch(() => undefined);
-  const session = await sessionP;
+  const session = await sessionP; // closed by runStanza
+  await opened;
+  const collector = new Collector({
+    config,
+    tenancyId: session.tenancyId,
+    discovery: session.discovery,
+    reader: session.reader,
+    store,
+    stream,
+    log,
+    signal: stopSignal,
+    retry: ociRetryPolicy(),
+    formatterFor: (region) => new EventFormatter(config.stanza, region),
+  });
+  let failure: unknown;
   try {
-    await opened;
-    const collector = new Collector({
-      config,
-      tenancyId: session.tenancyId,
-      discovery: session.discovery,
-      reader: session.reader,
-      store,
-      stream,
-      log,
-      signal: stopSignal,
-      retry: ociRetryPolicy(),
-      formatterFor: (region) => new EventFormatter(config.stanza, region),
-    });
-    let failure: unknown;
-    try {
-      await collector.run();
-    } catch (err) {
-      failure = err;
-    }
-    // Whatever happened, save the windows that were delivered; those whose events may still be unread
-    // only when stdout stays open to the end, so that splunkd reads them.
-    try {
-      await store.flush({ streamComplete: !stream.broken && !stopSignal.aborted });
-    } catch (err) {
-      log.error(
-        `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,
-        { input: config.name, category: 'configuration' },
-      );
-      failure ??= err;
-    }
-    const stats = collector.stats;
-    log.info('run summary', {
-      input: config.name,
-      ...stats.fields(),
-      stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
-    });
-    if (failure) throw failure;
-    if (leaseLost.aborted)
-      throw new FatalRunError(
-        `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
-        'splunkd',
-      );
-    await removeOrphans(store, await inputsP);
-    return 0;
-  } finally {
-    await session.close();
+    await collector.run();
+  } catch (err) {
+    failure = err;
   }
+  // Whatever happened, save the windows that were delivered; those whose events may still be unread
+  // only when stdout stays open to the end, so that splunkd reads them.
+  try {
+    await store.flush({ streamComplete: !stream.broken && !stopSignal.aborted });
+  } catch (err) {
+    log.error(
+      `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,
+      { input: config.name, category: 'configuration' },
+    );
+    failure ??= err;
+  }
+  const stats = collector.stats;
+  log.info('run summary', {
+    input: config.name,
+    ...stats.fields(),
+    stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
+  });
+  if (failure) throw failure;
+  if (leaseLost.aborted)
+    throw new FatalRunError(
+      `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
+      'splunkd',
+    );
+  await removeOrphans(store, await inputsP);
+  return 0;
 }
 
 /** The names of the inputs splunkd lists; undefined when they cannot be read (then nothing is removed). */

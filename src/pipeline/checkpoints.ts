@@ -68,7 +68,7 @@ export interface CheckpointStoreOptions {
 }
 
 /** 2 M digests: 16 MB in memory, ~22 MB in the KV store; lookback 240 at 1 M events/day needs ~170 k. */
-export const MAX_REMEMBERED = 2_000_000;
+const MAX_REMEMBERED = 2_000_000;
 
 export function pairKey(region: string, compartmentId: string): string {
   return `${region}|${compartmentId}`;
@@ -90,7 +90,6 @@ export class CheckpointStore {
   private inputPending: number | undefined;
   /** Set when digests had to be forgotten to stay under maxRemembered: up to which processed time (epoch ms). */
   forgotUpTo: number | undefined;
-  saves = 0;
 
   constructor(
     private readonly client: KvStore,
@@ -278,7 +277,6 @@ export class CheckpointStore {
             ...(input === undefined ? [] : [this.inputRecord(input)]),
             ...batch.map((c) => this.toRecord(c)),
           ]);
-          this.saves++;
         } catch (err) {
           // Keep what was not saved (unless a newer advance replaced it) for a later flush.
           for (const c of batch) {

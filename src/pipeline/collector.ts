@@ -80,7 +80,6 @@ export class Collector {
     const now = this.now();
     await this.applyEdits(now);
     this.until = collectUntil(now, config.delayMinutes, config.endDateTime);
-    this.defaultStart = config.startDateTime ? config.startDateTime.getTime() : this.d.store.input.firstRunAt - DEFAULT_START_MS;
     log.info('run started', {
       input: config.name,
       collect_until: new Date(this.until).toISOString(),
@@ -127,6 +126,7 @@ export class Collector {
   /**
    * Compares this run's parameters and tenancy with the last run's (docs/contract.md "What an edit does"):
    * another tenancy starts the input afresh; edits that are not exactly-once are told in one WARN line.
+   * Sets defaultStart.
    */
   private async applyEdits(now: number): Promise<void> {
     const { config, store, tenancyId, log } = this.d;
@@ -134,8 +134,9 @@ export class Collector {
     const previous = { tenancyId: store.input.tenancyId, params: store.input.params };
     const pairs = store.all();
     if (tenancyChanged({ previous, tenancyId })) await store.restart(now);
-    const defaultStart = config.startDateTime ? config.startDateTime.getTime() : store.input.firstRunAt - DEFAULT_START_MS;
-    const edits = describeEdits({ previous, pairs, tenancyId, params, defaultStart });
+    // Where pairs without a checkpoint start; after a restart firstRunAt is this run's.
+    this.defaultStart = config.startDateTime ? config.startDateTime.getTime() : store.input.firstRunAt - DEFAULT_START_MS;
+    const edits = describeEdits({ previous, pairs, tenancyId, params, defaultStart: this.defaultStart });
     if (edits.warn.length) log.warn(`input ${config.name} was edited: ${edits.warn.join('; ')}`, { input: config.name });
     for (const m of edits.info) log.info(`input ${config.name} was edited: ${m}`, { input: config.name });
     if (edits.changed) store.recordRun(tenancyId, params, now);

@@ -92,10 +92,6 @@ export class RememberedIds {
     this.all.sort();
   }
 
-  get size(): number {
-    return this.all.length;
-  }
-
   has(eventId: string): boolean {
     const d = digestOf(eventId);
     let lo = 0;
