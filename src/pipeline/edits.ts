@@ -2,28 +2,10 @@
 // parameters of the last run; the first run after an edit compares them with its own and says, in one
 // WARN line, what it does where an edit cannot give each event exactly once as a fresh input would
 // (INFO for the other edits). The behaviour itself lives in the collector and the checkpoint store.
-import type { InputConfig } from '../splunk/parameters';
 import type { PairCheckpoint } from './checkpoints';
 import { inPartition } from './partition';
 
 const MINUTE = 60_000;
-
-/** The parameters that decide what a run collects, as text (sets sorted: order is not an edit). */
-export function runParams(c: InputConfig): Record<string, string> {
-  const set = (v: '*' | string[]): string => (v === '*' ? '*' : [...v].sort().join(','));
-  return {
-    account: c.account,
-    regions: set(c.regions),
-    compartments: set(c.compartments),
-    exclude_compartments: set(c.excludeCompartments),
-    start_date_time: c.startDateTime?.toISOString() ?? '',
-    end_date_time: c.endDateTime?.toISOString() ?? '',
-    query_window_size: String(c.queryWindowMinutes),
-    delay_throttle: String(c.delayMinutes),
-    lookback_minutes: String(c.lookbackMinutes),
-    partition: `${c.partition.k}/${c.partition.n}`,
-  };
-}
 
 export interface EditContext {
   /** The last run's tenancy and parameters (undefined: a new input, or a record written before 0.2.0). */

@@ -330,3 +330,24 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
     partition,
   };
 }
+
+/**
+ * The parameters that decide what a run collects, as text (sets sorted: order is not an edit): what the
+ * input record keeps and the next run compares (src/pipeline/edits.ts), and what the Inputs tab compares
+ * before Save (src/web/edit-warnings.ts).
+ */
+export function runParams(c: InputConfig): Record<string, string> {
+  const set = (v: '*' | string[]): string => (v === '*' ? '*' : [...v].sort().join(','));
+  return {
+    account: c.account,
+    regions: set(c.regions),
+    compartments: set(c.compartments),
+    exclude_compartments: set(c.excludeCompartments),
+    start_date_time: c.startDateTime?.toISOString() ?? '',
+    end_date_time: c.endDateTime?.toISOString() ?? '',
+    query_window_size: String(c.queryWindowMinutes),
+    delay_throttle: String(c.delayMinutes),
+    lookback_minutes: String(c.lookbackMinutes),
+    partition: `${c.partition.k}/${c.partition.n}`,
+  };
+}

@@ -16,6 +16,16 @@ describe('Inputs tab: what an edit does, before Save (src/web/edit-warnings.ts)'
     assert.deepEqual(editWarnings(saved, form({ lookback_minutes: '30' })), []);
     assert.deepEqual(editWarnings(saved, form({ regions: 'eu-frankfurt-1, us-ashburn-1' })), []);
     assert.deepEqual(editWarnings(undefined, form({ lookback_minutes: '240' })), [], 'a new input');
+    assert.deepEqual(
+      editWarnings({ ...saved, start_date_time: '2026-01-01T00:00Z' }, form({ start_date_time: '2026-01-01T00:00:00.000Z' })),
+      [],
+      'the same start in another spelling',
+    );
+    assert.deepEqual(
+      editWarnings(saved, form({ lookback_minutes: '240', regions: 'nowhere' })),
+      [],
+      'nothing while the form does not parse',
+    );
   });
 
   it('one sentence per edit that is not exactly-once or does not re-collect', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { PairCheckpoint } from '../../src/pipeline/checkpoints';
-import { describeEdits, runParams, tenancyChanged, type EditContext } from '../../src/pipeline/edits';
+import { describeEdits, tenancyChanged, type EditContext } from '../../src/pipeline/edits';
 import { nothingRemembered } from '../../src/pipeline/lookback';
 import { partitionOf } from '../../src/pipeline/partition';
-import { parseInputConfig } from '../../src/splunk/parameters';
+import { parseInputConfig, runParams } from '../../src/splunk/parameters';
 
 const MIN = 60_000;
 const T = Date.parse('2026-03-01T12:00:00Z');
