@@ -5,7 +5,8 @@ import { log } from '../log/logger';
 import { logFilePath, openLogFile } from '../log/log-file';
 import { openSession, type OciSession } from '../oci/session';
 import { EventFormatter, EventStream } from '../output/event-stream';
-import { CheckpointStore, COLLECTION } from '../pipeline/checkpoints';
+import { CheckpointStore } from '../pipeline/checkpoints';
+import { CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { Lease } from '../pipeline/lease';
 import { Collector, FatalRunError } from '../pipeline/collector';
 import { ociRetryPolicy } from '../pipeline/retry';
@@ -96,7 +97,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     // No KV store here (universal forwarder, or disabled): one clear ERROR and nothing collected, instead
     // of the lease's retries. The lease is asked for once the KV store is known to be there.
     const kvProblemP = kvStoreState(splunkd).then(kvStoreProblem);
-    const newLease = new Lease(splunkd, COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
+    const newLease = new Lease(splunkd, CHECKPOINT_COLLECTION, config.name, { ttlMs: leaseTtlMs(), onWarn: (m) => log.warn(m) });
     lease = newLease;
     leaseAcquire = kvProblemP.then((problem): Promise<LeaseOrNoKvStore> | LeaseOrNoKvStore =>
       problem ? { acquired: false, noKvStore: problem } : newLease.acquire(),

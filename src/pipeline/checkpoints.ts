@@ -3,10 +3,9 @@
 // compartment). Keys carry the uid, so a new input with a deleted input's name starts afresh. Saves are
 // coalesced: at most one batch_save in flight; advances made meanwhile go in the next one.
 import { randomUUID } from 'node:crypto';
+import { CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { countDigests, forgetBefore, fromKvFields, toKvFields, type Remembered } from './lookback';
 import { UnreadTail } from './unread-tail';
-
-export const COLLECTION = 'oci_audit_checkpoints';
 
 type Json = Record<string, unknown>;
 
@@ -106,7 +105,7 @@ export class CheckpointStore {
 
   /** Loads (or creates) the input record and all its checkpoints. */
   async open(now: number): Promise<void> {
-    const found = await this.client.kvQuery(COLLECTION, { _key: inputKey(this.inputName) });
+    const found = await this.client.kvQuery(CHECKPOINT_COLLECTION, { _key: inputKey(this.inputName) });
     const rec = found[0];
     if (rec && typeof rec.input_uid === 'string' && typeof rec.first_run_at === 'number') {
       this.inputRec = {
@@ -121,7 +120,7 @@ export class CheckpointStore {
       await this.saveInput(now);
       return;
     }
-    const records = await this.client.kvQueryAll(COLLECTION, { input_uid: this.inputRec.inputUid, type: 'checkpoint' });
+    const records = await this.client.kvQueryAll(CHECKPOINT_COLLECTION, { input_uid: this.inputRec.inputUid, type: 'checkpoint' });
     for (const r of records) {
       const c = fromRecord(r);
       if (!c) continue;
@@ -147,7 +146,7 @@ export class CheckpointStore {
    * Deleted first: a run stopped in between finds the old tenancy again and restarts again.
    */
   async restart(now: number): Promise<void> {
-    await this.client.kvDeleteQuery(COLLECTION, { input_uid: this.input.inputUid, type: 'checkpoint' });
+    await this.client.kvDeleteQuery(CHECKPOINT_COLLECTION, { input_uid: this.input.inputUid, type: 'checkpoint' });
     this.pairs.clear();
     this.pending.clear();
     this.unread?.clear();
@@ -158,7 +157,7 @@ export class CheckpointStore {
   }
 
   private async saveInput(now: number): Promise<void> {
-    await this.client.kvBatchSave(COLLECTION, [this.inputRecord(now)]);
+    await this.client.kvBatchSave(CHECKPOINT_COLLECTION, [this.inputRecord(now)]);
   }
 
   private inputRecord(now: number): Json {
@@ -273,7 +272,7 @@ export class CheckpointStore {
         this.pending.clear();
         this.inputPending = undefined;
         try {
-          await this.client.kvBatchSave(COLLECTION, [
+          await this.client.kvBatchSave(CHECKPOINT_COLLECTION, [
             ...(input === undefined ? [] : [this.inputRecord(input)]),
             ...batch.map((c) => this.toRecord(c)),
           ]);
@@ -320,12 +319,12 @@ export class CheckpointStore {
    */
   async removeOrphans(existing: Set<string>): Promise<string[]> {
     if (!existing.has(this.inputName)) return []; // the listing is incomplete: do nothing
-    const inputs = await this.client.kvQueryAll(COLLECTION, { type: 'input' });
+    const inputs = await this.client.kvQueryAll(CHECKPOINT_COLLECTION, { type: 'input' });
     const removed: string[] = [];
     for (const r of inputs) {
       const name = typeof r.input === 'string' ? r.input : undefined;
       if (!name || existing.has(name) || typeof r.input_uid !== 'string') continue;
-      await this.client.kvDeleteQuery(COLLECTION, { input_uid: r.input_uid });
+      await this.client.kvDeleteQuery(CHECKPOINT_COLLECTION, { input_uid: r.input_uid });
       removed.push(name);
     }
     return removed;

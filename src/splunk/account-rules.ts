@@ -5,6 +5,8 @@
 export const APP_ID = 'TA-oci-audit';
 export const ACCOUNT_CONF = 'ta_oci_audit_account';
 export const SETTINGS_CONF = 'ta_oci_audit_settings';
+/** The KV store collection of checkpoints, input records and leases (default/collections.conf). */
+export const CHECKPOINT_COLLECTION = 'oci_audit_checkpoints';
 export const ACCOUNT_REALM = `__REST_CREDENTIAL__#${APP_ID}#configs/conf-${ACCOUNT_CONF}`;
 export const SETTINGS_REALM = `__REST_CREDENTIAL__#${APP_ID}#configs/conf-${SETTINGS_CONF}`;
 

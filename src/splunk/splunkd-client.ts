@@ -9,9 +9,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { retrying, splunkdRetryPolicy, type BackoffPolicy } from '../pipeline/retry';
+import { APP_ID } from './account-rules';
 import { clip } from './parameters';
-
-export const APP = 'TA-oci-audit';
 
 export class SplunkdError extends Error {
   constructor(
@@ -112,7 +111,7 @@ export class SplunkdClient {
   }
 
   private nsPath(rest: string): string {
-    return `/servicesNS/nobody/${APP}/${rest}`;
+    return `/servicesNS/nobody/${APP_ID}/${rest}`;
   }
 
   /** One REST call; retries 503 (KV store starting), 5xx and network errors, never 4xx. */

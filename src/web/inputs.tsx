@@ -5,7 +5,7 @@ import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Message from '@splunk/react-ui/Message';
-import { ACCOUNT_CONF } from '../splunk/account-rules';
+import { ACCOUNT_CONF, CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
 import { call, list, str, type Entry } from './api';
 import { errText, Field, fieldBinder, FormPage } from './form';
@@ -13,7 +13,6 @@ import { ListWithActions } from './list';
 import { inputFormProblems } from './validate';
 import { editWarnings } from './edit-warnings';
 
-export const CHECKPOINTS = 'oci_audit_checkpoints';
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
 const ALL_FIELDS = [...PARAM_NAMES, 'interval', 'index'];
 
@@ -110,7 +109,7 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
     try {
       await call('DELETE', `data/inputs/${SCHEME}/${encodeURIComponent(name)}`);
       // every record of this input: window checkpoints and the `type: input` record (docs/contract.md, KV store records)
-      await call('DELETE', `storage/collections/data/${CHECKPOINTS}`, undefined, { query: JSON.stringify({ input: name }) });
+      await call('DELETE', `storage/collections/data/${CHECKPOINT_COLLECTION}`, undefined, { query: JSON.stringify({ input: name }) });
       setNotice(`Input "${name}" and its checkpoints deleted.`);
       await reload();
     } catch (e) {

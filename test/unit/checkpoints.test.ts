@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CheckpointStore, COLLECTION, MemoryKv } from '../../src/pipeline/checkpoints';
+import { CheckpointStore, MemoryKv } from '../../src/pipeline/checkpoints';
+import { CHECKPOINT_COLLECTION } from '../../src/splunk/account-rules';
 import { countDigests, nothingRemembered, remember } from '../../src/pipeline/lookback';
 
 class FailingKv extends MemoryKv {
@@ -57,7 +58,7 @@ describe('checkpoint store: remembered eventIds', () => {
     store.advance({ region: 'r', compartmentId: 'c', until: 120_000, remembered: r });
     store.advance({ region: 'r', compartmentId: 'd', until: 120_000 });
     await store.flush();
-    const rec = (await kv.kvQuery(COLLECTION, { compartment_id: 'c' }))[0];
+    const rec = (await kv.kvQuery(CHECKPOINT_COLLECTION, { compartment_id: 'c' }))[0];
     assert.equal(rec.seen_from, 0);
     assert.deepEqual(
       (rec.seen as Array<{ end: number; digests: string }>).map((s) => [s.end, Buffer.from(s.digests, 'base64').length]),
@@ -73,7 +74,7 @@ describe('checkpoint store: remembered eventIds', () => {
     assert.equal(again.get('r', 'd')?.remembered, undefined);
     assert.equal(again.rememberedDigests, 5);
     // 0.1.0 kept plain ids without saying from when they are complete: not trusted.
-    await kv.kvBatchSave(COLLECTION, [{ ...rec, seen_from: undefined, seen: [{ end: 60_000, ids: ['x'] }] }]);
+    await kv.kvBatchSave(CHECKPOINT_COLLECTION, [{ ...rec, seen_from: undefined, seen: [{ end: 60_000, ids: ['x'] }] }]);
     const old = new CheckpointStore(kv, 'in');
     await old.open(2);
     assert.equal(old.get('r', 'c')?.remembered, undefined);
@@ -112,7 +113,7 @@ describe('checkpoint store: remembered eventIds', () => {
     await store.open(1000);
     store.recordRun('ocid1.tenancy.oc1..aaaaaaaaaaaaa', { lookback_minutes: '0' }, 1000);
     await store.flush();
-    assert.equal((await kv.kvQuery(COLLECTION, { type: 'input' }))[0].tenancy_id, 'ocid1.tenancy.oc1..aaaaaaaaaaaaa');
+    assert.equal((await kv.kvQuery(CHECKPOINT_COLLECTION, { type: 'input' }))[0].tenancy_id, 'ocid1.tenancy.oc1..aaaaaaaaaaaaa');
     const uid = store.input.inputUid;
     store.advance({ region: 'r', compartmentId: 'c', until: 60_000 });
     await store.flush();
@@ -120,7 +121,7 @@ describe('checkpoint store: remembered eventIds', () => {
     assert.notEqual(store.input.inputUid, uid);
     assert.equal(store.input.firstRunAt, 5000);
     assert.equal(store.all().length, 0);
-    assert.equal((await kv.kvQuery(COLLECTION, { input_uid: uid })).length, 0);
+    assert.equal((await kv.kvQuery(CHECKPOINT_COLLECTION, { input_uid: uid })).length, 0);
     const again = new CheckpointStore(kv, 'in');
     await again.open(6000);
     assert.equal(again.input.inputUid, store.input.inputUid);
