@@ -4,7 +4,7 @@
 // /servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check (default/restmap.conf; check-endpoint.ts).
 import { classify, explain, type ErrorCategory } from '../oci/errors';
 import { identityBase } from '../oci/endpoints';
-import { accountProblems } from '../splunk/account';
+import { accountFieldProblems } from '../splunk/account';
 import { keyFingerprint, unreadableKeyReason } from './key-facts';
 import { ociProbe, type Probe } from './oci-probe';
 import { ConfigError } from '../config-error';
@@ -45,8 +45,8 @@ export async function checkAccount(
     statements: [],
     ...extra,
   });
-  const problems = accountProblems(account);
-  if (problems.length) return fail('configuration', problems.map((p) => p.replace(/^account "[^"]*": /, '')).join('; '));
+  const problems = accountFieldProblems(account);
+  if (problems.length) return fail('configuration', problems.join('; '));
   let localFingerprint: string | undefined;
   if (account.authType === 'api_key' && account.privateKey) {
     try {

@@ -27,11 +27,13 @@ const CONF_NAME: Record<OciAccountField, string> = {
 
 /** Validates account fields as stored; every problem names the field and what it accepts. */
 export function accountProblems(a: OciAccount): string[] {
-  const where = `account "${a.name}"`;
+  return accountFieldProblems(a).map((text) => `account "${a.name}": ${text}`);
+}
+
+/** accountProblems without the account's name, for a form that shows one account (the connection check). */
+export function accountFieldProblems(a: OciAccount): string[] {
   return ociAccountProblems(a).map(({ field, text }) =>
-    field === 'privateKey'
-      ? `${where}: no private key in storage/passwords; add it on the Accounts tab`
-      : `${where}: ${CONF_NAME[field]} ${text}`,
+    field === 'privateKey' ? 'no private key in storage/passwords; add it on the Accounts tab' : `${CONF_NAME[field]} ${text}`,
   );
 }
 
