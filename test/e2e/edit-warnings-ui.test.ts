@@ -1,33 +1,25 @@
 // The Inputs tab tells, before Save, what an edit of a running input does where it is not exactly-once
 // (docs/contract.md "What an edit does"), in a real browser against the Splunk Web + splunkd emulators.
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startSplunkWeb, type SplunkWeb } from '../emulators/splunkd';
-import { launchChromium, logIn, prepareBrowserTests, SETUP_VIEW, watch } from '../support/browser';
-import { ROOT, startWorld, type World } from '../support/world';
+import type { Locator, Page } from 'playwright-core';
+import { logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
 
 describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', function () {
   this.timeout(120_000);
-  let w: World;
-  let web: SplunkWeb;
-  let browser: Browser;
+  let bw: BrowserWorld;
   let page: Page;
   const pageErrors: string[] = [];
 
   before(async function () {
     this.timeout(180_000);
-    prepareBrowserTests();
-    w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 1000 } });
-    w.splunkd.setConf('inputs', 'oci_audit://running', { account: 'main', lookback_minutes: '60', partition: '0/1' });
-    web = await startSplunkWeb(w.splunkd, { appDir: ROOT });
-    browser = await launchChromium();
-    page = watch(await browser.newPage({ viewport: { width: 1280, height: 900 } }), pageErrors);
-    await logIn(page, `${web.uri}${SETUP_VIEW}`);
+    bw = await startBrowserWorld({ regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 1000 }, {}, (w) =>
+      w.splunkd.setConf('inputs', 'oci_audit://running', { account: 'main', lookback_minutes: '60', partition: '0/1' }),
+    );
+    page = watch(await bw.browser.newPage({ viewport: { width: 1280, height: 900 } }), pageErrors);
+    await logIn(page, `${bw.web.uri}${SETUP_VIEW}`);
   });
   after(async () => {
-    await browser?.close();
-    await web?.close();
-    await w?.close();
+    await bw?.close();
   });
 
   const field = (name: string): Locator => page.locator(`[name="${name}"]`);
@@ -61,7 +53,7 @@ describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', functio
     await shown(1);
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.locator('[data-test="notice"]').waitFor();
-    assert.equal(w.splunkd.getConf('inputs', 'oci_audit://running')?.lookback_minutes, '240');
+    assert.equal(bw.w.splunkd.getConf('inputs', 'oci_audit://running')?.lookback_minutes, '240');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { runInput, startReverseProxy, startSplunkWeb, type EncodedPathMode, type ReverseProxy, type SplunkWeb } from '../emulators/splunkd';
-import { assertText, launchChromium, logIn, prepareBrowserTests, SETUP_VIEW, watch } from '../support/browser';
-import { ACCOUNT_REALM, isoMinutesAgo, ROOT, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
+import { runInput, startReverseProxy, type EncodedPathMode, type ReverseProxy, type SplunkWeb } from '../emulators/splunkd';
+import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
+import { ACCOUNT_REALM, isoMinutesAgo, ROOT, SETTINGS_REALM, TEST_ENV, type World } from '../support/world';
 
 interface Mode {
   name: string;
@@ -73,10 +73,10 @@ for (const mode of MODES)
         ? path.join(ROOT, 'docs', 'screenshots')
         : path.join(ROOT, 'test-results', 'screenshots', mode.name.replace(/[^A-Za-z0-9]+/g, '-'));
     const VIEW = `${mode.rootEndpoint}${SETUP_VIEW}`;
+    let bw: BrowserWorld;
     let w: World;
     let web: SplunkWeb;
     let proxy: ReverseProxy | undefined;
-    let browser: Browser;
     let page: Page;
     let base: string;
     const pageErrors: string[] = [];
@@ -86,21 +86,16 @@ for (const mode of MODES)
 
     before(async function () {
       this.timeout(180_000);
-      prepareBrowserTests();
       mkdirSync(SHOTS, { recursive: true });
-      w = await startWorld({ tenancy: { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 3000 } });
-      w.splunkd.deleteConf('ta_oci_audit_account', 'main'); // start from an empty Accounts tab
-      web = await startSplunkWeb(w.splunkd, {
-        appDir: ROOT,
-        rootEndpoint: mode.rootEndpoint,
-        encodedPath: mode.encodedPath,
-        scriptLoading: mode.scriptLoading,
-        theme: mode.theme,
-      });
+      bw = await startBrowserWorld(
+        { regions: 1, compartments: 3, deletedCompartments: 0, eventsPerDay: 3000 },
+        { rootEndpoint: mode.rootEndpoint, encodedPath: mode.encodedPath, scriptLoading: mode.scriptLoading, theme: mode.theme },
+        (w) => w.splunkd.deleteConf('ta_oci_audit_account', 'main'), // start from an empty Accounts tab
+      );
+      ({ w, web } = bw);
       proxy = mode.viaProxy ? await startReverseProxy(web.uri, { encodedPath: mode.encodedPath }) : undefined;
       base = proxy?.uri ?? web.uri;
-      browser = await launchChromium();
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await bw.browser.newContext({ viewport: { width: 1280, height: 900 } });
       // another Splunk instance's CSRF cookie on the same host, named after the port the browser sees: the page
       // must take the one named after its own Splunk Web port ($C.MRSPARKLE_PORT_NUMBER), not this one
       const decoyPort = proxy?.port ?? web.port + 1;
@@ -116,10 +111,8 @@ for (const mode of MODES)
       await logIn(page, `${base}${VIEW}`);
     });
     after(async () => {
-      await browser?.close();
       await proxy?.close();
-      await web?.close();
-      await w?.close();
+      await bw?.close();
     });
     afterEach(() => assert.deepEqual(pageErrors, [], 'no uncaught errors in the page'));
 
@@ -510,21 +503,21 @@ for (const mode of MODES)
 
 describe('setup page without window.$C (its fallback): root_endpoint=/splunk from the URL, the CSRF cookie of its own port', function () {
   this.timeout(120_000);
+  let bw: BrowserWorld;
   let w: World;
   let web: SplunkWeb;
   let browser: Browser;
   const pageErrors: string[] = [];
   before(async function () {
     this.timeout(180_000);
-    prepareBrowserTests();
-    w = await startWorld({ tenancy: { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 } });
-    web = await startSplunkWeb(w.splunkd, { appDir: ROOT, rootEndpoint: '/splunk', pageConfig: false });
-    browser = await launchChromium();
+    bw = await startBrowserWorld(
+      { regions: 1, compartments: 1, deletedCompartments: 0, eventsPerDay: 100 },
+      { rootEndpoint: '/splunk', pageConfig: false },
+    );
+    ({ w, web, browser } = bw);
   });
   after(async () => {
-    await browser?.close();
-    await web?.close();
-    await w?.close();
+    await bw?.close();
   });
 
   it("lists the accounts and saves a setting, with another instance's CSRF cookie in the browser", async () => {

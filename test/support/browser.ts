@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { ROOT } from './world';
+import { startSplunkWeb, type SplunkWeb, type SplunkWebOptions } from '../emulators/splunkd';
+import { ROOT, startWorld, type World, type WorldOptions } from './world';
 
 /** The setup page's view under Splunk Web's root_endpoint (default/data/ui/views/ta_oci_audit_setup.xml). */
 export const SETUP_VIEW = '/en-US/app/TA-oci-audit/ta_oci_audit_setup';
@@ -37,6 +38,37 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** A browser suite's world: splunkd and OCI emulators, Splunk Web in front of splunkd, and Chromium. */
+export interface BrowserWorld {
+  w: World;
+  web: SplunkWeb;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** Starts a BrowserWorld; `setUp` edits splunkd's configuration before Splunk Web serves it. */
+export async function startBrowserWorld(
+  tenancy: WorldOptions['tenancy'],
+  web: Omit<SplunkWebOptions, 'appDir'> = {},
+  setUp?: (w: World) => void,
+): Promise<BrowserWorld> {
+  prepareBrowserTests();
+  const w = await startWorld({ tenancy });
+  setUp?.(w);
+  const sw = await startSplunkWeb(w.splunkd, { appDir: ROOT, ...web });
+  const browser = await launchChromium();
+  return {
+    w,
+    web: sw,
+    browser,
+    close: async () => {
+      await browser.close();
+      await sw.close();
+      await w.close();
+    },
+  };
 }
 
 /** A page that waits up to 10 s for what a test looks for and records its uncaught errors in `errors`. */
