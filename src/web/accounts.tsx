@@ -69,7 +69,7 @@ function checkForm(v: AccountForm): Record<string, string> {
   return f;
 }
 
-export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JSX.Element {
+export function AccountsTab(): React.JSX.Element {
   const [rows, setRows] = useState<Entry[]>([]);
   const [editing, setEditing] = useState<Editing | undefined>();
   const [touched, setTouched] = useState<Set<string>>(new Set());
@@ -78,9 +78,9 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
   const [busy, setBusy] = useState(false);
   const [check, setCheck] = useState<Check>({});
   /** the last check of these very values failed: the next Save saves anyway */
-  const [saveAnyway, setSaveAnyway] = useState(false);
   /** after a "Save anyway": the failed check stays visible on the list */
-  const [savedWarning, setSavedWarning] = useState<AccountCheck | undefined>();
+  /** the check of an account saved anyway, shown above the list */
+  const [savedWarning, setSavedWarning] = useState<Check | undefined>();
 
   const reload = useCallback(async () => {
     try {
@@ -98,7 +98,6 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     setNotice('');
     setTouched(new Set());
     setCheck({});
-    setSaveAnyway(false);
     setSavedWarning(undefined);
     if (!row) return setEditing({ creating: true, values: { ...EMPTY }, hasStoredKey: false });
     const v: AccountForm = { ...EMPTY, name: row.name };
@@ -110,6 +109,8 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
   };
 
   const problems = editing ? accountFormProblems(editing.values, editing) : {};
+  // "Save anyway" once a check of these values failed or could not run (any edit clears the check)
+  const saveAnyway = !check.running && (check.error !== undefined || check.result?.ok === false);
   const shown = (k: string): string | undefined => (touched.has(k) ? problems[k] : undefined);
   const set = (name: string, value: string): void => {
     if (!editing) return;
@@ -118,7 +119,6 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     // an answer about other values is stale: splunkd's error, the check and its "Save anyway"
     setServerError('');
     setCheck({});
-    setSaveAnyway(false);
   };
 
   /** runs the connection check on the form's values; the answer is shown in the form */
@@ -141,8 +141,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
     if (Object.keys(problems).length) return;
     setBusy(true);
     try {
-      const c = await runCheck(editing.values);
-      setSaveAnyway(!c.result?.ok);
+      await runCheck(editing.values);
     } finally {
       setBusy(false);
     }
@@ -161,7 +160,6 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       if (!saveAnyway) {
         c = await runCheck(v);
         if (!c.result?.ok) {
-          setSaveAnyway(true);
           return;
         }
       }
@@ -173,21 +171,10 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       else if (v.private_key.trim() !== '') await setAccountSecret(v.name, v.private_key.trim(), v.passphrase);
       await markConfigured();
       setNotice(`Account "${v.name}" saved.${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`);
-      setSavedWarning(
-        c.result?.ok
-          ? undefined
-          : (c.result ?? {
-              ok: false,
-              category: 'unknown',
-              message: `the connection check could not run: ${c.error ?? ''}`,
-              statements: [],
-            }),
-      );
-      setSaveAnyway(false);
+      setSavedWarning(c.result?.ok ? undefined : c);
       setCheck({});
       setEditing(undefined);
       await reload();
-      onChanged?.();
     } catch (e) {
       setServerError(errText(e));
     } finally {
@@ -213,7 +200,6 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       await deleteAccountSecret(name);
       setNotice(`Account "${name}" deleted.`);
       await reload();
-      onChanged?.();
     } catch (e) {
       setServerError(errText(e));
     }
@@ -324,7 +310,7 @@ export function AccountsTab({ onChanged }: { onChanged?: () => void }): React.JS
       rows={rows}
       empty="No accounts yet."
     >
-      <CheckMessage result={savedWarning} saved />
+      <CheckMessage result={savedWarning?.result} error={savedWarning?.error} saved />
     </ListWithActions>
   );
 }

@@ -22,7 +22,8 @@ interface Editing {
   values: Record<string, string>;
 }
 
-export function InputsTab({ accountsVersion }: { accountsVersion: number }): React.JSX.Element {
+/** Mounted each time its tab is shown (TabLayout renders the active panel only), so it lists accounts afresh. */
+export function InputsTab(): React.JSX.Element {
   const [rows, setRows] = useState<Entry[]>([]);
   const [accounts, setAccounts] = useState<string[]>([]);
   const [editing, setEditing] = useState<Editing | undefined>();
@@ -42,7 +43,7 @@ export function InputsTab({ accountsVersion }: { accountsVersion: number }): Rea
   }, []);
   useEffect(() => {
     void reload();
-  }, [reload, accountsVersion]);
+  }, [reload]);
 
   const open = (mode: Editing['mode'], row?: Entry): void => {
     setServerError('');

@@ -1,7 +1,7 @@
 // Setup page of TA-oci-audit, mounted by default/data/ui/views/ta_oci_audit_setup.xml (Simple XML
 // dashboard with script=, loaded by Splunk Web's RequireJS from appserver/static/; splunk-app-examples
 // setup_page_simple). The page takes the user's Splunk Web theme (light or dark) as Splunk's own pages do.
-import React, { useState } from 'react';
+import React from 'react';
 import { createRoot } from 'react-dom/client';
 import TabLayout from '@splunk/react-ui/TabLayout';
 import { SplunkThemeProvider } from '@splunk/themes';
@@ -13,7 +13,6 @@ import { LoggingTab, ProxyTab } from './settings';
 import { userTheme, type PageTheme } from './splunk-web';
 
 function App(): React.JSX.Element {
-  const [accountsVersion, setAccountsVersion] = useState(0);
   const initial = window.location.hash.replace('#', '') || 'accounts';
   const { backgroundColorPage, textColor } = useSplunkTheme() as { backgroundColorPage?: string; textColor?: string };
   return (
@@ -30,10 +29,10 @@ function App(): React.JSX.Element {
       <PlatformNotice />
       <TabLayout defaultActivePanelId={initial}>
         <TabLayout.Panel label="Accounts" panelId="accounts">
-          <AccountsTab onChanged={() => setAccountsVersion((n) => n + 1)} />
+          <AccountsTab />
         </TabLayout.Panel>
         <TabLayout.Panel label="Inputs" panelId="inputs">
-          <InputsTab accountsVersion={accountsVersion} />
+          <InputsTab />
         </TabLayout.Panel>
         <TabLayout.Panel label="Proxy" panelId="proxy">
           <ProxyTab />
