@@ -8,7 +8,7 @@
 import type { RequestSigner } from 'oci-common/lib/signer';
 import { MalformedResponseError, ociHttpError } from './errors';
 import { JsonArraySplitter, JsonShapeError } from './json-elements';
-import { signedRequest, signedStream, type HttpTransport, type StreamedResponse } from './transport';
+import { signedJson, signedStream, type HttpTransport, type StreamedResponse } from './transport';
 
 /** One audit event as the API's own JSON text, with the two fields the pipeline reads. */
 export interface RawEvent {
@@ -92,9 +92,8 @@ export class AuditEventsReader {
   /** Retention in days (GET /20190901/configuration); used by `check`. */
   async retentionDays(region: string, tenancyId: string): Promise<number | undefined> {
     const uri = `${this.baseFor(region)}/20190901/configuration?${new URLSearchParams({ compartmentId: tenancyId })}`;
-    const res = await signedRequest(this.signer, this.transport, 'GET', uri);
-    if (res.status !== 200) throw ociHttpError(res.status, res.body, res.headers['opc-request-id']);
-    const v = (JSON.parse(res.body) as { retentionPeriodDays?: unknown }).retentionPeriodDays;
+    const { json } = await signedJson(this.signer, this.transport, uri, 'Audit configuration');
+    const v = (json as { retentionPeriodDays?: unknown } | null)?.retentionPeriodDays;
     return typeof v === 'number' ? v : undefined;
   }
 }

@@ -5,8 +5,8 @@
 // (listRegionSubscriptions, listCompartments, getCompartment, getTenancy); errors as for ListEvents.
 import type { RequestSigner } from 'oci-common/lib/signer';
 import { identityBase, type EndpointTemplates } from './endpoints';
-import { ociHttpError } from './errors';
-import { signedRequest, type HttpTransport, type RawResponse } from './transport';
+import { MalformedResponseError } from './errors';
+import { signedJson, type HttpTransport, type RawResponse } from './transport';
 
 export interface RegionInfo {
   name: string;
@@ -81,21 +81,7 @@ export class IdentityDiscovery {
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) q.set(k, v);
     const qs = q.toString();
-    const res = await signedRequest(this.signer, this.transport, 'GET', `${this.base}${path}${qs ? `?${qs}` : ''}`);
-    if (res.status < 200 || res.status > 299) throw ociHttpError(res.status, res.body, res.headers['opc-request-id']);
-    let json: unknown;
-    try {
-      json = JSON.parse(res.body);
-    } catch (err) {
-      // A SyntaxError is classified as malformed and retried, as the SDK's failed parse was.
-      throw Object.assign(
-        new SyntaxError(`Identity ${path} answered ${res.status} with a body that is not JSON (${(err as Error).message})`),
-        {
-          opcRequestId: res.headers['opc-request-id'],
-        },
-      );
-    }
-    return { ...res, json };
+    return signedJson(this.signer, this.transport, `${this.base}${path}${qs ? `?${qs}` : ''}`, `Identity ${path}`);
   }
 
   regionSubscriptions(tenancyId: string): Promise<RegionInfo[]> {
@@ -149,7 +135,7 @@ export class IdentityDiscovery {
 }
 
 function array<T>(json: unknown, op: string): T[] {
-  if (!Array.isArray(json)) throw new SyntaxError(`Identity ${op} answered with JSON that is not an array`);
+  if (!Array.isArray(json)) throw new MalformedResponseError(`Identity ${op} answered with JSON that is not an array`);
   return json as T[];
 }
 

@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { RequestSigner } from 'oci-common/lib/signer';
 import type { OciProxy } from './account';
-import { ProxyTunnelError } from './errors';
+import { MalformedResponseError, ociHttpError, ProxyTunnelError } from './errors';
 
 export interface TransportOptions {
   proxy?: OciProxy;
@@ -289,4 +289,25 @@ export interface RawResponse {
 export async function signedRequest(...args: Parameters<typeof signedStream>): Promise<RawResponse> {
   const res = await signedStream(...args);
   return { status: res.status, headers: res.headers, body: await res.text() };
+}
+
+/**
+ * A signed GET of a small JSON answer (`what` names it in errors): a status other than 2xx is the OCI error
+ * it carries; a body that is not JSON is malformed, and retried as such.
+ */
+export async function signedJson(
+  signer: RequestSigner,
+  transport: HttpTransport,
+  uri: string,
+  what: string,
+): Promise<RawResponse & { json: unknown }> {
+  const res = await signedRequest(signer, transport, 'GET', uri);
+  const requestId = res.headers['opc-request-id'];
+  if (res.status < 200 || res.status > 299) throw ociHttpError(res.status, res.body, requestId);
+  try {
+    return { ...res, json: JSON.parse(res.body) as unknown };
+  } catch (err) {
+    const e = new MalformedResponseError(`${what} answered ${res.status} with a body that is not JSON (${(err as Error).message})`);
+    throw Object.assign(e, { opcRequestId: requestId });
+  }
 }
