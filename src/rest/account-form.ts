@@ -2,17 +2,7 @@
 // values on top.
 import { accountFromConf, type SecretJson } from '../splunk/account';
 import type { OciAccount } from '../oci/account';
-
-/** The account's fields as the Accounts tab posts them (names of ta_oci_audit_account.conf). */
-export const FORM_FIELDS = [
-  'auth_type',
-  'tenancy_ocid',
-  'user_ocid',
-  'fingerprint',
-  'region',
-  'identity_endpoint',
-  'audit_endpoint',
-] as const;
+import { ACCOUNT_FIELDS } from '../splunk/account-rules';
 
 export interface StoredAccount {
   conf: Record<string, string>;
@@ -25,7 +15,7 @@ export interface StoredAccount {
  */
 export function accountFrom(form: Record<string, string>, stored: StoredAccount | undefined): OciAccount {
   const conf: Record<string, string> = { ...(stored?.conf ?? {}) };
-  if (FORM_FIELDS.some((f) => f in form)) for (const f of FORM_FIELDS) conf[f] = form[f] ?? '';
+  if (ACCOUNT_FIELDS.some((f) => f in form)) for (const f of ACCOUNT_FIELDS) conf[f] = form[f] ?? '';
   const formKey = (form.private_key ?? '').trim();
   const secret: SecretJson = formKey
     ? { private_key: `${formKey}\n`, passphrase: form.passphrase }

@@ -7,25 +7,14 @@ import React, { useCallback, useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import RadioBar from '@splunk/react-ui/RadioBar';
-import { ACCOUNT_CONF } from '../splunk/account-rules';
+import { ACCOUNT_CONF, ACCOUNT_FIELDS } from '../splunk/account-rules';
 import { SCHEME } from '../splunk/parameters';
-import {
-  call,
-  checkAccount,
-  deleteAccountSecret,
-  list,
-  markConfigured,
-  secretsState,
-  setAccountSecret,
-  str,
-  type AccountCheck,
-  type Entry,
-} from './api';
+import { call, checkAccount, deleteAccountSecret, list, markConfigured, secretsState, setAccountSecret, str, type Entry } from './api';
+import type { CheckResult } from '../rest/account-check';
 import { CheckMessage, errText, Field, fieldBinder, FormPage } from './form';
 import { ListWithActions } from './list';
 import { accountFormProblems, type AccountForm } from './validate';
 
-const CONF_FIELDS = ['auth_type', 'tenancy_ocid', 'user_ocid', 'fingerprint', 'region', 'identity_endpoint', 'audit_endpoint'] as const;
 const EMPTY: AccountForm = {
   name: '',
   auth_type: 'api_key',
@@ -46,7 +35,7 @@ interface Editing {
 }
 interface Check {
   running?: boolean;
-  result?: AccountCheck;
+  result?: CheckResult;
   error?: string;
 }
 
@@ -54,7 +43,7 @@ interface Check {
 function confForm(v: AccountForm): Record<string, string> {
   const apiKey = v.auth_type === 'api_key';
   const f: Record<string, string> = {};
-  for (const k of CONF_FIELDS) f[k] = apiKey || (k !== 'user_ocid' && k !== 'fingerprint') ? v[k].trim() : '';
+  for (const k of ACCOUNT_FIELDS) f[k] = apiKey || (k !== 'user_ocid' && k !== 'fingerprint') ? v[k].trim() : '';
   return f;
 }
 
@@ -101,7 +90,7 @@ export function AccountsTab(): React.JSX.Element {
     setSavedWarning(undefined);
     if (!row) return setEditing({ creating: true, values: { ...EMPTY }, hasStoredKey: false });
     const v: AccountForm = { ...EMPTY, name: row.name };
-    for (const f of CONF_FIELDS) (v as unknown as Record<string, string>)[f] = str(row.content[f]);
+    for (const f of ACCOUNT_FIELDS) (v as unknown as Record<string, string>)[f] = str(row.content[f]);
     if (v.auth_type !== 'instance_principal') v.auth_type = 'api_key';
     // the stored key never reaches the page: only whether one exists
     const state = await secretsState().catch(() => undefined);

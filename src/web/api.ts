@@ -1,6 +1,9 @@
 // splunkd's REST API through Splunk Web's proxy (splunk-web.ts builds the URL and the CSRF header), and the
 // add-on's own endpoints: the connection check and the write-only secrets (default/restmap.conf). The page
 // never reads storage/passwords: a stored key, passphrase or proxy password never reaches the browser.
+// The answers' shapes are the REST handler's own (types only: nothing of src/rest is bundled).
+import type { CheckResult } from '../rest/account-check';
+import type { SecretsState } from '../rest/secrets-endpoint';
 import { APP_ID } from '../splunk/account-rules';
 import { fetchInit, restUrl } from './splunk-web';
 
@@ -57,10 +60,6 @@ export async function list(path: string): Promise<Entry[]> {
 export const str = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
 
 // ---- secrets: only through the add-on's endpoint ta_oci_audit/secrets (src/rest/secrets-endpoint.ts)
-export interface SecretsState {
-  accounts: Record<string, { private_key: boolean; passphrase: boolean }>;
-  proxy: { proxy_password: boolean };
-}
 
 export async function secretsState(): Promise<SecretsState> {
   return (await call('GET', 'ta_oci_audit/secrets')) as SecretsState;
@@ -90,21 +89,10 @@ export async function markConfigured(): Promise<void> {
   }
 }
 
-/** The answer of POST ta_oci_audit/account_check (src/rest/account-check.ts CheckResult). */
-export interface AccountCheck {
-  ok: boolean;
-  category?: string;
-  message: string;
-  statements: string[];
-  regions?: string[];
-  status?: number;
-  code?: string;
-}
-
 /** Signs in to OCI with the account (stored, with the unsaved form fields on top) through the add-on's
  * REST endpoint (default/restmap.conf, exposed to Splunk Web in default/web.conf). */
-export async function checkAccount(form: Record<string, string>): Promise<AccountCheck> {
-  return (await call('POST', 'ta_oci_audit/account_check', form)) as AccountCheck;
+export async function checkAccount(form: Record<string, string>): Promise<CheckResult> {
+  return (await call('POST', 'ta_oci_audit/account_check', form)) as CheckResult;
 }
 
 /** splunkd's platform (server/info os_name, cpu_arch: "Linux", "x86_64"). */
