@@ -5,8 +5,7 @@
 import { escapeXmlText } from '../output/xml-escape';
 import { parseValidationRequest } from '../splunk/input-xml';
 import { ParameterError, parseInputConfig } from '../splunk/parameters';
-import { SPLUNKD_QUICK_RETRY } from '../pipeline/retry';
-import { SplunkdClient } from '../splunk/splunkd-client';
+import { SplunkdClient, WHILE_SPLUNKD_WAITS } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
 import { ACCOUNT_CONF } from '../splunk/account-rules';
 
@@ -27,7 +26,7 @@ export async function validateArguments(): Promise<{ ok: true } | { ok: false; m
   if (req.serverUri && req.sessionKey) {
     let client: SplunkdClient;
     try {
-      client = new SplunkdClient(req.serverUri, req.sessionKey, { retry: SPLUNKD_QUICK_RETRY, timeoutMs: 10_000 });
+      client = new SplunkdClient(req.serverUri, req.sessionKey, WHILE_SPLUNKD_WAITS);
     } catch (err) {
       return { ok: false, message: `account: cannot check that "${config.account}" exists: ${(err as Error).message}` };
     }

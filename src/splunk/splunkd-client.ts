@@ -8,7 +8,7 @@
 // (docs/performance.md, start-up).
 import http from 'node:http';
 import https from 'node:https';
-import { retrying, splunkdRetryPolicy, type BackoffPolicy } from '../pipeline/retry';
+import { retrying, SPLUNKD_QUICK_RETRY, splunkdRetryPolicy, type BackoffPolicy } from '../pipeline/retry';
 import { APP_ID } from './account-rules';
 import { clip } from './parameters';
 
@@ -43,6 +43,9 @@ export interface SplunkdClientOptions {
   retry?: BackoffPolicy;
   timeoutMs?: number;
 }
+
+/** For calls made while splunkd waits for our answer (--validate-arguments, the REST handler): see SPLUNKD_QUICK_RETRY. */
+export const WHILE_SPLUNKD_WAITS: Readonly<SplunkdClientOptions> = { retry: SPLUNKD_QUICK_RETRY, timeoutMs: 10_000 };
 
 export class SplunkdClient {
   private readonly base: URL;
