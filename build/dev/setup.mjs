@@ -12,11 +12,39 @@ export function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   console.log('setup: installing npm dependencies (npm ci)');
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+/** A command that failed, said in one line (its own output went to the terminal already). */
+export class CommandFailed extends Error {
+  constructor(cmd, args, err) {
+    const what = [path.basename(cmd), ...args.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a))].join(' ');
+    const how = err.status != null ? `exited with ${err.status}` : err.signal ? `was killed by ${err.signal}` : (err.code ?? err.message);
+    super(`${what} ${how}`);
+    this.status = err.status ?? 1;
+  }
 }
 
 export function run(cmd, args, opts = {}) {
-  execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts });
+  } catch (err) {
+    throw new CommandFailed(cmd, args, err);
+  }
+}
+
+/**
+ * Runs a developer command's body; a failure prints one plain line (`<label>: FAILED: <what>`) and exits
+ * non-zero, never a Node stack trace. `quiet` failures (a child that already printed its own verdict) only
+ * pass their exit code on.
+ */
+export async function failInOneLine(label, body, { quiet = () => false } = {}) {
+  try {
+    await body();
+  } catch (err) {
+    if (!quiet(err)) console.error(`${label}: FAILED: ${String(err instanceof Error ? err.message : err).split('\n')[0]}`);
+    process.exit(typeof err?.status === 'number' && err.status > 0 ? err.status : 1);
+  }
 }
 
 /** A Debian package's file, installed with apt-get only when missing. */
@@ -25,8 +53,7 @@ export function ensureDebianFile(file, pkg) {
   console.log(`setup: installing ${pkg} (apt-get install -y ${pkg})`);
   const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
   const apt = (args) =>
-    execFileSync(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
-      stdio: 'inherit',
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...args], {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   apt(['update']);

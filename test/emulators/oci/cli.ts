@@ -9,7 +9,7 @@ import { generateTenancy, startOciEmulator } from './index';
 const USAGE = `usage: cli.ts [--port N] [--seed N] [--regions N] [--compartments N] [--deleted N] [--in-progress N]
   [--events-per-day N] [--events-from ISO] [--page-size N] [--out DIR]
   [--throttle F] [--server-errors F] [--reset F] [--hang F] [--malformed F] [--latency MS|MIN-MAX] [--empty-pages]
-  [--faults-only audit|identity]`;
+  [--faults-only audit|identity] [--clock-offset-hours H]`;
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       latency: { type: 'string' },
       'empty-pages': { type: 'boolean', default: false },
       'faults-only': { type: 'string' },
+      'clock-offset-hours': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     tenancy,
     port: num(v.port),
     pageSize: num(v['page-size']),
+    clockOffsetMs: (num(v['clock-offset-hours']) ?? 0) * 3_600_000,
     faults: {
       throttleRate: num(v.throttle),
       serverErrorRate: num(v['server-errors']),

@@ -3,7 +3,7 @@
 // events of a cell are rebuilt on demand. Explicit events (addEvent) live in a small per-cell map.
 // Ordering = (processed ms, eventId): ListEvents pages are stable under inserts because tokens carry that position.
 import { buildEvent, EventContext } from './content';
-import { Rng, hashInts, hashU } from './prng';
+import { Rng, hashInts, hashU, uniqueGuid } from './prng';
 import type { Tenancy } from './tenancy';
 
 const MIN = 60_000;
@@ -118,7 +118,7 @@ export class EventStore {
       const r = new Rng(hashInts(this.tenancy.seed, ri, ci, minute, i, SALT_KEY));
       const ms = minute * MIN + Math.floor(r.next() * MIN);
       if (ms < from) continue;
-      out.push({ ms, id: r.guid(), gen: i });
+      out.push({ ms, id: uniqueGuid(this.tenancy.seed, ri, ci, minute, i), gen: i });
     }
     out.sort(cmp);
     this.cache.set(ck, out);

@@ -44,8 +44,12 @@ export interface OciEmulatorOptions {
   /** events per ListEvents page, default 1000 */
   pageSize?: number;
   faults?: FaultOptions;
-  /** ms; events processed at/after now are not visible yet; default Date.now */
+  /** ms; events processed at/after now are not visible yet; default the emulator's clock (`clockOffsetMs`) */
   now?: () => number;
+  /** Shifts the emulator's clock (Date.now() + offset, ms; default 0): what `now` defaults to and what a
+   * signature's date is checked against. A client run under libfaketime with the same offset then lives at
+   * another hour of the day (build/dev/demo.ts --clock-offset-hours). */
+  clockOffsetMs?: number;
   port?: number;
   /** default 300 */
   clockSkewSec?: number;
@@ -195,7 +199,9 @@ function emptyStats(): EmulatorStats {
 
 export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciEmulator> {
   const tenancy = o.tenancy ?? generateTenancy();
-  const now = o.now ?? Date.now;
+  const clockOffset = o.clockOffsetMs ?? 0;
+  const clock = (): number => Date.now() + clockOffset;
+  const now = o.now ?? clock;
   const pageSize = Math.max(1, o.pageSize ?? 1000);
   const clockSkew = o.clockSkewSec ?? 300;
   const store = new EventStore(tenancy, now);
@@ -276,7 +282,11 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       // draft-cavage-http-signatures-08 as OCI uses it: signed headers must cover (request-target), host and
       // date or x-date; clock skew 300 s (signingrequests.htm). parseRequest builds the signing string
       // from req.url, i.e. the raw path+query exactly as sent.
-      const parsed = httpSignature.parseRequest(req, { clockSkew, headers: [] });
+      // The skew is measured against the emulator's clock, which `clockOffsetMs` may shift; http-signature's
+      // own check (against Date.now) is turned off for that.
+      const parsed = httpSignature.parseRequest(req, { clockSkew: Number.MAX_SAFE_INTEGER / 1000, headers: [] });
+      const sent = req.headers['x-date'] ?? req.headers.date;
+      if (typeof sent !== 'string' || !(Math.abs(clock() - Date.parse(sent)) <= clockSkew * 1000)) return false;
       const signed = parsed.params.headers;
       if (!signed.includes('(request-target)') || !signed.includes('host')) return false;
       if (!signed.includes('date') && !signed.includes('x-date')) return false;
