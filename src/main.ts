@@ -77,7 +77,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    log.fatal(`unexpected failure: ${(err as Error)?.stack ?? String(err)}`);
+    // One line; the stack only when DEBUG is on (the input's logging level, or --log-level DEBUG).
+    log.debug(`unexpected failure: ${(err as Error)?.stack ?? String(err)}`);
+    const what = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    log.fatal(`unexpected failure: ${what}`);
     process.exit(1);
   },
 );

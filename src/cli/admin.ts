@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { log, parseLevel } from '../log/logger';
 import { PARAMETER_DEFAULTS } from '../splunk/parameters';
 import { check } from './check';
+import { failureLine } from './failure';
 import type { AccountFlags } from './oci-config';
 import { preview } from './preview';
 
@@ -38,6 +39,17 @@ function withAccountFlags<T extends AccountArgs>(a: T): T & AccountFlags {
   };
 }
 
+/** Runs a command; a failure is one ERROR line (src/cli/failure.ts) and exit code 1. yargs' fail()
+ * does not see a rejected async handler under parseAsync: the error would reach main() as unexpected. */
+async function plainly(command: string, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (err) {
+    log.error(failureLine(err, command));
+    return 1;
+  }
+}
+
 // preview's defaults are the input's own (src/splunk/parameters.ts).
 const D = PARAMETER_DEFAULTS;
 
@@ -62,11 +74,13 @@ export async function runAdminCli(argv: string[]): Promise<number> {
           limit: { type: 'number', describe: 'stop after this many events' },
         }),
       async (a) => {
-        code = await preview({
-          ...withAccountFlags(a),
-          excludeCompartments: a['exclude-compartments'],
-          maxConcurrency: a['max-concurrency'],
-        });
+        code = await plainly('preview', () =>
+          preview({
+            ...withAccountFlags(a),
+            excludeCompartments: a['exclude-compartments'],
+            maxConcurrency: a['max-concurrency'],
+          }),
+        );
       },
     )
     .command(
@@ -74,7 +88,7 @@ export async function runAdminCli(argv: string[]): Promise<number> {
       'tell which IAM permissions work and print the policy statements that are missing',
       (y) => y.options({ ...accountOptions, group: { type: 'string', describe: 'group name to put in the policy statements' } }),
       async (a) => {
-        code = await check(withAccountFlags(a));
+        code = await plainly('check', () => check(withAccountFlags(a)));
       },
     )
     .demandCommand(1, 'give a command: preview or check')

@@ -120,11 +120,66 @@ describe('admin commands: preview and check (end to end)', function () {
     assert.doesNotMatch(r.stderr, /tab|storage\/passwords|tenancy_ocid/);
   });
 
-  it('preview with a bad config names what is wrong', async () => {
-    const r = await run(['preview', '--config-file', path.join(dir, 'nope')]);
-    assert.notEqual(r.code, 0);
-    assert.match(r.stderr, /cannot read the OCI config file/);
-    assert.equal(r.stdout, '');
+  describe('an expected failure is one plain line: what failed and what to do', () => {
+    let home: string;
+    before(() => {
+      // An admin's machine without ~/.oci/config.
+      home = mkdtempSync(path.join(tmpdir(), 'oci-cli-home-'));
+    });
+    after(() => rmSync(home, { recursive: true, force: true }));
+    const inEmptyHome = (args: string[]): ReturnType<typeof run> => run(args, { HOME: home, OCI_CONFIG_FILE: '' });
+
+    /** Exit 1, nothing on stdout, one ERROR line on stderr, no stack, not the SDK's doubled wording; returns the line. */
+    function onePlainLine(r: { code: number | null; stdout: string; stderr: string }): string {
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stdout, '');
+      const lines = r.stderr.split('\n').filter(Boolean);
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0], /^ERROR (preview|check): /);
+      assert.doesNotMatch(r.stderr, /\bat \S+ \(|\s{2,}at |unexpected failure|For more info|Error: /, 'no stack, no SDK wording');
+      return lines[0];
+    }
+
+    for (const command of ['preview', 'check'])
+      it(`${command} without ~/.oci/config names the file and the flags that replace it`, async () => {
+        const line = onePlainLine(await inEmptyHome([command, ...flags]));
+        assert.ok(line.includes(`no OCI config file at ${path.join(home, '.oci', 'config')}`), line);
+        assert.match(line, /oci setup config.*--config-file FILE.*--tenancy --user --fingerprint --key-file --region$/);
+      });
+
+    it('a --config-file that does not exist, is a directory, cannot be parsed or lacks the profile', async () => {
+      writeFileSync(path.join(home, 'garbled'), 'not a config\n');
+      const cases: Array<[string[], RegExp]> = [
+        [['--config-file', path.join(dir, 'nope')], /--config-file \S+nope: no such file; give the path of an OCI config file/],
+        [['--config-file', dir], /cannot read the OCI config file \S+: it is a directory; give --config-file FILE/],
+        [
+          ['--config-file', path.join(home, 'garbled')],
+          /the OCI config file \S+garbled cannot be parsed: Found line with no key-value pair: not a config$/,
+        ],
+        [
+          ['--config-file', path.join(dir, 'config'), '--profile', 'PROD'],
+          /the OCI config file \S+config has no profile \[PROD\]; give --profile NAME/,
+        ],
+      ];
+      for (const [args, said] of cases) assert.match(onePlainLine(await inEmptyHome(['preview', ...args, ...flags])), said);
+    });
+
+    it('a key file that cannot be read, and a bad preview flag, are named as flags', async () => {
+      const noKey = keyFlags('missing.pem');
+      assert.match(
+        onePlainLine(await inEmptyHome(['check', ...noKey, ...flags])),
+        /cannot read the private key file \S+missing\.pem \(--key-file, or key_file in the config file\): no such file$/,
+      );
+      const badStart = onePlainLine(await inEmptyHome(['preview', ...keyFlags('key.pem'), '--start', 'yesterday', ...flags]));
+      assert.match(badStart, /--start: "yesterday" is not an ISO 8601 UTC date-time/);
+      assert.doesNotMatch(badStart, /start_date_time/);
+    });
+
+    it('OCI unreachable: one line saying so, after the retries', async () => {
+      const closed = ['--identity-endpoint', 'http://127.0.0.1:9/{region}', '--audit-endpoint', 'http://127.0.0.1:9/{region}'];
+      const line = onePlainLine(await inEmptyHome(['preview', ...keyFlags('key.pem'), ...closed]));
+      assert.match(line, /network error|ECONNREFUSED|connect/i);
+    });
   });
 
   it('check: every probe OK with the needed permissions', async () => {
