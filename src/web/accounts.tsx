@@ -2,10 +2,13 @@
 // storage/passwords (realm …#configs/conf-ta_oci_audit_account, JSON {"private_key","passphrase"}), written
 // through the add-on's write-only endpoint ta_oci_audit/secrets: the page learns only whether a key is stored.
 // Save and "Test connection" sign in to OCI first (POST ta_oci_audit/account_check); a failing account
-// is saved only after "Save anyway". An account that inputs use cannot be deleted.
+// is saved only after "Save anyway". An account that inputs use cannot be deleted. When the secrets endpoint
+// answers an error, the form says it could not learn whether a key is stored, does not ask for one, and
+// Save writes only a key the admin typed (it never deletes or blanks a secret it could not see).
 import React, { useCallback, useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
+import Message from '@splunk/react-ui/Message';
 import RadioBar from '@splunk/react-ui/RadioBar';
 import { ACCOUNT_CONF, ACCOUNT_FIELDS } from '../splunk/account-rules';
 import { SCHEME } from '../splunk/parameters';
@@ -31,7 +34,10 @@ const EMPTY: AccountForm = {
 interface Editing {
   creating: boolean;
   values: AccountForm;
-  hasStoredKey: boolean;
+  /** whether storage/passwords holds a key for the account; undefined: the secrets endpoint could not say */
+  hasStoredKey: boolean | undefined;
+  /** the secrets endpoint's error, when it could not say */
+  secretsError?: string;
 }
 interface Check {
   running?: boolean;
@@ -93,8 +99,12 @@ export function AccountsTab(): React.JSX.Element {
     for (const f of ACCOUNT_FIELDS) (v as unknown as Record<string, string>)[f] = str(row.content[f]);
     if (v.auth_type !== 'instance_principal') v.auth_type = 'api_key';
     // the stored key never reaches the page: only whether one exists
-    const state = await secretsState().catch(() => undefined);
-    setEditing({ creating: false, values: v, hasStoredKey: Boolean(state?.accounts[row.name]?.private_key) });
+    try {
+      const state = await secretsState();
+      setEditing({ creating: false, values: v, hasStoredKey: Boolean(state.accounts[row.name]?.private_key) });
+    } catch (e) {
+      setEditing({ creating: false, values: v, hasStoredKey: undefined, secretsError: errText(e) });
+    }
   };
 
   const problems = editing ? accountFormProblems(editing.values, editing) : {};
@@ -156,10 +166,15 @@ export function AccountsTab(): React.JSX.Element {
       const form = confForm(v);
       if (editing.creating) await call('POST', `configs/conf-${ACCOUNT_CONF}`, { name: v.name, ...form });
       else await call('POST', `configs/conf-${ACCOUNT_CONF}/${encodeURIComponent(v.name)}`, form);
-      if (!apiKey) await deleteAccountSecret(v.name);
-      else if (v.private_key.trim() !== '') await setAccountSecret(v.name, v.private_key.trim(), v.passphrase);
+      // only a key the admin typed is written; a secret the page could not see is never deleted
+      const unseen = editing.hasStoredKey === undefined;
+      if (!apiKey && !unseen) await deleteAccountSecret(v.name);
+      else if (apiKey && v.private_key.trim() !== '') await setAccountSecret(v.name, v.private_key.trim(), v.passphrase);
       await markConfigured();
-      setNotice(`Account "${v.name}" saved.${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`);
+      const keptUnseen = unseen && !(apiKey && v.private_key.trim() !== '') ? ' Its stored key, if any, was left as it was.' : '';
+      setNotice(
+        `Account "${v.name}" saved.${keptUnseen}${c.result?.ok ? ` Connection OK: ${c.result.regions?.length ?? 0} READY region(s).` : ''}`,
+      );
       setSavedWarning(c.result?.ok ? undefined : c);
       setCheck({});
       setEditing(undefined);
@@ -219,6 +234,12 @@ export function AccountsTab(): React.JSX.Element {
           )
         }
       >
+        {editing.secretsError !== undefined && (
+          <Message type="warning" data-test="secrets-unknown">
+            Could not learn whether a private key is stored for this account: the add-on&apos;s secrets endpoint answered &ldquo;
+            {editing.secretsError}&rdquo;. Leave the key blank to keep whatever is stored; paste one only to replace it.
+          </Message>
+        )}
         <CheckMessage result={check.result} error={check.error} />
         {check.running && <p data-test="check-running">Signing in to OCI…</p>}
         {editing.creating && (
@@ -246,13 +267,14 @@ export function AccountsTab(): React.JSX.Element {
               label="Private key (PEM)"
               {...bind('private_key')}
               multiline
-              required={!editing.hasStoredKey}
+              required={editing.hasStoredKey === false}
               placeholder={editing.hasStoredKey ? 'Stored. Leave blank to keep the stored key.' : '-----BEGIN PRIVATE KEY-----'}
               help={
                 <span>
                   Paste the key or upload the file:{' '}
                   <input type="file" name="private_key_file" accept=".pem,.key,text/plain" onChange={onFile} />
                   {editing.hasStoredKey && <em> A key is stored; it is never shown. Leave blank to keep it.</em>}
+                  {editing.hasStoredKey === undefined && <em> Not known whether a key is stored. Leave blank to keep any stored key.</em>}
                 </span>
               }
             />

@@ -41,8 +41,9 @@ function ocidProblem(kind: 'tenancy' | 'user', v: string): string | undefined {
   return undefined;
 }
 
-/** Problems per field; `hasStoredKey` = editing an account whose key is kept when the field is blank. */
-export function accountFormProblems(a: AccountForm, opts: { creating: boolean; hasStoredKey: boolean }): Problems {
+/** Problems per field; `hasStoredKey` = editing an account whose key is kept when the field is blank
+ * (undefined: the page could not learn whether one is stored, so a blank key is not required either). */
+export function accountFormProblems(a: AccountForm, opts: { creating: boolean; hasStoredKey: boolean | undefined }): Problems {
   const p: Problems = {};
   const set = (k: string, v: string | undefined): void => {
     if (v) p[k] = v;
@@ -60,7 +61,7 @@ export function accountFormProblems(a: AccountForm, opts: { creating: boolean; h
         : '16 colon-separated hex pairs, e.g. 12:34:56:78:9a:bc:de:f0:12:34:56:78:9a:bc:de:f0',
     );
     if (a.private_key.trim() !== '') set('private_key', pemProblem(a.private_key));
-    else if (!opts.hasStoredKey) set('private_key', 'required: paste the PEM or upload the key file');
+    else if (opts.hasStoredKey === false) set('private_key', 'required: paste the PEM or upload the key file');
     if (a.private_key.trim() !== '' && pemIsEncrypted(a.private_key) && a.passphrase === '')
       set('passphrase', 'this key is encrypted: enter its passphrase');
   }

@@ -48,6 +48,8 @@ describe('setup page field rules', () => {
   it('a blank key is fine when one is stored; instance principal needs no key fields', () => {
     assert.deepEqual(accountFormProblems({ ...ok, private_key: '' }, { creating: false, hasStoredKey: true }), {});
     assert.ok(accountFormProblems({ ...ok, private_key: '' }, { creating: false, hasStoredKey: false }).private_key);
+    // the secrets endpoint could not say whether a key is stored: a blank key is not required
+    assert.deepEqual(accountFormProblems({ ...ok, private_key: '' }, { creating: false, hasStoredKey: undefined }), {});
     assert.deepEqual(
       accountFormProblems(
         { ...ok, auth_type: 'instance_principal', user_ocid: '', fingerprint: '', private_key: '' },

@@ -132,6 +132,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const started = Date.now();
   let kvReadyAt = started + (o.kvStartupMs ?? 0);
   let faults: KvFaults = {};
+  const restFaults = new Map<string, { status: number; text: string }>();
   let kvMode: KvStoreMode = o.kvStore ?? 'ready';
   let infoOverrides: Record<string, string> = {};
   const log: RequestLogEntry[] = [];
@@ -655,6 +656,10 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       const conf = st.conf.get('restmap', stanza) ?? {};
       const match = (conf.match ?? '').replace(/\/+$/, '');
       if (!match || (restPath !== match && !restPath.startsWith(match + '/'))) continue;
+      // A test's fault switch (setRestHandlerFault): answered as splunkd answers a failing handler, a
+      // {"messages":[{"type":"ERROR","text":…}]} body (the same shape as every error here).
+      const fault = restFaults.get(match);
+      if (fault) throw new HttpError(fault.status, fault.text);
       if ((conf.scripttype ?? 'python') !== 'persist')
         throw new HttpError(500, `[${stanza}]: the emulator runs only scripttype = persist handlers`);
       const method = (req.method ?? 'GET').toUpperCase();
@@ -890,6 +895,11 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     },
     writeSplunkdLog: writeLog,
     restDriverPids: () => [...drivers.started],
+    setRestHandlerFault: (match, fault) => {
+      const m = match.replace(/\/+$/, '');
+      if (fault) restFaults.set(m, fault);
+      else restFaults.delete(m);
+    },
     close: async () => {
       await drivers.close();
       server.closeAllConnections();

@@ -60,6 +60,12 @@ export interface Splunkd {
   writeSplunkdLog(lines: string[]): void;
   /** pids of the persistent REST drivers started for restmap.conf [script:*] scripttype = persist handlers */
   restDriverPids(): number[];
+  /**
+   * Fault switch: requests to the custom endpoint at `match` (a restmap.conf [script:*] match, e.g.
+   * '/ta_oci_audit/secrets') answer `status` with splunkd's error body carrying `text`, as when the handler
+   * crashed or is missing on the platform; `undefined` clears it.
+   */
+  setRestHandlerFault(match: string, fault: { status: number; text: string } | undefined): void;
   close(): Promise<void>;
 }
 
