@@ -220,6 +220,24 @@ describe('OCI emulator', function () {
       assert.ok(emu.stats().authFailures >= 6);
     });
 
+    it('clockOffsetMs shifts the clock signatures are checked against (and what now defaults to)', async () => {
+      const hours = 7;
+      const shifted = await startOciEmulator({ tenancy, clockOffsetMs: -hours * 3_600_000 });
+      try {
+        const path = `/identity/us-ashburn-1/20160918/tenancies/${tenancy.tenancyId}`;
+        assert.equal((await signedGet(shifted, path)).status, 401, "the machine's clock is 7 h off the emulator's");
+        assert.equal((await signedGet(shifted, path, { skewSec: -hours * 3600 })).status, 200, 'a client 7 h back is on time');
+        assert.equal((await signedGet(shifted, path, { skewSec: -hours * 3600 - 400 })).status, 401, 'and the 300 s skew still holds');
+        // events processed up to the shifted now only
+        const nowMs = Date.now() - hours * 3_600_000;
+        const late = shifted.countEvents(new Date(nowMs + 60_000), new Date(nowMs + 3_600_000));
+        assert.equal(late, 0, 'nothing after the shifted now');
+        assert.ok(shifted.countEvents(new Date(nowMs - 3_600_000), new Date(nowMs)) > 0, 'events before it');
+      } finally {
+        await shifted.close();
+      }
+    });
+
     it('answers unknown regions and paths with 404 NotAuthorizedOrNotFound', async () => {
       for (const p of ['/identity/xx-nowhere-1/20160918/tenancies/x', '/audit/us-ashburn-1/20190901/nothing', '/foo']) {
         const r = await signedGet(emu, p);
