@@ -3,17 +3,21 @@
 // against one replicated KV store; both would read the same checkpoints and send the same windows. A
 // lease record in the checkpoint collection decides who runs (docs/reliability.md "One process per input").
 //
-// Every decision is a write, and writes are decided by the KV store captain; reads may come from a
-// member's replica that is behind ("the KV store delegates the write to the KV store captain, while the
-// KV store keeps read requests local", https://docs.splunk.com/Splexicon:KVstorecaptain). So a read only
-// suggests; a write decides:
+// Every decision that could remove a live lease is a write decided by the KV store captain; reads may come
+// from a member's replica that is behind ("the KV store delegates the write to the KV store captain, while
+// the KV store keeps read requests local", https://docs.splunk.com/Splexicon:KVstorecaptain):
 // - acquire: insert the record (the captain answers 409 when the `_key` exists: atomic);
-// - take over or renew: delete the exact record last seen (a query on owner and expires_at, matched by the
-//   captain), then insert a new one. If the holder renewed meanwhile, the delete matches nothing and the
-//   insert answers 409: a stale read can never remove a live lease;
-// - release: delete our exact record.
-// After acquiring, reads wait until this member's replica shows the lease: replicas apply writes in order,
-// so the checkpoints read next are at least as new as the previous holder's last save.
+// - take over (the holder expired, or is a dead process of this host): delete exactly the record read (a
+//   query on owner and expires_at, matched by the captain), then insert. If the holder renewed meanwhile
+//   (our read was stale) the delete matches nothing and the insert answers 409: a stale read never removes
+//   a live lease;
+// - renew: replace our record (no moment without it, so no acquirer can slip in), after a read that stops
+//   us if the record shows that another process took over;
+// - release: delete our record (by owner).
+// The holder stops at its own expiry when it could not renew, before another host may take over (clocks
+// agreeing within ttl - renew period; docs/reliability.md). After acquiring, reads wait until this member's
+// replica shows the lease: replicas apply writes in order, so the checkpoints read next are at least as
+// new as the previous holder's last save.
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
@@ -23,6 +27,7 @@ type Json = Record<string, unknown>;
 export interface LeaseKv {
   kvInsert(collection: string, doc: Json): Promise<boolean>;
   kvGet(collection: string, key: string): Promise<Json | undefined>;
+  kvPut(collection: string, key: string, doc: Json): Promise<void>;
   kvDelete(collection: string, key: string): Promise<boolean>;
   /** Deletes the records matching `query` (decided where writes are decided: the KV store captain). */
   kvDeleteQuery(collection: string, query: Json): Promise<void>;
@@ -32,7 +37,7 @@ export interface LeaseOptions {
   ttlMs: number;
   /** Renewal period; default ttl / 4. */
   renewMs?: number;
-  /** Longest wait for this member's KV replica to show the lease just taken; default min(ttl / 2, 30 s). */
+  /** Longest wait for this member's KV replica to show the lease just taken (renewals go on meanwhile); default 30 s. */
   settleMaxMs?: number;
   now?: () => number;
   host?: string;
@@ -76,6 +81,8 @@ export class Lease {
   private expiry: NodeJS.Timeout | undefined;
   private expiresAt = 0;
   private renewing: Promise<void> | undefined;
+  /** This member's replica has shown our record: from then on it never shows an older holder again. */
+  private visible = false;
   private readonly now: () => number;
   private readonly host: string;
   private readonly pid: number;
@@ -169,11 +176,14 @@ export class Lease {
    * such as the previous holder's last checkpoints (replicas apply writes in order).
    */
   private async settle(): Promise<void> {
-    const max = this.o.settleMaxMs ?? Math.min(this.o.ttlMs / 2, 30_000);
+    const max = this.o.settleMaxMs ?? 30_000;
     const started = this.now();
     for (let wait = 25; ; wait = Math.min(wait * 2, 1000)) {
       const h = holderOf(await this.kv.kvGet(this.collection, leaseKey(this.input)).catch(() => undefined));
-      if (h?.owner === this.owner) return;
+      if (h?.owner === this.owner) {
+        this.visible = true;
+        return;
+      }
       const waited = this.now() - started;
       if (waited >= max || this.ac.signal.aborted) {
         this.o.onWarn?.(
@@ -191,26 +201,21 @@ export class Lease {
     if (this.ac.signal.aborted) return;
     if (this.now() >= this.expiresAt) return this.lose(`the lease of input ${this.input} expired before it could be renewed`);
     try {
-      await this.kv.kvDeleteQuery(this.collection, this.exactly({ owner: this.owner, expiresAt: this.expiresAt }));
+      const current = await this.kv.kvGet(this.collection, leaseKey(this.input));
+      const holder = holderOf(current);
+      if (holder?.owner === this.owner) this.visible = true;
+      // Before our record first showed here, this replica may still show an older state: not a takeover.
+      else if (this.visible)
+        return this.lose(
+          `the lease of input ${this.input} was taken over by ${holder ? `${holder.host} pid ${holder.pid}` : 'nobody (deleted)'}`,
+        );
+      const rec = this.record();
+      await this.kv.kvPut(this.collection, leaseKey(this.input), rec);
+      this.held(Number(rec.expires_at));
     } catch (err) {
-      // Nothing changed: still ours until it expires (the expiry timer).
+      // Nothing decided: still ours until it expires (the expiry timer).
       this.o.onWarn?.(`could not renew the lease of input ${this.input}: ${(err as Error).message}`);
-      return;
     }
-    const rec = this.record();
-    let inserted: boolean;
-    try {
-      inserted = await this.kv.kvInsert(this.collection, rec);
-    } catch (err) {
-      // Our record may be gone: another process may take the lease now, so this one stops.
-      return this.lose(`the lease of input ${this.input} could not be renewed (${(err as Error).message})`);
-    }
-    if (inserted) return this.held(Number(rec.expires_at));
-    const holder = holderOf(await this.kv.kvGet(this.collection, leaseKey(this.input)).catch(() => undefined));
-    if (holder?.owner === this.owner && holder.expiresAt === rec.expires_at) return this.held(holder.expiresAt); // a retried insert
-    this.lose(
-      `the lease of input ${this.input} was taken over by ${holder && holder.owner !== this.owner ? `${holder.host} pid ${holder.pid}` : 'another process'}`,
-    );
   }
 
   private lose(why: string): void {
@@ -230,6 +235,6 @@ export class Lease {
     this.stopRenewing();
     await this.renewing;
     if (this.ac.signal.aborted) return;
-    await this.kv.kvDeleteQuery(this.collection, this.exactly({ owner: this.owner, expiresAt: this.expiresAt }));
+    await this.kv.kvDeleteQuery(this.collection, { type: 'lease', input: this.input, owner: this.owner });
   }
 }

@@ -36,6 +36,11 @@ class Kv implements LeaseKv {
     const d = this.replica.get(key);
     return d && { ...d };
   }
+  async kvPut(_c: string, key: string, doc: Json): Promise<void> {
+    this.check();
+    this.docs.set(key, { ...doc });
+    this.wrote();
+  }
   async kvDelete(_c: string, key: string): Promise<boolean> {
     this.check();
     const had = this.docs.delete(key);
@@ -177,9 +182,15 @@ describe('input lease', () => {
       await a.release();
     });
 
-    it('a holder whose renewal reads nothing stale keeps the lease: renewal does not read, it deletes-then-inserts its own record', async () => {
+    it('a holder whose replica has not shown its record yet keeps the lease; the record is never absent while held', async () => {
       const kv = new Kv();
       kv.frozen = true; // this member's replica never catches up
+      const put = kv.kvPut.bind(kv);
+      let absent = 0;
+      kv.kvPut = async (c, k, d) => {
+        if (!kv.docs.has(k)) absent++;
+        await put(c, k, d);
+      };
       const a = new Lease(kv, 'c', 'in', opts(1));
       assert.deepEqual(await a.acquire(), { acquired: true });
       for (let i = 0; i < 3; i++) {
@@ -188,6 +199,7 @@ describe('input lease', () => {
       }
       assert.equal(a.lost.aborted, false);
       assert.equal(kv.docs.get(leaseKey('in'))?.expires_at, clock + 10_000);
+      assert.equal(absent, 0, 'a renewal replaces the record in one write: no moment for an acquirer to slip in');
       await a.release();
       assert.equal(kv.docs.size, 0);
     });
