@@ -120,10 +120,12 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     }
     if (!got.acquired) {
       const h = got.holder;
-      log.info(
-        `another process of input ${config.name} is running (${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}); this one exits without collecting`,
-        { input: config.name },
-      );
+      // A holder this member's KV replica does not show yet (search head cluster: reads may lag the captain).
+      const who =
+        h.owner === '?'
+          ? 'its lease is not yet visible on this instance'
+          : `${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}`;
+      log.info(`another process of input ${config.name} is running (${who}); this one exits without collecting`, { input: config.name });
       return 0;
     }
     return await collectStanza(splunkd, config, sessionP, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);

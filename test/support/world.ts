@@ -3,7 +3,15 @@
 import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTenancy, startOciEmulator, type OciEmulator, type OciEmulatorOptions, type TenancyOptions } from '../emulators/oci';
-import { runInput, runValidation, startSplunkd, type RunOptions, type RunResult, type Splunkd } from '../emulators/splunkd';
+import {
+  runInput,
+  runValidation,
+  startSplunkd,
+  type KvReplicaSet,
+  type RunOptions,
+  type RunResult,
+  type Splunkd,
+} from '../emulators/splunkd';
 
 export const ROOT = path.resolve(__dirname, '../..');
 export const ACCOUNT_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account';
@@ -53,6 +61,11 @@ export interface WorldOptions {
   kvStartupMs?: number;
   /** Another world's OCI emulator (a second forwarder reading the same tenancy); not closed by this world. */
   sharedOci?: OciEmulator;
+  /** splunkd's serverName (default "splunk-emulator"). */
+  serverName?: string;
+  /** A KV store shared with other worlds' splunkd, as search head cluster members share one (and their reads' lag). */
+  kvReplicaSet?: KvReplicaSet;
+  kvReadLagMs?: number;
 }
 
 /** Fast retries and short HTTP timeouts keep fault tests quick; production defaults are 1 s / 60 s. */
@@ -74,7 +87,13 @@ export function accountConf(oci: OciEmulator): Record<string, string> {
 export async function startWorld(o: WorldOptions = {}): Promise<World> {
   const tenancy = generateTenancy({ seed: 7, regions: 2, compartments: 8, deletedCompartments: 2, eventsPerDay: 50_000, ...o.tenancy });
   const oci = o.sharedOci ?? (await startOciEmulator({ tenancy, pageSize: 200, ...o.oci }));
-  const splunkd = await startSplunkd({ appDir: ROOT, kvStartupMs: o.kvStartupMs ?? 0 });
+  const splunkd = await startSplunkd({
+    appDir: ROOT,
+    kvStartupMs: o.kvStartupMs ?? 0,
+    serverName: o.serverName,
+    kvReplicaSet: o.kvReplicaSet,
+    kvReadLagMs: o.kvReadLagMs,
+  });
   // default/collections.conf declares the checkpoint collection; declare it when the app tree lacks it.
   if (!splunkd.getConf('collections', 'oci_audit_checkpoints'))
     splunkd.setConf('collections', 'oci_audit_checkpoints', { enforceTypes: 'false', replicate: 'false' });

@@ -17,6 +17,7 @@ export type {
 export { startSplunkWeb } from './web';
 export type { SplunkWeb, SplunkWebOptions, SplunkWebRequest, ThemeName } from './web';
 export { startReverseProxy } from './reverse-proxy';
+export { KvReplicaSet, KvReplica } from './kvstore';
 export type { ReverseProxy } from './reverse-proxy';
 export { forwardTarget } from './encoded-path';
 export type { EncodedPathMode } from './encoded-path';

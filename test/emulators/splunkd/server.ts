@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as selfsigned from 'selfsigned';
 import { AppConf, serializeConf } from './conf';
 import { KvQueryError, matches, project, sortDocs, type KvDoc } from './kvquery';
+import { KvReplicaSet } from './kvstore';
 import { PersistentDrivers } from './persist';
 import { introspectScheme, childEnv, runValidation, validationFailureText, splunkdTimestamp } from './runner';
 import type { KvFaults, KvStoreMode, RequestLogEntry, Splunkd, SplunkdOptions } from './types';
@@ -93,7 +94,6 @@ interface Password {
 interface AppState {
   conf: AppConf;
   passwords: Map<string, Password>;
-  kv: Map<string, Map<string, KvDoc>>;
 }
 
 export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
@@ -105,12 +105,14 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   const appState = (name: string): AppState => {
     let s = apps.get(name);
     if (!s) {
-      s = { conf: new AppConf(), passwords: new Map(), kv: new Map() };
+      s = { conf: new AppConf(), passwords: new Map() };
       apps.set(name, s);
     }
     return s;
   };
   const main = appState(APP);
+  // This member's KV store: its own, or the one it shares with the other members of a search head cluster.
+  const kv = (o.kvReplicaSet ?? new KvReplicaSet()).join(o.kvReadLagMs ?? 0);
   if (o.appDir) main.conf.loadDefaultDir(path.join(o.appDir, 'default'));
 
   const encKey = randomBytes(32);
@@ -375,16 +377,11 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       throw new HttpError(400, 'Request body is not valid JSON');
     }
   };
-  function kvCollection(ctx: Ctx, name: string): Map<string, KvDoc> {
+  function kvCollection(ctx: Ctx, name: string): string {
     const st = appState(ctx.app);
     // a collection exists only when declared in collections.conf (collections.conf.spec) or created via config
     if (!st.conf.has('collections', name)) throw new HttpError(404, `Collection: ${name} does not exist`);
-    let c = st.kv.get(name);
-    if (!c) {
-      c = new Map();
-      st.kv.set(name, c);
-    }
-    return c;
+    return name;
   }
   const fault = (rate: number | undefined): boolean => rate !== undefined && rate > 0 && Math.random() < rate;
 
@@ -397,13 +394,13 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     if (Date.now() < kvReadyAt) throw new HttpError(503, 'KV Store is initializing. Please try again later.');
   }
 
-  function storeDoc(coll: Map<string, KvDoc>, ctx: Ctx, doc: unknown, key?: string): string {
+  function storeDoc(coll: string, ctx: Ctx, doc: unknown, key?: string): string {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new HttpError(400, 'Document must be a JSON object');
     const d = { ...(doc as KvDoc) };
     const k = key ?? (typeof d._key === 'string' && d._key !== '' ? d._key : kvKey());
     d._key = k;
     d._user = ctx.owner; // records carry _user ("nobody" for shared data) and _key (RESTkvstore)
-    coll.set(k, d);
+    kv.put(ctx.app, coll, k, d); // writes go to the KV store captain (kvstore.ts)
     return k;
   }
 
@@ -436,7 +433,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
           ]);
         if (method === 'DELETE') {
           st.conf.delete('collections', name);
-          st.kv.delete(name);
+          kv.drop(ctx.app, name);
           return feed(ctx, res, 200, 'collections-conf', list());
         }
       }
@@ -472,7 +469,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     if (key === undefined) {
       if (method === 'GET') {
         if (fault(faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
-        let docs = [...coll.values()];
+        let docs = [...kv.read(ctx.app, coll).values()]; // reads stay on this member (kvstore.ts)
         const q = first(ctx.form, 'query');
         try {
           if (q) {
@@ -493,18 +490,22 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       }
       if (method === 'POST') {
         const doc = parseJsonBody(ctx.body) as KvDoc;
-        if (doc && typeof doc === 'object' && typeof doc._key === 'string' && coll.has(doc._key)) {
+        // the duplicate key is found by the captain, whatever this member's replica holds
+        if (doc && typeof doc === 'object' && typeof doc._key === 'string' && kv.primary(ctx.app, coll).has(doc._key)) {
           throw new HttpError(409, 'A document with the same key and user already exists.');
         }
         return send(res, 201, { _key: storeDoc(coll, ctx, doc) });
       }
       if (method === 'DELETE') {
+        // A delete is a write: delegated to the captain with its query, so the query is matched against the
+        // captain's records, not this member's replica (Splexicon:KVstorecaptain; unverified on a live cluster).
         const q = first(ctx.form, 'query');
-        if (!q) coll.clear();
+        const primary = [...kv.primary(ctx.app, coll)];
+        if (!q) for (const [k] of primary) kv.delete(ctx.app, coll, k);
         else {
           const query = parseJsonBody(q);
           try {
-            for (const [k, d] of [...coll]) if (matches(d, query)) coll.delete(k);
+            for (const [k, d] of primary) if (matches(d, query)) kv.delete(ctx.app, coll, k);
           } catch (e) {
             if (e instanceof KvQueryError) throw new HttpError(400, e.message);
             throw e;
@@ -516,7 +517,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     }
     if (method === 'GET') {
       if (fault(faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
-      const d = coll.get(key);
+      const d = kv.read(ctx.app, coll).get(key);
       if (!d) throw new HttpError(404, 'Could not find object.');
       return send(res, 200, d);
     }
@@ -525,7 +526,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       return send(res, 200, { _key: storeDoc(coll, ctx, parseJsonBody(ctx.body), key) });
     }
     if (method === 'DELETE') {
-      if (!coll.delete(key)) throw new HttpError(404, 'Could not find object.');
+      if (!kv.primary(ctx.app, coll).has(key)) throw new HttpError(404, 'Could not find object.');
+      kv.delete(ctx.app, coll, key);
       return send(res, 200, undefined);
     }
     throw new HttpError(405, `Method ${method} not allowed`);
@@ -865,7 +867,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       [...apps.values()].flatMap((a) =>
         [...a.passwords.values()].map((p) => ({ realm: p.realm, name: p.username, clear_password: p.clear })),
       ),
-    kvRecords: (c) => [...(main.kv.get(c)?.values() ?? [])].map((d) => ({ ...d })),
+    kvRecords: (c) => [...kv.primary(APP, c).values()].map((d) => ({ ...d })),
+    setKvReadLagMs: (ms) => kv.setLagMs(ms),
     setKvFaults: (f) => {
       faults = { ...f };
       if (f.startup503Ms !== undefined) kvReadyAt = Date.now() + f.startup503Ms;
@@ -902,6 +905,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     },
     close: async () => {
       await drivers.close();
+      kv.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (ownHome) fs.rmSync(splunkHome, { recursive: true, force: true });

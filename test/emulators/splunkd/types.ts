@@ -1,5 +1,6 @@
 // Public types of the splunkd emulator (see index.ts).
 export type { Scheme } from './xml';
+import type { KvReplicaSet } from './kvstore';
 
 export interface SplunkdOptions {
   /** the add-on source tree; its default/*.conf are loaded as app TA-oci-audit defaults when present */
@@ -13,6 +14,13 @@ export interface SplunkdOptions {
   splunkHome?: string;
   /** serverName / <server_host>; default "splunk-emulator" */
   serverName?: string;
+  /**
+   * The KV store this member shares with others, as the members of a search head cluster share one replicated
+   * KV store (kvstore.ts); default: a KV store of its own.
+   */
+  kvReplicaSet?: KvReplicaSet;
+  /** This member's KV reads see writes this many ms late (a lagging replica; kvstore.ts); default 0 */
+  kvReadLagMs?: number;
 }
 
 export type KvStoreMode = 'ready' | 'disabled' | 'absent';
@@ -47,7 +55,10 @@ export interface Splunkd {
   deleteConf(file: string, stanza: string): void;
   setPassword(realm: string, name: string, clearPassword: string): void;
   passwords(): Array<{ realm: string; name: string; clear_password: string }>;
+  /** the records of a collection as the KV store captain (primary) holds them */
   kvRecords(collection: string): Array<Record<string, unknown>>;
+  /** from now on, this member's KV reads see writes `ms` late (a lagging replica; kvstore.ts) */
+  setKvReadLagMs(ms: number): void;
   setKvFaults(f: KvFaults): void;
   setKvStoreMode(mode: KvStoreMode): void;
   /** fields of server/info's content to answer instead of the emulator's (e.g. os_name, cpu_arch) */
