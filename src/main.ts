@@ -1,7 +1,7 @@
 // oci_audit: the modular input executable (docs/contract.md). splunkd calls it with --scheme,
 // --validate-arguments or no argument (Splunk docs "Create modular inputs",
-// https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts), and with --rest-handler as the
-// persistent driver of the add-on's REST endpoint; admins can also run `preview` and `check` from a shell.
+// https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts), with --rest-request once per
+// request of the add-on's REST endpoints (bin/ta_oci_audit_rest.py), or --rest-handler as their persistent driver; admins can also run `preview` and `check` from a shell.
 import { format } from 'node:util';
 import { log } from './log/logger';
 
@@ -60,6 +60,11 @@ async function main(argv: string[]): Promise<number> {
     if (result.ok) return 0;
     await writeOut(validationErrorXml(result.message));
     return 1;
+  }
+  if (argv.includes('--rest-request')) {
+    // one REST request from bin/ta_oci_audit_rest.py (default/restmap.conf): request JSON in, reply JSON out
+    const { runRestRequest } = await import('./rest/handler');
+    return runRestRequest();
   }
   if (argv.includes('--rest-handler')) {
     // splunkd's persistent REST driver (default/restmap.conf, scripttype = persist)

@@ -1,5 +1,5 @@
 // npm run package [-- --platforms linux,windows,darwin] [--out-dir package] [--code-cache on|off] [--no-sea-cache]
-// Bundles src/main.ts, builds the SEA executables, stages the app folder TA-oci-audit/ and writes
+// Bundles src/main.ts, builds the SEA executables (default: all three platforms), stages the app folder TA-oci-audit/ and writes
 // <out-dir>/TA-oci-audit-<version>.spl: a gzip tar with one top folder, sorted entries, mtime
 // SOURCE_DATE_EPOCH (else the last commit's time), uid/gid 0, dirs 755, files 644, executables 755
 // (only the */bin/ executables). Two runs on the same sources give the same sha256.
@@ -15,6 +15,8 @@ import { gzipFixed, tarChunks } from './tar.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APP_ID = 'TA-oci-audit';
+/** Every platform the add-on supports; `npm run package` builds them all unless --platforms says otherwise. */
+export const DEFAULT_PLATFORMS = ['darwin', 'linux', 'windows'];
 const GZIP_LEVEL = 6; // level 9 takes 4x longer for 0.4 % less on the executable
 
 const sha256 = (buf) => createHash('sha256').update(buf).digest('hex');
@@ -129,7 +131,7 @@ function thirdPartyNotices(metafile) {
  * Builds the package. Returns { spl, sha256, size, version, stage, binaries: [{platform, file, size, sha256}] }.
  */
 export async function buildPackage({
-  platforms = ['linux'],
+  platforms = DEFAULT_PLATFORMS,
   outDir = path.join(root, 'package'),
   stageDir = path.join(root, 'dist', 'stage'),
   codeCache,
@@ -164,11 +166,9 @@ export async function buildPackage({
     rmSync(bundlePath, { force: true });
   }
 
-  // restmap.conf has one driver path for every platform (restmap.conf.spec has no per-platform driver): the
-  // linux_x86_64 executable. Other platforms' binaries run the modular input; their setup page says what it lacks.
-  const noHandler = platforms.filter((p) => p !== 'linux');
-  if (noHandler.length)
-    log(`${noHandler.join(', ')}: the modular input runs there; the REST handler (connection check, storing secrets from the setup page) runs only on linux_x86_64 (docs/setup-pages.md "Platforms")`);
+  const missing = DEFAULT_PLATFORMS.filter((p) => !platforms.includes(p));
+  if (missing.length)
+    log(`no ${missing.join(', ')} executable: on ${missing.join(', ')} neither the modular input nor the REST endpoints (connection check, secrets) run`);
 
   // the setup pages' bundle (git-ignored) is built fresh into appserver/static/ before it is packed
   const web = await bundleWeb();
@@ -176,8 +176,10 @@ export async function buildPackage({
   for (const dir of ['default', 'README', 'static', 'appserver', 'lookups']) {
     for (const rel of walk(path.join(root, dir))) add(`${dir}/${rel}`, readFileSync(path.join(root, dir, rel)));
   }
-  // bin/ holds no program: restmap.conf's script = ../linux_x86_64/bin/oci_audit resolves through it
+  // bin/ holds the REST handler restmap.conf names (script = ta_oci_audit_rest.py, loaded by splunkd's
+  // persistconn/appserver.py, so not executable) and a README
   add('bin/README', readFileSync(path.join(root, 'build', 'package', 'app', 'bin-README')));
+  for (const rel of walk(path.join(root, 'bin'))) if (rel.endsWith('.py')) add(`bin/${rel}`, readFileSync(path.join(root, 'bin', rel)));
   add('metadata/default.meta', readFileSync(path.join(root, 'metadata', 'default.meta')));
   add('app.manifest', readFileSync(path.join(root, 'app.manifest')));
   add('LICENSE', readFileSync(path.join(root, 'build', 'package', 'app', 'LICENSE')));
@@ -233,7 +235,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const a of args) if (a.startsWith('--') && !known.has(a)) throw new Error(`package: unknown option ${a}`);
   const cc = opt('--code-cache', undefined);
   const r = await buildPackage({
-    platforms: opt('--platforms', 'linux').split(',').map((s) => s.trim()).filter(Boolean),
+    platforms: opt('--platforms', DEFAULT_PLATFORMS.join(',')).split(',').map((s) => s.trim()).filter(Boolean),
     outDir: path.resolve(opt('--out-dir', path.join(root, 'package'))),
     stageDir: path.resolve(opt('--stage-dir', path.join(root, 'dist', 'stage'))),
     codeCache: cc === undefined ? undefined : cc === 'on',

@@ -1,10 +1,12 @@
-// The connection check endpoint end to end: splunkd (emulator) runs the executable as the persistent REST
-// driver of default/restmap.conf, the driver reads the account through splunkd and signs in to the OCI emulator.
+// The connection check endpoint end to end: splunkd (emulator) runs default/restmap.conf's persistent Python
+// handler (bin/ta_oci_audit_rest.py under the persistconn/appserver.py stand-in), which runs the executable
+// with --rest-request per request; the executable reads the account through splunkd and signs in to the OCI emulator.
+import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
 import { AddonRest, type RestAnswer } from '../support/addon-rest';
 import { ACCOUNT_REALM, SETTINGS_REALM, startWorld, type World } from '../support/world';
 
-describe('account check REST endpoint (restmap.conf persist driver = oci_audit --rest-handler)', function () {
+describe('account check REST endpoint (restmap.conf persist, Python handler -> oci_audit --rest-request)', function () {
   this.timeout(60_000);
   let w: World;
   let rest: AddonRest;
@@ -32,10 +34,14 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
     assert.match(String(r.body.message), new RegExp(`${ready.length} READY region`));
   });
 
-  it('one driver process serves the following requests (persistent)', async () => {
+  it('one Python driver process (appserver.py) serves the following requests (persistent)', async () => {
     await post({ name: 'main' });
     await post({ name: 'main' });
-    assert.equal(w.splunkd.restDriverPids().length, 1, `driver pids: ${w.splunkd.restDriverPids().join(', ')}`);
+    const pids = w.splunkd.restDriverPids();
+    assert.equal(pids.length, 1, `driver pids: ${pids.join(', ')}`);
+    const argv = readFileSync(`/proc/${pids[0]}/cmdline`, 'utf8').split('\0');
+    assert.match(argv[0], /python3/);
+    assert.match(argv[1], /splunk\/persistconn\/appserver\.py$/);
   });
 
   it('a key that does not match the fingerprint: the 401 explanation names both fingerprints', async () => {
@@ -128,7 +134,7 @@ describe('account check REST endpoint (restmap.conf persist driver = oci_audit -
   });
 });
 
-describe('secrets REST endpoint (write-only; the same persistent driver)', function () {
+describe('secrets REST endpoint (write-only; the same persistent Python handler)', function () {
   this.timeout(60_000);
   let w: World;
   let rest: AddonRest;

@@ -467,14 +467,21 @@ for (const mode of MODES)
       assert.ok(!w.splunkd.passwords().some((p) => p.realm === ACCOUNT_REALM && p.name === 'uiacct'));
     });
 
-    it('on a server where the REST handler does not run (Windows), the page says so in plain words', async () => {
-      w.splunkd.setServerInfo({ os_name: 'Windows', cpu_arch: 'x86_64' });
+    it('on a server the add-on has no executable for (Linux aarch64), the page says so in plain words; Windows x86_64 gets none', async () => {
+      w.splunkd.setServerInfo({ os_name: 'Linux', cpu_arch: 'aarch64' });
       try {
         await page.reload();
         await assertText(
           page.locator('[data-test="platform-notice"]'),
-          "This Splunk server runs Windows (x86_64). The add-on's REST handler runs only on Linux x86_64, so here the connection check does not run",
+          'This Splunk server runs Linux (aarch64). TA-oci-audit ships executables only for Linux x86_64, Windows x86_64 and macOS, so here the input does not run',
         );
+        w.splunkd.setServerInfo({ os_name: 'Windows', cpu_arch: 'x64' });
+        const windows = page.waitForResponse((r) => r.url().includes('/services/server/info'));
+        await page.reload();
+        await windows;
+        await page.locator('[data-test="accounts"]').waitFor();
+        await page.waitForTimeout(200); // the answer is rendered
+        assert.equal(await page.locator('[data-test="platform-notice"]').count(), 0, 'no notice on Windows x64');
       } finally {
         w.splunkd.setServerInfo({});
       }

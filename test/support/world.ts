@@ -1,6 +1,6 @@
 // End-to-end test world: the OCI emulator, the splunkd emulator with this app's default/ confs,
 // an account whose key the OCI emulator knows, and the real executable run as splunkd runs it.
-import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateTenancy, startOciEmulator, type OciEmulator, type OciEmulatorOptions, type TenancyOptions } from '../emulators/oci';
 import {
@@ -14,6 +14,8 @@ import {
 } from '../emulators/splunkd';
 
 export const ROOT = path.resolve(__dirname, '../..');
+/** default/restmap.conf's `script`: the Python REST handler in the app's bin/ */
+export const REST_HANDLER = 'ta_oci_audit_rest.py';
 export const ACCOUNT_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account';
 export const SETTINGS_REALM = '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_settings';
 
@@ -27,11 +29,16 @@ export function binaryCommand(): string[] {
 }
 
 /**
- * Puts the executable where default/restmap.conf's driver points, as installing the .spl would:
- * $SPLUNK_HOME/etc/apps/TA-oci-audit/linux_x86_64/bin/oci_audit (the bundle gets a two-line sh wrapper).
+ * Installs what default/restmap.conf runs, as installing the .spl would: the REST handler
+ * $SPLUNK_HOME/etc/apps/TA-oci-audit/bin/ta_oci_audit_rest.py (a copy, so it finds the executable beside it
+ * as in a real install) and the executable it starts on Linux, linux_x86_64/bin/oci_audit (the bundle gets a
+ * two-line sh wrapper).
  */
 export function installExecutable(splunkd: Splunkd, command: string[]): string {
-  const dir = path.join(splunkd.splunkHome, 'etc', 'apps', splunkd.app, 'linux_x86_64', 'bin');
+  const appHome = path.join(splunkd.splunkHome, 'etc', 'apps', splunkd.app);
+  mkdirSync(path.join(appHome, 'bin'), { recursive: true });
+  copyFileSync(path.join(ROOT, 'bin', REST_HANDLER), path.join(appHome, 'bin', REST_HANDLER));
+  const dir = path.join(appHome, 'linux_x86_64', 'bin');
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'oci_audit');
   if (existsSync(file)) return file;

@@ -1,10 +1,11 @@
-// Builds the .spl twice (Linux only, `node build/package/package.mjs` into temporary folders; the second build
-// reuses the cached SEA executable) and checks what AppInspect and Splunk need: one top folder, modes,
-// no dot-files, versions, reproducibility, and that the packaged executable runs `--scheme` without Node.
+// Builds the .spl twice (`node build/package/package.mjs`, the default three platforms, into temporary folders;
+// the second build reuses the cached SEA executables) and checks what AppInspect and Splunk need: one top folder,
+// modes, no dot-files, versions, reproducibility, that the packaged executable runs `--scheme` without Node, and
+// that the packaged Python REST handler runs the packaged Linux executable.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -56,15 +57,7 @@ function buildSpl(tmp: string, name: string): { spl: Buffer; ms: number } {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [
-      'build/package/package.mjs',
-      '--platforms',
-      'linux',
-      '--out-dir',
-      path.join(tmp, name),
-      '--stage-dir',
-      path.join(tmp, `stage-${name}`),
-    ],
+    ['build/package/package.mjs', '--out-dir', path.join(tmp, name), '--stage-dir', path.join(tmp, `stage-${name}`)],
     { cwd: root, env: { ...process.env, SOURCE_DATE_EPOCH: String(EPOCH) }, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, `package.mjs failed:\n${r.stderr}\n${r.stdout}`);
@@ -73,8 +66,11 @@ function buildSpl(tmp: string, name: string): { spl: Buffer; ms: number } {
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-describe('package (npm run package, linux)', function () {
-  this.timeout(240000);
+/** The executables of the default package: Splunk's platform folders (build/package/sea.mjs PLATFORMS). */
+const EXECUTABLES = ['darwin_x86_64/bin/oci_audit', 'linux_x86_64/bin/oci_audit', 'windows_x86_64/bin/oci_audit.exe'];
+
+describe('package (npm run package: linux, windows, darwin)', function () {
+  this.timeout(600_000);
   let tmp: string;
   let spl: Buffer;
   let entries: Entry[];
@@ -132,6 +128,7 @@ describe('package (npm run package, linux)', function () {
       'default/restmap.conf',
       'default/web.conf',
       'bin/README',
+      'bin/ta_oci_audit_rest.py',
       'README/inputs.conf.spec',
       'README/ta_oci_audit_account.conf.spec',
       'README/ta_oci_audit_settings.conf.spec',
@@ -139,7 +136,7 @@ describe('package (npm run package, linux)', function () {
       'static/appIcon_2x.png',
       'static/appIconAlt.png',
       'static/appIconAlt_2x.png',
-      'linux_x86_64/bin/oci_audit',
+      ...EXECUTABLES,
     ])
       assert.ok(files.has(f), `missing ${f}`);
     for (const e of entries) {
@@ -151,15 +148,22 @@ describe('package (npm run package, linux)', function () {
     }
   });
 
-  it('sets modes: folders 755, files 644, executables 755 and only under bin/', () => {
+  it('sets modes: folders 755, files 644 (the Python handler too: appserver.py imports it), the executables 755', () => {
     for (const e of entries) {
       if (e.type === '5') assert.equal(e.mode, 0o755, e.path);
-      else if (/\/bin\/[^/]+$/.test(e.path) && !e.path.endsWith('/bin/README')) assert.equal(e.mode, 0o755, e.path);
+      else if (EXECUTABLES.includes(e.path.slice(APP.length + 1))) assert.equal(e.mode, 0o755, e.path);
       else assert.equal(e.mode, 0o644, e.path);
     }
-    const bin = entries.find((e) => e.path === `${APP}/linux_x86_64/bin/oci_audit`)!;
-    assert.equal(bin.data.subarray(0, 4).toString('latin1'), '\x7fELF');
-    assert.ok(bin.data.includes('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1'), 'the SEA fuse is not flipped');
+    const magic: Record<string, string> = {
+      'linux_x86_64/bin/oci_audit': '7f454c46', // ELF
+      'windows_x86_64/bin/oci_audit.exe': '4d5a', // MZ (PE)
+      'darwin_x86_64/bin/oci_audit': 'cffaedfe', // Mach-O 64-bit, little endian
+    };
+    for (const [rel, hex] of Object.entries(magic)) {
+      const bin = entries.find((e) => e.path === `${APP}/${rel}`)!;
+      assert.equal(bin.data.subarray(0, hex.length / 2).toString('hex'), hex, rel);
+      assert.ok(bin.data.includes('NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2:1'), `${rel}: the SEA fuse is not flipped`);
+    }
   });
 
   it('carries the package.json version in app.conf and app.manifest', () => {
@@ -174,8 +178,10 @@ describe('package (npm run package, linux)', function () {
   it('declares the executable in README.md (# Binary File Declaration, with its sha256)', () => {
     const readme = entries.find((e) => e.path === `${APP}/README.md`)!.data.toString('utf8');
     assert.match(readme, /^# Binary File Declaration$/m);
-    const bin = entries.find((e) => e.path === `${APP}/linux_x86_64/bin/oci_audit`)!;
-    assert.ok(readme.includes(`${sha256(bin.data)}  linux_x86_64/bin/oci_audit`));
+    for (const rel of EXECUTABLES) {
+      const bin = entries.find((e) => e.path === `${APP}/${rel}`)!;
+      assert.ok(readme.includes(`${sha256(bin.data)}  ${rel}`), rel);
+    }
     assert.doesNotMatch(readme, /__[A-Z0-9_]+__/, 'unreplaced placeholder');
   });
 
@@ -217,5 +223,33 @@ describe('package (npm run package, linux)', function () {
     assert.equal(r.status, 0, `exit ${r.status}: ${r.stderr}`);
     assert.match(r.stdout, /<scheme>[\s\S]*<\/scheme>/);
     assert.doesNotMatch(r.stderr, /ExperimentalWarning|single-executable/i);
+  });
+
+  it('the packaged Python REST handler runs the packaged Linux executable (splunk.persistconn stand-in on the path)', () => {
+    const app = path.join(tmp, 'installed', APP);
+    for (const e of entries) {
+      if (e.type !== '0' || !(e.path.startsWith(`${APP}/bin/`) || e.path.startsWith(`${APP}/linux_x86_64/`))) continue;
+      const file = path.join(tmp, 'installed', e.path);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, e.data, { mode: e.mode });
+    }
+    const script = [
+      'import json, sys',
+      'import ta_oci_audit_rest as r',
+      'reply = r.TaOciAuditRest([], None).handle(json.dumps({"method": "GET", "rest_path": "/ta_oci_audit/none"}).encode())',
+      'print(json.dumps(reply))',
+    ].join('\n');
+    const r = spawnSync(process.env.PYTHON3 ?? 'python3', ['-B', '-c', script], {
+      env: {
+        ...process.env,
+        PYTHONPATH: [path.join(app, 'bin'), path.join(root, 'test', 'emulators', 'splunkd', 'python')].join(path.delimiter),
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const reply = JSON.parse(r.stdout) as { status: number; payload: string };
+    assert.equal(reply.status, 404, r.stdout);
+    assert.match(reply.payload, /Not Found: \/ta_oci_audit\/none/);
   });
 });

@@ -47,6 +47,24 @@ function numbered(conf: Record<string, string>, prefix: string): string[] {
     .map((k) => conf[k]);
 }
 
+/** The stand-ins for Splunk's `splunk` Python package (persistconn/application.py, appserver.py): test-only. */
+export const PYTHON_STANDIN = path.join(__dirname, 'python');
+
+/**
+ * No `driver`: splunkd's default, "the persistconn/appserver.py server" (restmap.conf.spec), on the Python that
+ * python.version names ("default" or "python": the system-wide default, python3 since Splunk 8.1). Here:
+ * the host's python3 with the stand-in package first on PYTHONPATH, as Splunk's Python has its own `splunk`
+ * package in site-packages.
+ */
+function pythonDriver(conf: Record<string, string>, env: Record<string, string>): string[] {
+  const version = (conf['python.version'] ?? 'default').trim();
+  if (!['default', 'python', 'python3', 'python3.7', 'python3.9', 'latest'].includes(version))
+    throw new Error(`python.version = ${version}: the emulator runs Python 3 handlers only`);
+  env.PYTHONPATH = [PYTHON_STANDIN, env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  env.PYTHONDONTWRITEBYTECODE = '1';
+  return [process.env.PYTHON3 ?? 'python3', path.join(PYTHON_STANDIN, 'splunk', 'persistconn', 'appserver.py')];
+}
+
 class Driver {
   private readonly child: ChildProcess;
   private buf = Buffer.alloc(0);
@@ -181,8 +199,9 @@ export class PersistentDrivers {
     const env = childEnv(this.splunkHome, this.serverName);
     for (const [k, v] of Object.entries(c.conf))
       if (k.startsWith('driver.env.')) env[k.slice('driver.env.'.length)] = substituteEnv(v, env);
-    if (!c.conf.driver) throw new Error(`[${c.stanza}] has no driver; the emulator runs no Python (persistconn/appserver.py)`);
-    const command = [substituteEnv(c.conf.driver, env), ...numbered(c.conf, 'driver.arg.').map((a) => substituteEnv(a, env))];
+    const command = c.conf.driver
+      ? [substituteEnv(c.conf.driver, env), ...numbered(c.conf, 'driver.arg.').map((a) => substituteEnv(a, env))]
+      : pythonDriver(c.conf, env);
     const key = JSON.stringify([command, Object.entries(env).sort()]);
     let d = this.drivers.get(key);
     if (!d || d.exited) {
@@ -190,7 +209,8 @@ export class PersistentDrivers {
       if (d.pid) this.started.push(d.pid);
       this.drivers.set(key, d);
     }
-    // `script` is "the path that is sent to the driver": resolved against the app's bin/ (assumption, as for handler=).
+    // `script` is "the path that is sent to the driver": resolved against the app's bin/, where handler= files
+    // must be ("The file must be located in an application's bin subdirectory", restmap.conf.spec).
     const script = c.conf.script ? path.join(this.splunkHome, 'etc', 'apps', c.app, 'bin', substituteEnv(c.conf.script, env)) : '';
     const request: Record<string, unknown> = {
       output_mode: c.outputMode ?? 'xml',
