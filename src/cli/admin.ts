@@ -72,6 +72,17 @@ export async function runAdminCli(argv: string[]): Promise<number> {
           window: { type: 'number', describe: 'minutes per ListEvents window', default: Number(D.query_window_size) },
           'max-concurrency': { type: 'number', default: Number(D.max_concurrency) },
           limit: { type: 'number', describe: 'stop after this many events' },
+          hours: { type: 'number', describe: 'read the last N hours (instead of --start); --estimate: default 24, at most 168' },
+          'event-rules': {
+            type: 'string',
+            describe: 'event rules as in inputs.conf, e.g. "preset:read_only drop" (docs/event-rules.md); dropped events are not printed',
+          },
+          estimate: {
+            type: 'boolean',
+            describe: 'print what the rules would keep, route and drop, in events/day and GB/day per rule, instead of the events',
+          },
+          json: { type: 'boolean', describe: 'with --estimate: the estimate as JSON (as the REST endpoint ta_oci_audit/estimate answers)' },
+          'max-seconds': { type: 'number', describe: 'with --estimate: read for at most this long, then extrapolate', default: 600 },
         }),
       async (a) => {
         code = await plainly('preview', () =>
@@ -79,6 +90,8 @@ export async function runAdminCli(argv: string[]): Promise<number> {
             ...withAccountFlags(a),
             excludeCompartments: a['exclude-compartments'],
             maxConcurrency: a['max-concurrency'],
+            eventRules: a['event-rules'],
+            maxSeconds: a['max-seconds'],
           }),
         );
       },

@@ -16,6 +16,7 @@ const PREVIEW_FLAG: Record<string, string> = {
   end_date_time: '--end',
   query_window_size: '--window',
   max_concurrency: '--max-concurrency',
+  event_rules: '--event-rules',
 };
 
 /** A ParameterError's problems with the input's parameter names replaced by preview's flags. */

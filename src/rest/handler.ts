@@ -1,6 +1,7 @@
 // The add-on's REST endpoints, routed by the request's rest_path:
 //   POST …/ta_oci_audit/account_check   the connection check (check-endpoint.ts)
 //   GET|POST …/ta_oci_audit/secrets     write-only secrets (secrets-endpoint.ts)
+//   POST …/ta_oci_audit/estimate        what event rules would keep, route and drop (estimate-endpoint.ts)
 // Two ways in, one router (handleRequest):
 // - `oci_audit --rest-request` (what default/restmap.conf uses, through bin/ta_oci_audit_rest.py): one request
 //   JSON on stdin, one reply JSON {status, payload, headers} on stdout, exit 0. The Python handler passes
@@ -11,6 +12,7 @@
 import { log } from '../log/logger';
 import { callerClient } from './caller-session';
 import { CHECK_PATH, handleAccountCheck, splunkdCheckDeps, type CheckDeps } from './check-endpoint';
+import { ESTIMATE_PATH, handleEstimate, type EstimateRunner } from './estimate-endpoint';
 import { errorReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
 import { handleSecrets, SECRETS_PATH } from './secrets-endpoint';
 import { splunkdSecretStore, type SecretStore } from './secret-store';
@@ -18,6 +20,8 @@ import { splunkdSecretStore, type SecretStore } from './secret-store';
 export interface HandlerDeps extends CheckDeps {
   /** storage/passwords as the caller */
   secrets?: (req: PersistentRequest) => SecretStore;
+  /** the estimate (tests stub it) */
+  estimate?: EstimateRunner;
 }
 
 export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) => splunkdSecretStore(callerClient(req)) };
@@ -25,6 +29,7 @@ export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) =>
 export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = splunkdDeps): Promise<PersistentReply> {
   const path = (req.rest_path ?? req.path_info ?? '').replace(/\/+$/, '');
   if (path.endsWith(CHECK_PATH)) return handleAccountCheck(req, deps);
+  if (path.endsWith(ESTIMATE_PATH)) return handleEstimate(req, deps.estimate);
   if (path.endsWith(SECRETS_PATH)) {
     const store = (deps.secrets ?? splunkdDeps.secrets)?.(req);
     if (!store) return errorReply(500, 'no secret store');

@@ -21,6 +21,8 @@ export interface SplunkdOptions {
   kvReplicaSet?: KvReplicaSet;
   /** This member's KV reads see writes this many ms late (a lagging replica; kvstore.ts); default 0 */
   kvReadLagMs?: number;
+  /** indexes defined here besides splunkd's own (main, _internal, ...): data/indexes/<name> answers 200 */
+  indexes?: string[];
 }
 
 export type KvStoreMode = 'ready' | 'disabled' | 'absent';
@@ -63,6 +65,8 @@ export interface Splunkd {
   setKvStoreMode(mode: KvStoreMode): void;
   /** fields of server/info's content to answer instead of the emulator's (e.g. os_name, cpu_arch) */
   setServerInfo(fields: Record<string, string>): void;
+  /** defines an index on this instance (data/indexes/<name> then answers 200) */
+  addIndex(name: string): void;
   requests(): RequestLogEntry[];
   confFilesText(): Record<string, string>;
   /** makes data/inputs/<scheme> exist; create/edit run `command --validate-arguments` like splunkd */
