@@ -1,17 +1,21 @@
 // `oci_audit --rest-handler`: the persistent REST driver splunkd starts for default/restmap.conf's
-// [script:*] stanzas (one driver configuration, so one process serves both endpoints):
+// [script:*] stanzas (one driver configuration, so one process serves every endpoint):
 //   POST …/ta_oci_audit/account_check   the connection check (check-endpoint.ts)
 //   GET|POST …/ta_oci_audit/secrets     write-only secrets (secrets-endpoint.ts)
+//   GET …/ta_oci_audit/tenancy          the tenancy's regions and compartments for the pickers (tenancy-endpoint.ts)
 import { log } from '../log/logger';
 import { callerClient } from './caller-session';
 import { CHECK_PATH, handleAccountCheck, splunkdCheckDeps, type CheckDeps } from './check-endpoint';
 import { errorReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
 import { handleSecrets, SECRETS_PATH } from './secrets-endpoint';
 import { splunkdSecretStore, type SecretStore } from './secret-store';
+import { handleTenancy, TENANCY_PATH, type TenancyReader } from './tenancy-endpoint';
 
 export interface HandlerDeps extends CheckDeps {
   /** storage/passwords as the caller */
   secrets?: (req: PersistentRequest) => SecretStore;
+  /** the tenancy's region subscriptions and compartments, read from OCI */
+  tenancy?: TenancyReader;
 }
 
 export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) => splunkdSecretStore(callerClient(req)) };
@@ -19,6 +23,7 @@ export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) =>
 export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = splunkdDeps): Promise<PersistentReply> {
   const path = (req.rest_path ?? req.path_info ?? '').replace(/\/+$/, '');
   if (path.endsWith(CHECK_PATH)) return handleAccountCheck(req, deps);
+  if (path.endsWith(TENANCY_PATH)) return handleTenancy(req, deps);
   if (path.endsWith(SECRETS_PATH)) {
     const store = (deps.secrets ?? splunkdDeps.secrets)?.(req);
     if (!store) return errorReply(500, 'no secret store');

@@ -1,20 +1,30 @@
 // Inputs tab: data/inputs/oci_audit (splunkd runs --validate-arguments on create/edit; its message is
 // shown verbatim). Deleting an input also deletes its KV records in oci_audit_checkpoints.
+// The form is laid out as UCC add-ons lay theirs out: the essentials first (name, account, index, regions
+// and compartments picked from the tenancy's lists), the event rules next, the rest under Advanced.
 import React, { useCallback, useEffect, useState } from 'react';
+import CollapsiblePanel from '@splunk/react-ui/CollapsiblePanel';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF, CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
-import { call, list, str, type Entry } from './api';
+import { call, list, str, tenancyLists, type Entry } from './api';
+import { EstimatePanel } from './estimate';
 import { errText, Field, fieldBinder, FormPage } from './form';
 import { ListWithActions } from './list';
 import { inputFormProblems } from './validate';
 import { editWarnings } from './edit-warnings';
+import { RulesEditor, type PresetKeep } from './rules-editor';
+import { TenancyPicker, type ListsState } from './tenancy-picker';
 
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
-const ALL_FIELDS = [...PARAM_NAMES, 'interval', 'index'];
+const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'index'])];
+/** Under "Advanced": everything but the essentials and the rules. */
+const ADVANCED = ALL_FIELDS.filter((f) => !['account', 'index', 'regions', 'compartments', 'event_rules'].includes(f));
+const SECTION: React.CSSProperties = { margin: '16px 0 8px', borderBottom: '1px solid rgba(128,128,128,0.35)', paddingBottom: 4 };
+const PRESET_KEEPS: PresetKeep[] = [];
 
 interface Editing {
   mode: 'create' | 'edit' | 'clone';
@@ -31,6 +41,8 @@ export function InputsTab(): React.JSX.Element {
   const [serverError, setServerError] = useState('');
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [lists, setLists] = useState<ListsState>({ state: 'loading' });
 
   const reload = useCallback(async () => {
     try {
@@ -45,6 +57,21 @@ export function InputsTab(): React.JSX.Element {
     void reload();
   }, [reload]);
 
+  // the chosen account's regions and compartments, for the pickers
+  const account = editing?.values.account ?? '';
+  useEffect(() => {
+    if (!account) return setLists({ state: 'failed', why: 'no account is chosen' });
+    let current = true;
+    setLists({ state: 'loading' });
+    tenancyLists(account).then(
+      (l) => current && setLists({ state: 'loaded', lists: l }),
+      (e: unknown) => current && setLists({ state: 'failed', why: errText(e).replace(/\.$/, '') }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [account]);
+
   const open = (mode: Editing['mode'], row?: Entry): void => {
     setServerError('');
     setNotice('');
@@ -56,11 +83,14 @@ export function InputsTab(): React.JSX.Element {
       values.account = accounts[0] ?? '';
     }
     setEditing({ mode, name: mode === 'edit' && row ? row.name : '', values });
+    // Advanced opens by itself when the input sets any of its fields
+    setAdvancedOpen(ADVANCED.some((f) => values[f] !== '' && !(f === 'interval' && values[f] === '300')));
   };
 
   const creating = editing?.mode !== 'edit';
   const problems = editing ? inputFormProblems(editing.name, editing.values, { creating }) : {};
   const shown = (k: string): string | undefined => (touched.has(k) ? problems[k] : undefined);
+  const rulesProblems = problems.event_rules ? [`event_rules: ${problems.event_rules}`] : [];
   const set = (name: string, value: string): void => {
     if (!editing) return;
     setTouched((t) => new Set(t).add(name));
@@ -72,7 +102,10 @@ export function InputsTab(): React.JSX.Element {
   const save = async (): Promise<void> => {
     if (!editing) return;
     setTouched(new Set(['name', ...ALL_FIELDS]));
-    if (Object.keys(problems).length) return;
+    if (Object.keys(problems).length) {
+      if (ADVANCED.some((f) => problems[f])) setAdvancedOpen(true);
+      return;
+    }
     setBusy(true);
     setServerError('');
     try {
@@ -121,6 +154,24 @@ export function InputsTab(): React.JSX.Element {
   if (editing) {
     const v = editing.values;
     const bind = fieldBinder(v, set, shown);
+    const param = (name: string): React.JSX.Element => {
+      const p = PARAMETERS.find((x) => x.name === name);
+      return p ? <Field key={name} label={p.title} {...bind(name)} placeholder={DEFAULTS[name]} help={p.description} /> : <></>;
+    };
+    const picker = (name: 'regions' | 'compartments' | 'exclude_compartments'): React.JSX.Element => (
+      <TenancyPicker
+        kind={name === 'regions' ? 'regions' : 'compartments'}
+        name={name}
+        label={PARAMETERS.find((x) => x.name === name)?.title ?? name}
+        help={PARAMETERS.find((x) => x.name === name)?.description ?? ''}
+        value={v[name]}
+        onChange={set}
+        error={shown(name)}
+        lists={lists}
+        all={name !== 'exclude_compartments'}
+      />
+    );
+    const advancedSet = ADVANCED.filter((f) => v[f].trim() !== '').length;
     return (
       <FormPage
         testId="input-form"
@@ -129,6 +180,7 @@ export function InputsTab(): React.JSX.Element {
         save={{ label: 'Save', onClick: () => void save(), disabled: busy }}
         onCancel={() => setEditing(undefined)}
       >
+        <h4 style={SECTION}>What to collect</h4>
         {creating && (
           <Field
             label="Input name"
@@ -152,11 +204,45 @@ export function InputsTab(): React.JSX.Element {
             ))}
           </Select>
         </ControlGroup>
-        {PARAMETERS.filter((p) => p.name !== 'account').map((p) => (
-          <Field key={p.name} label={p.title} {...bind(p.name)} placeholder={DEFAULTS[p.name]} help={p.description} />
-        ))}
-        <Field label="Interval" {...bind('interval')} placeholder="300" help="Seconds between runs (or a cron schedule). Default 300." />
         <Field label="Index" {...bind('index')} placeholder="default" help="Destination index. Default: default." />
+        {picker('regions')}
+        {picker('compartments')}
+
+        <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
+        <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} presetKeeps={PRESET_KEEPS} />
+        <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
+          A route&apos;s index must exist on the indexers. This page and <code>--validate-arguments</code> check the name only: the indexers
+          drop events sent to an index that does not exist (or put them in <code>lastChanceIndex</code> when indexes.conf sets one), and
+          splunkd logs a warning for each.
+        </p>
+        <EstimatePanel
+          disabled={!v.account || Boolean(rulesProblems.length)}
+          fields={() => ({
+            account: v.account,
+            regions: v.regions,
+            compartments: v.compartments,
+            exclude_compartments: v.exclude_compartments,
+            event_rules: v.event_rules,
+          })}
+        />
+
+        <div style={{ marginTop: 16 }}>
+          <CollapsiblePanel
+            title={`Advanced${advancedSet ? ` (${advancedSet} set)` : ''}`}
+            open={advancedOpen}
+            onChange={(_e, d) => setAdvancedOpen(d.action === 'open')}
+            data-test="advanced"
+          >
+            {picker('exclude_compartments')}
+            {ADVANCED.filter((f) => f !== 'exclude_compartments' && f !== 'interval').map(param)}
+            <Field
+              label="Interval"
+              {...bind('interval')}
+              placeholder="300"
+              help="Seconds between runs (or a cron schedule). Default 300."
+            />
+          </CollapsiblePanel>
+        </div>
         {/* What saving this edit does where it is not exactly-once (docs/contract.md "What an edit does") */}
         {(editing.mode === 'edit' ? editWarnings(rows.find((r) => r.name === editing.name)?.content, v) : []).map((t) => (
           <Message key={t} type="warning">
