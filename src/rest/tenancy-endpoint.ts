@@ -50,10 +50,14 @@ export const ociTenancyReader: TenancyReader = async (account, proxy) => {
   const transport = createTransport({ proxy, timeoutMs: HTTP_TIMEOUT_MS, connections: 2 });
   const discovery = new IdentityDiscovery(signer, transport, account.region, account);
   try {
-    const regions = discovery.regionSubscriptions(account.tenancyOcid);
-    const compartments: CompartmentInfo[] = [];
-    for await (const page of discovery.compartmentPages(account.tenancyOcid)) compartments.push(...page);
-    return { regions: await regions, compartments };
+    const allPages = async (): Promise<CompartmentInfo[]> => {
+      const out: CompartmentInfo[] = [];
+      for await (const page of discovery.compartmentPages(account.tenancyOcid)) out.push(...page);
+      return out;
+    };
+    // both at once; Promise.all leaves no rejection unhandled when the other fails first
+    const [regions, compartments] = await Promise.all([discovery.regionSubscriptions(account.tenancyOcid), allPages()]);
+    return { regions, compartments };
   } finally {
     discovery.close();
     await transport.close().catch(() => undefined);
