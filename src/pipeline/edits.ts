@@ -114,6 +114,10 @@ export function describeEdits(ctx: EditContext): EditReport {
       out.info.push(
         `${k} ${shown(prev[k])} -> ${shown(cur[k])}: added pairs start at ${iso(ctx.defaultStart)} (or when their compartment was created); removed pairs keep their checkpoints and resume from them if added back`,
       );
+  if (edited('event_rules'))
+    out.info.push(
+      `event_rules ${shown(prev.event_rules)} -> ${shown(cur.event_rules)}: the rules apply from each checkpoint on; nothing is collected again`,
+    );
   for (const k of ['query_window_size', 'delay_throttle'])
     if (edited(k)) out.info.push(`${k} ${prev[k]} -> ${cur[k]}: windows continue from each checkpoint`);
   return out;

@@ -4,6 +4,7 @@
 // text, the Inputs tab's fields, `preview`'s defaults) or tested against it (README/inputs.conf.spec,
 // default/inputs.conf, docs/contract.md: test/unit/parameter-table.test.ts).
 import { COMPARTMENT_OCID_RE, REGION_RE } from '../oci/rules';
+import { EventRulesError, NO_RULES, parseEventRules, splitRules, type EventRules } from '../pipeline/event-rules';
 import type { ParamValue, Params } from './input-xml';
 
 export interface ParameterSpec {
@@ -130,6 +131,17 @@ export const PARAMETERS: readonly Spec[] = (
       required: false,
       default: '0/1',
     },
+    {
+      name: 'event_rules',
+      title: 'Event rules',
+      help:
+        'Rules separated by ; evaluated in order, first match wins: index, route:<index> or drop, then conditions ' +
+        '(type, name, action, principal, auth, compartment, status, region as field=v1,v2 or field~regex), ' +
+        'or preset:read_only route:<index> or drop. Events no rule matches are indexed (docs/event-rules.md).',
+      dataType: 'string',
+      required: false,
+      defaultText: 'empty (no rules: every event is indexed)',
+    },
   ] satisfies ParameterSpec[]
 ).map(describe);
 
@@ -164,6 +176,8 @@ export interface InputConfig {
   maxConcurrency: number;
   lookbackMinutes: number;
   partition: Partition;
+  /** event_rules, parsed (NO_RULES when empty). */
+  eventRules: EventRules;
 }
 
 export const SCHEME = 'oci_audit';
@@ -313,6 +327,18 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   if (!m || partition.n < 1 || partition.k >= partition.n)
     problems.push(`partition: "${clip(partRaw)}" is not accepted; use k/n with 0 <= k < n <= 9999, e.g. 0/3`);
 
+  let eventRules: EventRules = NO_RULES;
+  const rulesValue = params.event_rules;
+  const rulesText = Array.isArray(rulesValue) ? rulesValue.join(' ; ') : (rulesValue ?? '');
+  if (rulesText.trim() !== '') {
+    try {
+      eventRules = parseEventRules(rulesText);
+    } catch (err) {
+      if (!(err instanceof EventRulesError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+
   if (problems.length) throw new ParameterError(problems);
   return {
     name,
@@ -328,7 +354,15 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
     maxConcurrency,
     lookbackMinutes,
     partition,
+    eventRules,
   };
+}
+
+/** event_rules as the input record keeps it: one space between tokens, ` ; ` between rules. */
+export function normalizeEventRules(text: string): string {
+  return splitRules(text)
+    .map((r) => r.split(/\s+/).join(' '))
+    .join(' ; ');
 }
 
 /**
@@ -349,5 +383,6 @@ export function runParams(c: InputConfig): Record<string, string> {
     delay_throttle: String(c.delayMinutes),
     lookback_minutes: String(c.lookbackMinutes),
     partition: `${c.partition.k}/${c.partition.n}`,
+    event_rules: normalizeEventRules(c.eventRules.text),
   };
 }
