@@ -16,7 +16,8 @@ import { errText, Field, fieldBinder, FormPage } from './form';
 import { ListWithActions } from './list';
 import { inputFormProblems } from './validate';
 import { editWarnings } from './edit-warnings';
-import { RulesEditor, type PresetKeep } from './rules-editor';
+import { RulesEditor } from './rules-editor';
+import { EventRulesError, parseEventRules, splitRules } from '../pipeline/event-rules';
 import { TenancyPicker, type ListsState } from './tenancy-picker';
 
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
@@ -24,7 +25,29 @@ const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'inde
 /** Under "Advanced": everything but the essentials and the rules. */
 const ADVANCED = ALL_FIELDS.filter((f) => !['account', 'index', 'regions', 'compartments', 'event_rules'].includes(f));
 const SECTION: React.CSSProperties = { margin: '16px 0 8px', borderBottom: '1px solid rgba(128,128,128,0.35)', paddingBottom: 4 };
-const PRESET_KEEPS: PresetKeep[] = [];
+
+/** An Advanced field the admin set: not empty and not its default (splunkd lists defaults as values). */
+const isSet = (f: string, v: string): boolean => v.trim() !== '' && v.trim() !== (f === 'interval' ? '300' : (DEFAULTS[f] ?? ''));
+
+/** Whether the rules differ from the saved ones, as the input compares them (normalised text). */
+function rulesChanged(saved: unknown, form: string): boolean {
+  const norm = (t: string): string =>
+    splitRules(t)
+      .map((r) => r.split(/\s+/).join(' '))
+      .join(' ; ');
+  return norm(str(saved)) !== norm(form);
+}
+
+/** Every problem of the rules, each naming its rule, from the engine's own parser (as --validate-arguments). */
+function eventRulesProblems(text: string): string[] {
+  try {
+    parseEventRules(text);
+    return [];
+  } catch (e) {
+    if (e instanceof EventRulesError) return e.problems;
+    throw e;
+  }
+}
 
 interface Editing {
   mode: 'create' | 'edit' | 'clone';
@@ -84,13 +107,13 @@ export function InputsTab(): React.JSX.Element {
     }
     setEditing({ mode, name: mode === 'edit' && row ? row.name : '', values });
     // Advanced opens by itself when the input sets any of its fields
-    setAdvancedOpen(ADVANCED.some((f) => values[f] !== '' && !(f === 'interval' && values[f] === '300')));
+    setAdvancedOpen(ADVANCED.some((f) => isSet(f, values[f])));
   };
 
   const creating = editing?.mode !== 'edit';
   const problems = editing ? inputFormProblems(editing.name, editing.values, { creating }) : {};
   const shown = (k: string): string | undefined => (touched.has(k) ? problems[k] : undefined);
-  const rulesProblems = problems.event_rules ? [`event_rules: ${problems.event_rules}`] : [];
+  const rulesProblems = editing ? eventRulesProblems(editing.values.event_rules) : [];
   const set = (name: string, value: string): void => {
     if (!editing) return;
     setTouched((t) => new Set(t).add(name));
@@ -171,7 +194,7 @@ export function InputsTab(): React.JSX.Element {
         all={name !== 'exclude_compartments'}
       />
     );
-    const advancedSet = ADVANCED.filter((f) => v[f].trim() !== '').length;
+    const advancedSet = ADVANCED.filter((f) => isSet(f, v[f])).length;
     return (
       <FormPage
         testId="input-form"
@@ -209,7 +232,16 @@ export function InputsTab(): React.JSX.Element {
         {picker('compartments')}
 
         <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
-        <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} presetKeeps={PRESET_KEEPS} />
+        <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} />
+        {/* exactly-once (docs/contract.md "What an edit does"), so not an edit warning: said once, plainly */}
+        {editing.mode === 'edit' && rulesChanged(rows.find((r) => r.name === editing.name)?.content.event_rules, v.event_rules) && (
+          <Message type="info">
+            <span data-test="rules-edit-note">
+              The new rules apply from each checkpoint on: events already indexed, routed or dropped stay so, and nothing is collected
+              again.
+            </span>
+          </Message>
+        )}
         <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
           A route&apos;s index must exist on the indexers. This page and <code>--validate-arguments</code> check the name only: the indexers
           drop events sent to an index that does not exist (or put them in <code>lastChanceIndex</code> when indexes.conf sets one), and

@@ -1,10 +1,9 @@
 // The Inputs tab's rule editor works on rows; the input keeps one `event_rules` text (docs/contract.md,
 // "Event rules"). This is the exact mapping between the two: rows serialise to the text, and a text
 // parses back into rows when every rule is one the rows can show (else the page edits it as text).
-// Whether a text is *valid* is the engine's parser's answer (parseInputConfig), not this file's.
-
-export const RULE_FIELDS = ['type', 'name', 'action', 'principal', 'auth', 'compartment', 'status', 'region'] as const;
-export type RuleField = (typeof RULE_FIELDS)[number];
+// Whether a text is *valid* is the engine's parser's answer (src/pipeline/event-rules.ts), not this file's;
+// its splitter and field list are used here, so rows are numbered as the parser numbers rules.
+import { RULE_FIELDS, splitRules, type Decision, type RuleField } from '../pipeline/event-rules';
 
 export interface RuleCondition {
   field: RuleField;
@@ -13,7 +12,7 @@ export interface RuleCondition {
   value: string;
 }
 
-export type RuleDecision = 'index' | 'route' | 'drop';
+export type RuleDecision = Decision;
 
 export interface RuleRow {
   /** a rule, or a preset that expands in place (`preset:<name> <decision>`) */
@@ -25,11 +24,6 @@ export interface RuleRow {
   index: string;
   /** all must hold; none = every event (kind rule only) */
   conditions: RuleCondition[];
-}
-
-/** Rules are split on `;` but not on `\;` (a literal `;` inside a regular expression). */
-export function splitRules(text: string): string[] {
-  return text.split(/(?<!\\);/).map((r) => r.trim());
 }
 
 function decisionOf(token: string): { decision: RuleDecision; index: string } | undefined {
@@ -63,12 +57,10 @@ function parseRule(text: string): RuleRow | undefined {
 /** The rows of an `event_rules` text; undefined when some rule cannot be shown as a row. */
 export function rowsOf(text: string): RuleRow[] | undefined {
   if (text.trim() === '') return [];
-  const parts = splitRules(text);
-  // one trailing `;` is harmless; an empty rule elsewhere is the parser's to name
-  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   const rows: RuleRow[] = [];
-  for (const p of parts) {
-    const row = p === '' ? undefined : parseRule(p);
+  // the parser's split: `;` but not `\;`, empty rules left out, .conf line continuations as spaces
+  for (const p of splitRules(text)) {
+    const row = parseRule(p);
     if (!row) return undefined;
     rows.push(row);
   }

@@ -7,25 +7,8 @@ import Message from '@splunk/react-ui/Message';
 import Select from '@splunk/react-ui/Select';
 import Text from '@splunk/react-ui/Text';
 import TextArea from '@splunk/react-ui/TextArea';
-import { conditionValue, RULE_FIELDS, rowsNamed, rowsOf, textOf, type RuleCondition, type RuleRow } from './rule-rows';
-
-/** One read the preset keeps, and why (the engine's READ_ONLY_PRESET). */
-export interface PresetKeep {
-  label: string;
-  text: string;
-  why: string;
-}
-
-const FIELD_HELP: Record<string, string> = {
-  type: 'event type, e.g. ~^com\\.oraclecloud\\.identitysignon\\.',
-  name: 'event name, e.g. =GetSecretBundle,GetObject or ~^(Get|List)',
-  action: 'request action, e.g. =GET,HEAD',
-  principal: 'principal name or id, e.g. =scanner@example.com',
-  auth: 'auth type, e.g. =service,instance',
-  compartment: 'compartment OCID or name, with its subtree',
-  status: 'response status or class, e.g. =4xx or =401,403,404',
-  region: 'region read from, e.g. =us-ashburn-1',
-};
+import { PRESETS, RULE_FIELD_HELP, RULE_FIELDS, type PresetRule } from '../pipeline/event-rules';
+import { conditionValue, rowsNamed, rowsOf, textOf, type RuleCondition, type RuleRow } from './rule-rows';
 
 const small: React.CSSProperties = { fontSize: '0.9em', opacity: 0.8 };
 
@@ -34,7 +17,6 @@ export function RulesEditor(p: {
   onChange: (text: string) => void;
   /** the parser's problems with this text (each names its rule) */
   problems: string[];
-  presetKeeps: readonly PresetKeep[];
 }): React.JSX.Element {
   const parsed = rowsOf(p.value);
   const [asText, setAsText] = useState(parsed === undefined);
@@ -124,11 +106,11 @@ export function RulesEditor(p: {
               {r.decision === 'route' && (
                 <Text
                   inline
+                  style={{ width: 170 }}
                   name={`rule-${i + 1}-index`}
                   value={r.index}
                   placeholder="index name"
                   onChange={(_e, d) => edit(i, { index: d.value.trim() })}
-                  style={{ width: 160 }}
                 />
               )}
               {r.kind === 'preset' ? (
@@ -146,7 +128,7 @@ export function RulesEditor(p: {
                         data-test="field"
                       >
                         {RULE_FIELDS.map((f) => (
-                          <Select.Option key={f} label={f} value={f} description={FIELD_HELP[f]} />
+                          <Select.Option key={f} label={f} value={f} description={RULE_FIELD_HELP[f]} />
                         ))}
                       </Select>
                       <Select
@@ -163,11 +145,11 @@ export function RulesEditor(p: {
                       </Select>
                       <Text
                         inline
+                        style={{ width: 230 }}
                         name={`rule-${i + 1}-value-${k + 1}`}
                         value={c.value}
                         placeholder={c.op === '=' ? 'v1,v2' : 'regex'}
                         onChange={(_e, d) => editCondition(i, k, { value: conditionValue(c.op, d.value) })}
-                        style={{ width: 220 }}
                       />
                       <Button
                         appearance="subtle"
@@ -200,7 +182,7 @@ export function RulesEditor(p: {
                   onClick={() => put(rows.filter((_r, j) => j !== i))}
                 />
               </span>
-              {r.kind === 'preset' && r.preset === 'read_only' && <PresetKeeps keeps={p.presetKeeps} />}
+              {r.kind === 'preset' && PRESETS[r.preset ?? ''] && <PresetRules name={r.preset ?? ''} rules={PRESETS[r.preset ?? '']} />}
             </div>
           ))}
           <div style={{ marginTop: 6 }}>
@@ -233,15 +215,24 @@ export function RulesEditor(p: {
   );
 }
 
-/** The reads the preset keeps (indexed before the decision applies to other reads), and why. */
-function PresetKeeps({ keeps }: { keeps: readonly PresetKeep[] }): React.JSX.Element {
+/** What a preset does: the reads it keeps (indexed first) and why, then what its decision applies to. */
+function PresetRules({ name, rules }: { name: string; rules: readonly PresetRule[] }): React.JSX.Element {
+  const keeps = rules.filter((r) => r.role === 'keep');
+  const noise = rules.filter((r) => r.role === 'noise');
   return (
-    <details style={{ flexBasis: '100%', marginLeft: 30 }} data-test="preset-keeps" open>
-      <summary>It keeps (indexes) {keeps.length} kinds of reads a security analyst needs</summary>
+    <details style={{ flexBasis: '100%', marginLeft: 30 }} data-test="preset-keeps">
+      <summary>
+        It keeps (indexes) {keeps.length} kinds of reads a security analyst needs, then applies the decision to every other read-only call
+      </summary>
       <ul style={{ margin: '4px 0' }}>
         {keeps.map((k) => (
-          <li key={k.label}>
-            <code>{k.text}</code>: {k.why}
+          <li key={k.name}>
+            kept, <code>{`${name}/${k.name}`}</code> (<code>{k.conditions}</code>): {k.why}
+          </li>
+        ))}
+        {noise.map((k) => (
+          <li key={k.name}>
+            the decision, <code>{`${name}/${k.name}`}</code> (<code>{k.conditions}</code>): {k.why}
           </li>
         ))}
       </ul>
