@@ -104,14 +104,14 @@ export function RulesEditor(p: {
                 </Select>
               )}
               {r.decision === 'route' && (
-                <Text
-                  inline
-                  style={{ width: 170 }}
-                  name={`rule-${i + 1}-index`}
-                  value={r.index}
-                  placeholder="index name"
-                  onChange={(_e, d) => edit(i, { index: d.value.trim() })}
-                />
+                <span style={{ display: 'inline-block', width: 170 }}>
+                  <Text
+                    name={`rule-${i + 1}-index`}
+                    value={r.index}
+                    placeholder="index name"
+                    onChange={(_e, d) => edit(i, { index: d.value.trim() })}
+                  />
+                </span>
               )}
               {r.kind === 'preset' ? (
                 <span style={small}>every other read-only call</span>
@@ -143,14 +143,14 @@ export function RulesEditor(p: {
                         <Select.Option label="=" value="=" description="any of the comma-separated values" />
                         <Select.Option label="~" value="~" description="regular expression" />
                       </Select>
-                      <Text
-                        inline
-                        style={{ width: 230 }}
-                        name={`rule-${i + 1}-value-${k + 1}`}
-                        value={c.value}
-                        placeholder={c.op === '=' ? 'v1,v2' : 'regex'}
-                        onChange={(_e, d) => editCondition(i, k, { value: conditionValue(c.op, d.value) })}
-                      />
+                      <span style={{ display: 'inline-block', width: 230 }}>
+                        <Text
+                          name={`rule-${i + 1}-value-${k + 1}`}
+                          value={c.value}
+                          placeholder={c.op === '=' ? 'v1,v2' : 'regex'}
+                          onChange={(_e, d) => editCondition(i, k, { value: conditionValue(c.op, d.value) })}
+                        />
+                      </span>
                       <Button
                         appearance="subtle"
                         label="×"
