@@ -16,6 +16,7 @@ import { parseInputDefinition, type InputStanza, type SplunkContext } from '../s
 import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../splunk/parameters';
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
+import { checkRouteIndexes, routeIndexWarning } from './route-indexes';
 import { envNumber } from '../knobs';
 import { ConfigError } from '../config-error';
 
@@ -159,6 +160,15 @@ async function collectStanza(
 ): Promise<number> {
   // Read now, used at the end: the inputs that still exist (for removing old checkpoints).
   const inputsP = listInputs(splunkd);
+  // Route indexes this instance does not define: one WARN, the run goes on (src/modular-input/route-indexes.ts).
+  const routes = config.eventRules.routeIndexes();
+  const routeCheck = routes.length
+    ? checkRouteIndexes(splunkd, routes).then((c) => {
+        const warning = routeIndexWarning(c);
+        if (warning) log.warn(warning, { input: config.name });
+      })
+    : undefined;
+  routeCheck?.catch(() => undefined);
   // Checkpoints of windows whose events splunkd may not have read yet wait (src/pipeline/unread-tail.ts).
   const store = new CheckpointStore(splunkd, config.name, { flushedBytes: () => stream.flushedBytes });
   const opened = store.open(Date.now());
@@ -194,12 +204,14 @@ async function collectStanza(
     );
     failure ??= err;
   }
+  await routeCheck;
   const stats = collector.stats;
   log.info('run summary', {
     input: config.name,
     ...stats.fields(),
     stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
   });
+  for (const r of stats.ruleSummaries()) log.info('event rule summary', { input: config.name, ...r });
   if (failure) throw failure;
   if (leaseLost.aborted)
     throw new FatalRunError(

@@ -10,12 +10,39 @@ import { MalformedResponseError, ociHttpError } from './errors';
 import { JsonArraySplitter, JsonShapeError } from './json-elements';
 import { signedJson, signedStream, type HttpTransport, type StreamedResponse } from './transport';
 
-/** One audit event as the API's own JSON text, with the two fields the pipeline reads. */
+/**
+ * One audit event as the API's own JSON text, with the fields the pipeline reads, taken from the one
+ * parse that validates it: eventId/eventTime (checkpoints, `<time>`) and what event rules test
+ * (src/pipeline/event-rules.ts EventFields; a field that is absent or not a string is undefined).
+ */
 export interface RawEvent {
   text: string;
   eventId?: string;
   eventTime?: string;
+  eventType?: string;
+  eventName?: string;
+  action?: string;
+  principalName?: string;
+  principalId?: string;
+  authType?: string;
+  compartmentId?: string;
+  status?: string;
 }
+
+interface EventJson {
+  eventId?: unknown;
+  eventTime?: unknown;
+  eventType?: unknown;
+  data?: {
+    eventName?: unknown;
+    compartmentId?: unknown;
+    identity?: { principalName?: unknown; principalId?: unknown; authType?: unknown } | null;
+    request?: { action?: unknown } | null;
+    response?: { status?: unknown } | null;
+  } | null;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export interface EventsPage {
   events: RawEvent[];
@@ -178,11 +205,23 @@ function toRawEvent(text: string, i: number): RawEvent {
   // object at all is not an event, and skipping it would lose whatever it should have been.
   if (jsonKind(v) !== 'an object')
     throw new MalformedResponseError(`ListEvents returned 200 with an array whose item ${i} is ${jsonKind(v)}, not an audit event object`);
-  const { eventId, eventTime } = v as { eventId?: unknown; eventTime?: unknown };
+  const e = v as EventJson;
+  const data = typeof e.data === 'object' && e.data !== null ? e.data : undefined;
+  const identity = typeof data?.identity === 'object' && data.identity !== null ? data.identity : undefined;
+  const status = data?.response?.status;
   return {
     text,
-    eventId: typeof eventId === 'string' ? eventId : undefined,
-    eventTime: typeof eventTime === 'string' ? eventTime : undefined,
+    eventId: str(e.eventId),
+    eventTime: str(e.eventTime),
+    eventType: str(e.eventType),
+    eventName: str(data?.eventName),
+    action: str(data?.request?.action),
+    principalName: str(identity?.principalName),
+    principalId: str(identity?.principalId),
+    authType: str(identity?.authType),
+    compartmentId: str(data?.compartmentId),
+    // OCI writes the status as a string ("200"); a number is read as its digits
+    status: typeof status === 'number' ? String(status) : str(status),
   };
 }
 

@@ -14,23 +14,46 @@ export class StreamClosedError extends Error {
   }
 }
 
+/** Formats one region's events (for the XML stream, or as JSON lines for `preview`). */
+export interface EventFormat {
+  /** `index`: an event rule routes the event to that index (undefined: the input's own). */
+  format(event: RawEvent, index?: string): string;
+}
+
 /** Formats events of one region; the per-event work is one escape of the event's own JSON text and one time parse. */
-export class EventFormatter {
+export class EventFormatter implements EventFormat {
   private readonly head: string;
   private readonly tail: string;
+  private readonly sourceTags: string;
+  /** the tail of an event routed to an index, per index (few: one per route rule) */
+  private readonly routedTails = new Map<string, string>();
 
   constructor(stanza: string, region: string) {
     this.head = `<event stanza="${escapeXmlAttr(stanza)}">`;
-    this.tail = `<source>${escapeXmlAttr(`oci:audit:${region}`)}</source><sourcetype>${SOURCETYPE}</sourcetype></event>\n`;
+    this.sourceTags = `<source>${escapeXmlAttr(`oci:audit:${region}`)}</source><sourcetype>${SOURCETYPE}</sourcetype>`;
+    this.tail = `${this.sourceTags}</event>\n`;
   }
 
-  /** One `<event>`: `<data>` is the API's own text; `eventTime` becomes `<time>` (epoch seconds, 3 decimals). */
-  format(event: RawEvent): string {
+  /**
+   * One `<event>`: `<data>` is the API's own text; `eventTime` becomes `<time>` (epoch seconds, 3 decimals).
+   * A routed event also carries `<index>`, which splunkd's XML stream accepts per event (Splunk docs
+   * "Set up streaming for a modular input", XML streaming mode: `<index>` among `<time>`, `<data>`,
+   * `<source>`, `<sourcetype>`, `<host>`; https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsStream).
+   */
+  format(event: RawEvent, index?: string): string {
     const data = escapeJsonForXml(oneLine(event.text));
     const t = epochOf(event.eventTime);
-    return t === undefined
-      ? `${this.head}<data>${data}</data>${this.tail}`
-      : `${this.head}<time>${t}</time><data>${data}</data>${this.tail}`;
+    const tail = index === undefined ? this.tail : this.routedTail(index);
+    return t === undefined ? `${this.head}<data>${data}</data>${tail}` : `${this.head}<time>${t}</time><data>${data}</data>${tail}`;
+  }
+
+  private routedTail(index: string): string {
+    let tail = this.routedTails.get(index);
+    if (tail === undefined) {
+      tail = `${this.sourceTags}<index>${escapeXmlAttr(index)}</index></event>\n`;
+      this.routedTails.set(index, tail);
+    }
+    return tail;
   }
 }
 

@@ -7,6 +7,7 @@
 // - a page that fails after some of it was written is retried by the collector: RetryGuard makes the
 //   retry skip exactly the events an earlier attempt of the same page already wrote (docs/contract.md
 //   "Delivery": no duplicates, also when a page is retried mid-body).
+import type { RuleTally } from '../pipeline/run-stats';
 import type { EventSink } from './event-stream';
 
 /** Output (characters) held per page before it is written as it arrives. */
@@ -86,7 +87,10 @@ export class RetryGuard {
   }
 }
 
-/** One attempt at one page. `onWritten` is told of every piece handed to the stream (events, their ids). */
+/**
+ * One attempt at one page. `onWritten` is told of every piece handed to the stream (events, their ids,
+ * and, with a `tally`, their events and bytes per event rule: counted once, when written).
+ */
 export class PageWriter {
   /** Output not written yet, in pieces of about PIECE_CHARS (joined when a piece is full). */
   private pieces: string[] = [];
@@ -102,13 +106,19 @@ export class PageWriter {
   constructor(
     private readonly stream: EventSink,
     private readonly guard: RetryGuard,
-    private readonly onWritten: (events: number, ids: string[]) => void,
+    private readonly onWritten: (events: number, ids: string[], tally?: RuleTally) => void,
     private readonly holdBytes = HOLD_BYTES,
     private readonly writeBytes = WRITE_BYTES,
+    /** events and bytes per rule of what was added and not written yet (cleared once reported) */
+    private readonly tally?: RuleTally,
   ) {}
 
-  /** Adds one formatted event; `key` identifies it for the guard, `id` is reported back when written. */
-  add(formatted: string, key: string, id?: string): void {
+  /**
+   * Adds one formatted event; `key` identifies it for the guard, `id` is reported back when written;
+   * `rule` and `bytes` (with a tally) count it under the rule that decided it.
+   */
+  add(formatted: string, key: string, id?: string, rule = -1, bytes = 0): void {
+    this.tally?.add(rule, bytes);
     this.parts.push(formatted);
     this.partBytes += formatted.length;
     this.bytes += formatted.length;
@@ -145,6 +155,7 @@ export class PageWriter {
     this.keys = [];
     this.ids = [];
     this.bytes = 0;
+    this.tally?.clear();
     await this.inFlight.catch(() => undefined);
   }
 
@@ -157,7 +168,8 @@ export class PageWriter {
     // (or stdout is gone and the run stops), so a retry must not write them again.
     if (this.streaming) this.guard.record(this.keys);
     const events = this.keys.length;
-    this.onWritten(events, this.ids);
+    this.onWritten(events, this.ids, this.tally);
+    this.tally?.clear();
     const pieces = this.pieces;
     this.pieces = [];
     this.keys = [];

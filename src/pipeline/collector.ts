@@ -4,21 +4,22 @@
 //
 // Windows of one pair run in order (a checkpoint only moves forward); pairs run side by side, at
 // most max_concurrency at once. Memory holds the pages in flight, never the backlog.
-import type { AuditEventsReader, RawEvent } from '../oci/audit-events';
+import type { AuditEventsReader } from '../oci/audit-events';
 import { classify, explain, type ClassifiedError } from '../oci/errors';
 import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
 import { floorMinute, MINUTE, rfc3339Minute } from '../oci/rfc3339';
 import type { Logger } from '../log/logger';
-import type { EventSink } from '../output/event-stream';
+import type { EventFormat, EventSink } from '../output/event-stream';
 import { PageWriter, RetryGuard } from '../output/page-writer';
 import { runParams, type InputConfig } from '../splunk/parameters';
 import type { CheckpointStore, PairCheckpoint } from './checkpoints';
 import { forgetBefore, nothingRemembered, remember, RememberedIds, reReadSpan, type Remembered } from './lookback';
 import { describeEdits, tenancyChanged } from './edits';
+import { UNMATCHED, type CompartmentNode, type EventDecider } from './event-rules';
 import { inPartition } from './partition';
 import { AsyncQueue } from './queue';
 import { retrying, type BackoffPolicy } from './retry';
-import { RunStats } from './run-stats';
+import { RuleTally, RunStats } from './run-stats';
 import { collectUntil, firstStart, windows, type Window } from './windows';
 
 export interface CollectorDeps {
@@ -33,7 +34,7 @@ export interface CollectorDeps {
   retry: BackoffPolicy;
   now?: () => number;
   /** Formats one region's events for the stream (XML for splunkd, JSON lines for `preview`). */
-  formatterFor: (region: string) => { format(event: RawEvent): string };
+  formatterFor: (region: string) => EventFormat;
 }
 
 interface Pair {
@@ -64,6 +65,9 @@ export class Collector {
   private until = 0;
   private defaultStart = 0;
   private readonly lagFloor = new Map<string, number>();
+  /** config.eventRules bound per region (src/pipeline/event-rules.ts), and the tree they resolve compartments in */
+  private readonly deciders = new Map<string, EventDecider>();
+  private ruleTree: CompartmentNode[] | undefined;
 
   constructor(private readonly d: CollectorDeps) {
     this.now = d.now ?? Date.now;
@@ -87,6 +91,17 @@ export class Collector {
       max_concurrency: config.maxConcurrency,
       partition: `${config.partition.k}/${config.partition.n}`,
     });
+
+    this.stats.useRules(config.eventRules.rules);
+    try {
+      await this.prepareRules();
+    } catch (err) {
+      if (!(err instanceof FatalRunError)) throw err;
+      throw new FatalRunError(
+        `event_rules: cannot list the compartment tree the rules name compartments in; nothing was sent: ${err.message}`,
+        err.category,
+      );
+    }
 
     const queue = new AsyncQueue<Pair>();
     const workers = Array.from({ length: config.maxConcurrency }, () => this.worker(queue));
@@ -140,6 +155,39 @@ export class Collector {
     if (edits.warn.length) log.warn(`input ${config.name} was edited: ${edits.warn.join('; ')}`, { input: config.name });
     for (const m of edits.info) log.info(`input ${config.name} was edited: ${m}`, { input: config.name });
     if (edits.changed) store.recordRun(tenancyId, params, now);
+  }
+
+  /**
+   * Rules that name compartments match them with their subtrees: the tree is listed once per run, before
+   * any event is read, and names that are not in it are told in one WARN.
+   */
+  private async prepareRules(): Promise<void> {
+    const { config, discovery, tenancyId, log } = this.d;
+    if (!config.eventRules.needsCompartmentTree) return;
+    const tree: CompartmentNode[] = [{ id: tenancyId, name: 'root' }];
+    let token: string | undefined;
+    do {
+      const page = await this.withRetry('list compartments (event rules)', true, () => discovery.compartmentPage(tenancyId, token));
+      for (const c of page.items) tree.push({ id: c.id, name: c.name, parentId: c.parentId });
+      token = page.next;
+    } while (token !== undefined);
+    this.ruleTree = tree;
+    const unknown = config.eventRules.unknownCompartments(tree);
+    if (unknown.length)
+      log.warn(
+        `event_rules: ${unknown.map((u) => `rule ${u.rule.written} (${u.rule.label}) names compartment "${u.value}"`).join(', ')}, which is not an ACTIVE compartment of the tenancy: it matches no event by name (an OCID still matches its own events)`,
+        { input: config.name },
+      );
+  }
+
+  /** The event rules bound to a region (once per region and run). */
+  private deciderFor(region: string): EventDecider {
+    let d = this.deciders.get(region);
+    if (!d) {
+      d = this.d.config.eventRules.bind({ region, compartments: this.ruleTree });
+      this.deciders.set(region, d);
+    }
+    return d;
   }
 
   /** Regions x compartments into the queue; pairs start as soon as their compartment is known. */
@@ -307,7 +355,7 @@ export class Collector {
     region: string,
     compartmentId: string,
     w: Window,
-    formatter: { format(event: RawEvent): string },
+    formatter: EventFormat,
     keepIds: boolean,
     skip?: { has(eventId: string): boolean },
   ): Promise<{ events: number; ids: string[] } | undefined> {
@@ -319,11 +367,16 @@ export class Collector {
     const tokens = new Set<string>();
     let page: string | undefined;
     let pages = 0;
-    const onWritten = (n: number, written: string[]): void => {
+    const onWritten = (n: number, written: string[], tally?: RuleTally): void => {
       this.stats.events += n;
       delivered += n;
+      if (tally) this.stats.tally.addAll(tally);
       if (keepIds) for (const id of written) ids.push(id);
     };
+    // Event rules: index and route are counted when written (the page writer's tally), drop when the
+    // page is read whole; a retried page decides again and counts only what it did not write before.
+    const decider = this.deciderFor(region);
+    const ruleCount = this.stats.rules.length;
     try {
       do {
         const guard = new RetryGuard();
@@ -332,7 +385,10 @@ export class Collector {
           // Progress that cannot be kept (stdout gone) stops the run instead of being retried.
           if (stream.broken) throw new FatalRunError('stdout was closed: splunkd stopped reading the event stream', 'output');
           guard.beginAttempt();
-          const out = new PageWriter(stream, guard, onWritten);
+          const written = new RuleTally(ruleCount);
+          const out = new PageWriter(stream, guard, onWritten, undefined, undefined, written);
+          const droppedByRule = new RuleTally(ruleCount);
+          const droppedIds: string[] = [];
           let dropped = 0;
           let skipped = 0;
           try {
@@ -345,12 +401,20 @@ export class Collector {
                     dropped++;
                     continue;
                   }
+                  const rule = decider.indexesAll ? UNMATCHED : decider.decide(ev);
+                  const bytes = Buffer.byteLength(ev.text);
+                  if (rule.decision === 'drop') {
+                    // Not written; its window's checkpoint still moves and lookback remembers its eventId.
+                    droppedByRule.add(rule.rule, bytes);
+                    if (keepIds && id !== undefined) droppedIds.push(id);
+                    continue;
+                  }
                   const key = id ?? ev.text;
                   if (!guard.admit(key)) {
                     skipped++; // written by an earlier attempt of this page
                     continue;
                   }
-                  out.add(formatter.format(ev), key, keepIds ? id : undefined);
+                  out.add(formatter.format(ev, rule.index), key, keepIds ? id : undefined, rule.rule, bytes);
                 }
                 await out.writeDue();
               },
@@ -359,6 +423,8 @@ export class Collector {
             await out.end();
             this.stats.duplicatesDropped += dropped;
             this.stats.retrySkipped += skipped;
+            this.stats.tally.addAll(droppedByRule);
+            for (const id of droppedIds) ids.push(id);
             return head;
           } catch (err) {
             await out.abandon();

@@ -14,7 +14,7 @@ interface Op {
   typeService: string;
   name: string;
   suffix?: string;
-  action: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  action: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
   kind: Kind;
   res: string;
   /** identity (IAM) and sign-on events are recorded in the home region only */
@@ -155,6 +155,41 @@ const OPS: Op[] = [
   }),
   iam({ w: 0.3, name: 'UploadApiKey', action: 'POST', kind: 'write', res: 'user', path: (id) => `/20160918/users/${id}/apiKeys` }),
   iam({ w: 0.2, name: 'CreateApiKey', action: 'POST', kind: 'write', res: 'user', path: (id) => `/20160918/users/${id}/apiKeys` }),
+  // Reads the read_only preset keeps (src/pipeline/event-rules.ts): a secret's contents (Secrets retrieval API
+  // 20190301 GetSecretBundle), a key used to decrypt (Key Management 20180608 Decrypt, a POST), an object's
+  // metadata (HeadObject) and a user's API keys (Identity ListApiKeys). eventName is the API operation, as in
+  // the GetInstance sample; the service part of eventType is invented for these.
+  {
+    w: 0.8,
+    source: 'SecretRetrieval',
+    typeService: 'secretretrieval',
+    name: 'GetSecretBundle',
+    action: 'GET',
+    kind: 'read',
+    res: 'vaultsecret',
+    path: (id) => `/20190301/secretbundles/${id}`,
+  },
+  {
+    w: 0.6,
+    source: 'KeyManagementService',
+    typeService: 'kms',
+    name: 'Decrypt',
+    action: 'POST',
+    kind: 'read',
+    res: 'key',
+    path: () => '/20180608/decrypt',
+  },
+  {
+    w: 0.6,
+    source: 'ObjectStorage',
+    typeService: 'objectstorage',
+    name: 'HeadObject',
+    action: 'HEAD',
+    kind: 'read',
+    res: 'bucket',
+    path: (id) => `/n/acme/b/${id.slice(-8)}/o/reports%2F2024.csv`,
+  },
+  iam({ w: 0.2, name: 'ListApiKeys', action: 'GET', kind: 'read', res: 'user', path: (id) => `/20160918/users/${id}/apiKeys` }),
   {
     w: 1.5,
     source: 'IdentitySignOn',
@@ -302,7 +337,7 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
     'User-Agent': [ua],
     'opc-request-id': [opcId],
   };
-  if (op.action !== 'GET') {
+  if (op.action !== 'GET' && op.action !== 'HEAD') {
     reqHeaders['Content-Type'] = ['application/json'];
     reqHeaders['Content-Length'] = [String(rng.int(60, 900))];
   }

@@ -134,6 +134,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
   let faults: KvFaults = {};
   let kvMode: KvStoreMode = o.kvStore ?? 'ready';
   let infoOverrides: Record<string, string> = {};
+  // The indexes this instance defines: splunkd's own (indexes.conf in system/default) plus those a test adds.
+  const indexes = new Set(['main', '_internal', '_audit', '_introspection', '_telemetry', 'history', 'summary', ...(o.indexes ?? [])]);
   const log: RequestLogEntry[] = [];
   const modinputs = new Map<string, { command: string[]; env?: Record<string, string>; scheme?: Scheme }>();
   const splunkdLogFile = path.join(splunkHome, 'var', 'log', 'splunk', 'splunkd.log');
@@ -793,6 +795,18 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
             },
           },
         ]);
+      } else if (rest[0] === 'data' && rest[1] === 'indexes' && rest[2] && rest.length === 3 && req.method === 'GET') {
+        // data/indexes/{name}: the index's settings, 404 "Could not find object id=<name>" when this instance
+        // does not define it (REST API Reference, Introspection endpoints, data/indexes/{name}).
+        ctx.prefix = p(2);
+        if (!indexes.has(rest[2])) throw new HttpError(404, `Could not find object id=${rest[2]}`);
+        feed(ctx, res, 200, 'indexes', [
+          {
+            name: rest[2],
+            author: 'nobody',
+            content: { datatype: 'event', disabled: false, homePath: `$SPLUNK_DB/${rest[2]}/db`, 'eai:acl': null },
+          },
+        ]);
       } else if (rest[0] === 'kvstore' && rest[1] === 'status' && rest.length === 2 && kvMode !== 'absent') {
         // kvstore/status: current.status / current.disabled (KV store troubleshooting tools, Admin Manual 9.3)
         ctx.prefix = p(2);
@@ -870,6 +884,9 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     },
     setServerInfo: (f) => {
       infoOverrides = { ...f };
+    },
+    addIndex: (name) => {
+      indexes.add(name);
     },
     requests: () => [...log],
     confFilesText: () => {

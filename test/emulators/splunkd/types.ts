@@ -13,6 +13,8 @@ export interface SplunkdOptions {
   splunkHome?: string;
   /** serverName / <server_host>; default "splunk-emulator" */
   serverName?: string;
+  /** indexes defined here besides splunkd's own (main, _internal, ...): data/indexes/<name> answers 200 */
+  indexes?: string[];
 }
 
 export type KvStoreMode = 'ready' | 'disabled' | 'absent';
@@ -52,6 +54,8 @@ export interface Splunkd {
   setKvStoreMode(mode: KvStoreMode): void;
   /** fields of server/info's content to answer instead of the emulator's (e.g. os_name, cpu_arch) */
   setServerInfo(fields: Record<string, string>): void;
+  /** defines an index on this instance (data/indexes/<name> then answers 200) */
+  addIndex(name: string): void;
   requests(): RequestLogEntry[];
   confFilesText(): Record<string, string>;
   /** makes data/inputs/<scheme> exist; create/edit run `command --validate-arguments` like splunkd */
