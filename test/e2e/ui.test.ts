@@ -361,9 +361,10 @@ for (const mode of MODES)
       await tab('Inputs');
       await button('Add input').click();
       await field('name').fill('ui_input');
+      await pick('account', 'ghost');
+      await assertText(group('compartments'), "The tenancy's compartments could not be listed");
       await field('compartments').fill('ocid1.compartment.oc1..nope');
       await assertText(group('compartments'), 'is not a compartment or tenancy OCID');
-      await assertText(group('compartments'), "The tenancy's compartments could not be listed");
       await field('compartments').fill('');
       await page.getByRole('button', { name: 'Advanced' }).click(); // start, window and interval are under Advanced
       await field('start_date_time').fill('2999-01-01T00:00:00Z');
