@@ -10,7 +10,7 @@ import Switch from '@splunk/react-ui/Switch';
 import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF, CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
-import { call, list, str, tenancyLists, type Entry } from './api';
+import { call, list, SplunkdError, str, tenancyLists, type Entry } from './api';
 import { EstimatePanel } from './estimate';
 import { errText, Field, fieldBinder, FormPage } from './form';
 import { ListWithActions } from './list';
@@ -36,6 +36,15 @@ function rulesChanged(saved: unknown, form: string): boolean {
       .map((r) => r.split(/\s+/).join(' '))
       .join(' ; ');
   return norm(str(saved)) !== norm(form);
+}
+
+/** The indexes the rules route to; none while they do not parse. */
+function routeIndexes(text: string): string[] {
+  try {
+    return parseEventRules(text).routeIndexes();
+  } catch {
+    return [];
+  }
 }
 
 /** Every problem of the rules, each naming its rule, from the engine's own parser (as --validate-arguments). */
@@ -66,6 +75,7 @@ export function InputsTab(): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [lists, setLists] = useState<ListsState>({ state: 'loading' });
+  const [missingIndexes, setMissingIndexes] = useState<string[]>([]);
 
   const reload = useCallback(async () => {
     try {
@@ -94,6 +104,28 @@ export function InputsTab(): React.JSX.Element {
       current = false;
     };
   }, [account]);
+
+  // the rules' route indexes this Splunk server does not define (data/indexes/<name> answers 404), as a run checks them
+  const routes = editing ? routeIndexes(editing.values.event_rules).join(',') : '';
+  useEffect(() => {
+    setMissingIndexes([]);
+    if (!routes) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void Promise.all(
+        routes.split(',').map((ix) =>
+          call('GET', `data/indexes/${encodeURIComponent(ix)}`, undefined, {}, '').then(
+            () => undefined,
+            (e: unknown) => (e instanceof SplunkdError && e.status === 404 ? ix : undefined),
+          ),
+        ),
+      ).then((r) => current && setMissingIndexes(r.filter((x): x is string => x !== undefined)));
+    }, 400);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [routes]);
 
   const open = (mode: Editing['mode'], row?: Entry): void => {
     setServerError('');
@@ -247,6 +279,16 @@ export function InputsTab(): React.JSX.Element {
           drop events sent to an index that does not exist (or put them in <code>lastChanceIndex</code> when indexes.conf sets one), and
           splunkd logs a warning for each.
         </p>
+        {missingIndexes.length > 0 && (
+          <Message type="warning">
+            <span data-test="route-index-missing">
+              {missingIndexes.map((x) => `"${x}"`).join(', ')} {missingIndexes.length === 1 ? 'is' : 'are'} not defined on this Splunk
+              server. If it forwards to indexers, check that they define {missingIndexes.length === 1 ? 'it' : 'them'}; otherwise create{' '}
+              {missingIndexes.length === 1 ? 'it' : 'them'} (Settings &gt; Indexes): the indexers drop events sent to an index that does not
+              exist, or put them in lastChanceIndex.
+            </span>
+          </Message>
+        )}
         <EstimatePanel
           disabled={!v.account || Boolean(rulesProblems.length)}
           fields={() => ({

@@ -29,7 +29,10 @@ for (const theme of ['light', 'dark'] as const)
         (w) => {
           // an account whose API key OCI does not know: the pickers fall back to typed values and say why
           const main = w.splunkd.getConf('ta_oci_audit_account', 'main') ?? {};
-          w.splunkd.setConf('ta_oci_audit_account', 'stranger', { ...main, fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff' });
+          w.splunkd.setConf('ta_oci_audit_account', 'stranger', {
+            ...main,
+            fingerprint: '00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff',
+          });
           w.splunkd.setPassword(
             '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
             'stranger',
@@ -131,6 +134,12 @@ for (const theme of ['light', 'dark'] as const)
       assert.equal(await rulesText(), 'preset:read_only drop ; index status=401,403,404 ; route:oci_cheap name~^List');
       await choose(ruleRow(1), 'decision', 'route');
       await ruleRow(1).locator('[name="rule-1-index"]').fill('oci_audit_reads');
+      // routed to indexes this Splunk server does not define (its data/indexes answers 404): said before Save
+      await assertText(
+        page.locator('[data-test="route-index-missing"]'),
+        '"oci_audit_reads", "oci_cheap" are not defined on this Splunk server',
+      );
+      await page.locator('[data-test="preset-keeps"] summary').click();
       await page.waitForTimeout(300);
       await shot('rules-editor', page.locator('[data-test="input-form"]'));
       await button('Save').click();
