@@ -275,9 +275,9 @@ export function InputsTab(): React.JSX.Element {
           </Message>
         )}
         <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
-          A route&apos;s index must exist on the indexers. This page and <code>--validate-arguments</code> check the name only: the indexers
-          drop events sent to an index that does not exist (or put them in <code>lastChanceIndex</code> when indexes.conf sets one), and
-          splunkd logs a warning for each.
+          A route&apos;s index must exist on the indexers: they drop events sent to an index that does not exist, or put them in{' '}
+          <code>lastChanceIndex</code> when indexes.conf sets one. This page and each run check whether this Splunk server defines it (a
+          heavy forwarder usually defines none and forwards).
         </p>
         {missingIndexes.length > 0 && (
           <Message type="warning">
