@@ -220,7 +220,7 @@ function PresetRules({ name, rules }: { name: string; rules: readonly PresetRule
   const keeps = rules.filter((r) => r.role === 'keep');
   const noise = rules.filter((r) => r.role === 'noise');
   return (
-    <details style={{ flexBasis: '100%', marginLeft: 30 }} data-test="preset-keeps">
+    <details style={{ flexBasis: '100%', minWidth: 0, paddingLeft: 30, overflowWrap: 'anywhere' }} data-test="preset-keeps">
       <summary>
         It keeps (indexes) {keeps.length} kinds of reads a security analyst needs, then applies the decision to every other read-only call
       </summary>
