@@ -2,6 +2,7 @@
 //   POST …/ta_oci_audit/account_check   the connection check (check-endpoint.ts)
 //   GET|POST …/ta_oci_audit/secrets     write-only secrets (secrets-endpoint.ts)
 //   POST …/ta_oci_audit/estimate        what event rules would keep, route and drop (estimate-endpoint.ts)
+//   GET …/ta_oci_audit/tenancy          the tenancy's regions and compartments for the pickers (tenancy-endpoint.ts)
 // Two ways in, one router (handleRequest):
 // - `oci_audit --rest-request` (what default/restmap.conf uses, through bin/ta_oci_audit_rest.py): one request
 //   JSON on stdin, one reply JSON {status, payload, headers} on stdout, exit 0. The Python handler passes
@@ -16,12 +17,15 @@ import { ESTIMATE_PATH, handleEstimate, type EstimateRunner } from './estimate-e
 import { errorReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
 import { handleSecrets, SECRETS_PATH } from './secrets-endpoint';
 import { splunkdSecretStore, type SecretStore } from './secret-store';
+import { handleTenancy, TENANCY_PATH, type TenancyReader } from './tenancy-endpoint';
 
 export interface HandlerDeps extends CheckDeps {
   /** storage/passwords as the caller */
   secrets?: (req: PersistentRequest) => SecretStore;
   /** the estimate (tests stub it) */
   estimate?: EstimateRunner;
+  /** the tenancy's region subscriptions and compartments, read from OCI */
+  tenancy?: TenancyReader;
 }
 
 export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) => splunkdSecretStore(callerClient(req)) };
@@ -30,6 +34,7 @@ export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = 
   const path = (req.rest_path ?? req.path_info ?? '').replace(/\/+$/, '');
   if (path.endsWith(CHECK_PATH)) return handleAccountCheck(req, deps);
   if (path.endsWith(ESTIMATE_PATH)) return handleEstimate(req, deps.estimate);
+  if (path.endsWith(TENANCY_PATH)) return handleTenancy(req, deps);
   if (path.endsWith(SECRETS_PATH)) {
     const store = (deps.secrets ?? splunkdDeps.secrets)?.(req);
     if (!store) return errorReply(500, 'no secret store');

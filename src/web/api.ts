@@ -4,6 +4,7 @@
 // The answers' shapes are the REST handler's own (types only: nothing of src/rest is bundled).
 import type { CheckResult } from '../rest/account-check';
 import type { SecretsState } from '../rest/secrets-endpoint';
+import type { TenancyLists } from '../rest/tenancy-endpoint';
 import { APP_ID } from '../splunk/account-rules';
 import { fetchInit, restUrl } from './splunk-web';
 
@@ -40,13 +41,16 @@ export async function call(
     json = undefined;
   }
   if (!res.ok) {
-    const msgs = (json as { messages?: Array<{ text?: string }> } | undefined)?.messages;
+    // splunkd's shape {"messages":[{text}]}, or {"error": "<sentence>"} (docs/contract.md, the estimate)
+    const body = json as { messages?: Array<{ text?: string }>; error?: unknown } | undefined;
     throw new SplunkdError(
       res.status,
-      msgs
+      body?.messages
         ?.map((m) => m.text)
         .filter(Boolean)
-        .join('\n') || `${res.status} ${res.statusText}: ${text.slice(0, 300)}`,
+        .join('\n') ||
+        (typeof body?.error === 'string' && body.error) ||
+        `${res.status} ${res.statusText}: ${text.slice(0, 300)}`,
     );
   }
   return json;
@@ -100,4 +104,9 @@ export async function serverPlatform(): Promise<{ os: string; arch: string }> {
   const r = (await call('GET', 'server/info', undefined, {}, '')) as { entry?: Entry[] };
   const c = r.entry?.[0]?.content ?? {};
   return { os: str(c.os_name), arch: str(c.cpu_arch) };
+}
+
+/** The account's tenancy: its region subscriptions and compartments with their paths (ta_oci_audit/tenancy). */
+export async function tenancyLists(account: string): Promise<TenancyLists> {
+  return (await call('GET', 'ta_oci_audit/tenancy', undefined, { account })) as TenancyLists;
 }

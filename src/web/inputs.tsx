@@ -1,20 +1,62 @@
 // Inputs tab: data/inputs/oci_audit (splunkd runs --validate-arguments on create/edit; its message is
 // shown verbatim). Deleting an input also deletes its KV records in oci_audit_checkpoints.
+// The form is laid out as UCC add-ons lay theirs out: the essentials first (name, account, index, regions
+// and compartments picked from the tenancy's lists), the event rules next, the rest under Advanced.
 import React, { useCallback, useEffect, useState } from 'react';
+import CollapsiblePanel from '@splunk/react-ui/CollapsiblePanel';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF, CHECKPOINT_COLLECTION } from '../splunk/account-rules';
 import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
-import { call, list, str, type Entry } from './api';
+import { call, list, SplunkdError, str, tenancyLists, type Entry } from './api';
+import { EstimatePanel } from './estimate';
 import { errText, Field, fieldBinder, FormPage } from './form';
 import { ListWithActions } from './list';
 import { inputFormProblems } from './validate';
 import { editWarnings } from './edit-warnings';
+import { RulesEditor } from './rules-editor';
+import { EventRulesError, parseEventRules, splitRules } from '../pipeline/event-rules';
+import { TenancyPicker, type ListsState } from './tenancy-picker';
 
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
-const ALL_FIELDS = [...PARAM_NAMES, 'interval', 'index'];
+const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'index'])];
+/** Under "Advanced": everything but the essentials and the rules. */
+const ADVANCED = ALL_FIELDS.filter((f) => !['account', 'index', 'regions', 'compartments', 'event_rules'].includes(f));
+const SECTION: React.CSSProperties = { margin: '16px 0 8px', borderBottom: '1px solid rgba(128,128,128,0.35)', paddingBottom: 4 };
+
+/** An Advanced field the admin set: not empty and not its default (splunkd lists defaults as values). */
+const isSet = (f: string, v: string): boolean => v.trim() !== '' && v.trim() !== (f === 'interval' ? '300' : (DEFAULTS[f] ?? ''));
+
+/** Whether the rules differ from the saved ones, as the input compares them (normalised text). */
+function rulesChanged(saved: unknown, form: string): boolean {
+  const norm = (t: string): string =>
+    splitRules(t)
+      .map((r) => r.split(/\s+/).join(' '))
+      .join(' ; ');
+  return norm(str(saved)) !== norm(form);
+}
+
+/** The indexes the rules route to; none while they do not parse. */
+function routeIndexes(text: string): string[] {
+  try {
+    return parseEventRules(text).routeIndexes();
+  } catch {
+    return [];
+  }
+}
+
+/** Every problem of the rules, each naming its rule, from the engine's own parser (as --validate-arguments). */
+function eventRulesProblems(text: string): string[] {
+  try {
+    parseEventRules(text);
+    return [];
+  } catch (e) {
+    if (e instanceof EventRulesError) return e.problems;
+    throw e;
+  }
+}
 
 interface Editing {
   mode: 'create' | 'edit' | 'clone';
@@ -31,6 +73,9 @@ export function InputsTab(): React.JSX.Element {
   const [serverError, setServerError] = useState('');
   const [notice, setNotice] = useState('');
   const [busy, setBusy] = useState(false);
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [lists, setLists] = useState<ListsState>({ state: 'loading' });
+  const [missingIndexes, setMissingIndexes] = useState<string[]>([]);
 
   const reload = useCallback(async () => {
     try {
@@ -45,6 +90,43 @@ export function InputsTab(): React.JSX.Element {
     void reload();
   }, [reload]);
 
+  // the chosen account's regions and compartments, for the pickers
+  const account = editing?.values.account ?? '';
+  useEffect(() => {
+    if (!account) return setLists({ state: 'failed', why: 'no account is chosen' });
+    let current = true;
+    setLists({ state: 'loading' });
+    tenancyLists(account).then(
+      (l) => current && setLists({ state: 'loaded', lists: l }),
+      (e: unknown) => current && setLists({ state: 'failed', why: errText(e).replace(/\.$/, '') }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [account]);
+
+  // the rules' route indexes this Splunk server does not define (data/indexes/<name> answers 404), as a run checks them
+  const routes = editing ? routeIndexes(editing.values.event_rules).join(',') : '';
+  useEffect(() => {
+    setMissingIndexes([]);
+    if (!routes) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void Promise.all(
+        routes.split(',').map((ix) =>
+          call('GET', `data/indexes/${encodeURIComponent(ix)}`, undefined, {}, '').then(
+            () => undefined,
+            (e: unknown) => (e instanceof SplunkdError && e.status === 404 ? ix : undefined),
+          ),
+        ),
+      ).then((r) => current && setMissingIndexes(r.filter((x): x is string => x !== undefined)));
+    }, 400);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [routes]);
+
   const open = (mode: Editing['mode'], row?: Entry): void => {
     setServerError('');
     setNotice('');
@@ -56,11 +138,14 @@ export function InputsTab(): React.JSX.Element {
       values.account = accounts[0] ?? '';
     }
     setEditing({ mode, name: mode === 'edit' && row ? row.name : '', values });
+    // Advanced opens by itself when the input sets any of its fields
+    setAdvancedOpen(ADVANCED.some((f) => isSet(f, values[f])));
   };
 
   const creating = editing?.mode !== 'edit';
   const problems = editing ? inputFormProblems(editing.name, editing.values, { creating }) : {};
   const shown = (k: string): string | undefined => (touched.has(k) ? problems[k] : undefined);
+  const rulesProblems = editing ? eventRulesProblems(editing.values.event_rules) : [];
   const set = (name: string, value: string): void => {
     if (!editing) return;
     setTouched((t) => new Set(t).add(name));
@@ -72,7 +157,10 @@ export function InputsTab(): React.JSX.Element {
   const save = async (): Promise<void> => {
     if (!editing) return;
     setTouched(new Set(['name', ...ALL_FIELDS]));
-    if (Object.keys(problems).length) return;
+    if (Object.keys(problems).length) {
+      if (ADVANCED.some((f) => problems[f])) setAdvancedOpen(true);
+      return;
+    }
     setBusy(true);
     setServerError('');
     try {
@@ -121,6 +209,24 @@ export function InputsTab(): React.JSX.Element {
   if (editing) {
     const v = editing.values;
     const bind = fieldBinder(v, set, shown);
+    const param = (name: string): React.JSX.Element => {
+      const p = PARAMETERS.find((x) => x.name === name);
+      return p ? <Field key={name} label={p.title} {...bind(name)} placeholder={DEFAULTS[name]} help={p.description} /> : <></>;
+    };
+    const picker = (name: 'regions' | 'compartments' | 'exclude_compartments'): React.JSX.Element => (
+      <TenancyPicker
+        kind={name === 'regions' ? 'regions' : 'compartments'}
+        name={name}
+        label={PARAMETERS.find((x) => x.name === name)?.title ?? name}
+        help={PARAMETERS.find((x) => x.name === name)?.description ?? ''}
+        value={v[name]}
+        onChange={set}
+        error={shown(name)}
+        lists={lists}
+        all={name !== 'exclude_compartments'}
+      />
+    );
+    const advancedSet = ADVANCED.filter((f) => isSet(f, v[f])).length;
     return (
       <FormPage
         testId="input-form"
@@ -129,6 +235,7 @@ export function InputsTab(): React.JSX.Element {
         save={{ label: 'Save', onClick: () => void save(), disabled: busy }}
         onCancel={() => setEditing(undefined)}
       >
+        <h4 style={SECTION}>What to collect</h4>
         {creating && (
           <Field
             label="Input name"
@@ -152,11 +259,64 @@ export function InputsTab(): React.JSX.Element {
             ))}
           </Select>
         </ControlGroup>
-        {PARAMETERS.filter((p) => p.name !== 'account').map((p) => (
-          <Field key={p.name} label={p.title} {...bind(p.name)} placeholder={DEFAULTS[p.name]} help={p.description} />
-        ))}
-        <Field label="Interval" {...bind('interval')} placeholder="300" help="Seconds between runs (or a cron schedule). Default 300." />
         <Field label="Index" {...bind('index')} placeholder="default" help="Destination index. Default: default." />
+        {picker('regions')}
+        {picker('compartments')}
+
+        <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
+        <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} />
+        {/* exactly-once (docs/contract.md "What an edit does"), so not an edit warning: said once, plainly */}
+        {editing.mode === 'edit' && rulesChanged(rows.find((r) => r.name === editing.name)?.content.event_rules, v.event_rules) && (
+          <Message type="info">
+            <span data-test="rules-edit-note">
+              The new rules apply from each checkpoint on: events already indexed, routed or dropped stay so, and nothing is collected
+              again.
+            </span>
+          </Message>
+        )}
+        <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
+          A route&apos;s index must exist on the indexers: they drop events sent to an index that does not exist, or put them in{' '}
+          <code>lastChanceIndex</code> when indexes.conf sets one. This page and each run check whether this Splunk server defines it (a
+          heavy forwarder usually defines none and forwards).
+        </p>
+        {missingIndexes.length > 0 && (
+          <Message type="warning">
+            <span data-test="route-index-missing">
+              {missingIndexes.map((x) => `"${x}"`).join(', ')} {missingIndexes.length === 1 ? 'is' : 'are'} not defined on this Splunk
+              server. If it forwards to indexers, check that they define {missingIndexes.length === 1 ? 'it' : 'them'}; otherwise create{' '}
+              {missingIndexes.length === 1 ? 'it' : 'them'} (Settings &gt; Indexes): the indexers drop events sent to an index that does not
+              exist, or put them in lastChanceIndex.
+            </span>
+          </Message>
+        )}
+        <EstimatePanel
+          disabled={!v.account || Boolean(rulesProblems.length)}
+          fields={() => ({
+            account: v.account,
+            regions: v.regions,
+            compartments: v.compartments,
+            exclude_compartments: v.exclude_compartments,
+            event_rules: v.event_rules,
+          })}
+        />
+
+        <div style={{ marginTop: 16 }}>
+          <CollapsiblePanel
+            title={`Advanced${advancedSet ? ` (${advancedSet} set)` : ''}`}
+            open={advancedOpen}
+            onChange={(_e, d) => setAdvancedOpen(d.action === 'open')}
+            data-test="advanced"
+          >
+            {picker('exclude_compartments')}
+            {ADVANCED.filter((f) => f !== 'exclude_compartments' && f !== 'interval').map(param)}
+            <Field
+              label="Interval"
+              {...bind('interval')}
+              placeholder="300"
+              help="Seconds between runs (or a cron schedule). Default 300."
+            />
+          </CollapsiblePanel>
+        </div>
         {/* What saving this edit does where it is not exactly-once (docs/contract.md "What an edit does") */}
         {(editing.mode === 'edit' ? editWarnings(rows.find((r) => r.name === editing.name)?.content, v) : []).map((t) => (
           <Message key={t} type="warning">

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { runInput, startReverseProxy, type EncodedPathMode, type ReverseProxy, type SplunkWeb } from '../emulators/splunkd';
 import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
-import { ACCOUNT_REALM, isoMinutesAgo, ROOT, SETTINGS_REALM, TEST_ENV, type World } from '../support/world';
+import { ACCOUNT_REALM, accountConf, isoMinutesAgo, ROOT, SETTINGS_REALM, TEST_ENV, type World } from '../support/world';
 
 interface Mode {
   name: string;
@@ -355,17 +355,18 @@ for (const mode of MODES)
 
     const start = isoMinutesAgo(120);
     it("Inputs: validation while typing, splunkd's --validate-arguments message verbatim, then a created input", async () => {
-      w.splunkd.setConf('ta_oci_audit_account', 'ghost', {
-        auth_type: 'instance_principal',
-        tenancy_ocid: w.oci.tenancy.tenancyId,
-        region: w.oci.tenancy.homeRegion,
-      });
+      // an API key account without a stored key: the pickers cannot list its tenancy and fall back to typed values
+      // (an instance principal account would send the REST handler to the instance metadata service)
+      w.splunkd.setConf('ta_oci_audit_account', 'ghost', accountConf(w.oci));
       await tab('Inputs');
       await button('Add input').click();
       await field('name').fill('ui_input');
+      await pick('account', 'ghost');
+      await assertText(group('compartments'), "The tenancy's compartments could not be listed");
       await field('compartments').fill('ocid1.compartment.oc1..nope');
       await assertText(group('compartments'), 'is not a compartment or tenancy OCID');
       await field('compartments').fill('');
+      await page.getByRole('button', { name: 'Advanced' }).click(); // start, window and interval are under Advanced
       await field('start_date_time').fill('2999-01-01T00:00:00Z');
       await assertText(group('start_date_time'), 'is in the future');
       await field('query_window_size').fill('5000');

@@ -22,6 +22,7 @@ export const COMMANDS = new Set([
   'head',
   'bin',
   'convert',
+  'rex',
   'tstats',
   'inputlookup',
 ]);
@@ -269,6 +270,16 @@ export function checkSpl(spl: string, ctx: Context): Report {
           if (ws[i + 3] === ',') i++;
         }
         break;
+      case 'rex': {
+        // rex [field=<f>] "<regex>": each named group is a new field
+        const m = /^\s*(?:field=(\w+)\s+)?"((?:[^"\\]|\\.)*)"\s*$/.exec(args);
+        if (!m) throw new Error(`rex: expected [field=<f>] "<regex>": ${args}`);
+        read(m[1] ?? '_raw', cmd);
+        const groups = [...m[2].matchAll(/\(\?<(\w+)>/g)].map((g) => g[1]);
+        if (!groups.length) throw new Error(`rex: no named group in ${args}`);
+        groups.forEach((g) => made.add(g));
+        break;
+      }
       case 'convert':
         if (!/^(\s*ctime\([\w.]+\)\s*)+$/.test(args)) throw new Error(`convert: only ctime(field) …: ${args}`);
         for (const m of args.matchAll(/ctime\(([\w.]+)\)/g)) read(m[1], cmd);

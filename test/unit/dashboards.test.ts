@@ -12,7 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { get, readConf, type Conf } from '../support/conf';
 import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
-import { RunStats } from '../../src/pipeline/run-stats';
+import { RunStats, type RuleSummary } from '../../src/pipeline/run-stats';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
@@ -65,7 +65,17 @@ const auditField = (f: string) =>
   DEFAULT_FIELDS.has(f) || AUDIT_FIELDS.has(f) || JSON_PATHS.leaves.has(f) || [...JSON_PATHS.objects].some((o) => f.startsWith(`${o}.`));
 
 // The add-on's log: props extractions, plus the key=value pairs the code writes (KV_MODE = auto).
-const LOG_FIELDS = new Set([...propsFields('ta:oci:audit:log'), ...Object.keys(new RunStats().fields()), 'input', 'stopped', 'category']);
+/** The keys of an `event rule summary` line (src/modular-input/run.ts); Required<> makes a renamed key fail to compile here. */
+const RULE_SUMMARY: Required<RuleSummary> = { rule: 0, label: '', decision: 'index', index: '', events: 0, bytes: 0 };
+const LOG_FIELDS = new Set([
+  ...propsFields('ta:oci:audit:log'),
+  ...Object.keys(new RunStats().fields()),
+  // `index` of a rule summary line is read with rex as route_index: the search-time field index is the event's own
+  ...Object.keys(RULE_SUMMARY).filter((k) => k !== 'index'),
+  'input',
+  'stopped',
+  'category',
+]);
 const logField = (f: string) => DEFAULT_FIELDS.has(f) || LOG_FIELDS.has(f);
 
 /** CIM field → data models it is mapped for (docs/cim-mapping.md, "Field mapping"). */
