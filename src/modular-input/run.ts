@@ -121,11 +121,13 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     }
     if (!got.acquired) {
       const h = got.holder;
-      // A holder this member's KV replica does not show yet (search head cluster: reads may lag the captain).
+      // In a search head cluster this member's KV reads may lag the captain: the holder may not show yet, or
+      // show a lease that has been renewed since (docs/reliability.md "Stale KV reads").
+      const until = new Date(h.expiresAt).toISOString();
       const who =
         h.owner === '?'
           ? 'its lease is not yet visible on this instance'
-          : `${h.host} pid ${h.pid}, lease until ${new Date(h.expiresAt).toISOString()}`;
+          : `${h.host} pid ${h.pid}, lease until ${until}${h.expiresAt <= Date.now() ? ' as this instance reads it, renewed since' : ''}`;
       log.info(`another process of input ${config.name} is running (${who}); this one exits without collecting`, { input: config.name });
       return 0;
     }

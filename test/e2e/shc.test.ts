@@ -197,7 +197,7 @@ describe('search head cluster: two hosts, one KV store', function () {
       h2Runs.push(r);
       const m = r.stderrLines.map((l) => STOOD_BACK.exec(l)).find(Boolean);
       if (!m) continue; // only after h1 ended (asserted below: it sent nothing)
-      const until = /lease until (\S+)$/.exec(m[1])?.[1];
+      const until = /lease until (\S+)/.exec(m[1])?.[1];
       if (!until) invisible++;
       else if (Date.parse(until) < Date.now()) staleExpired++;
       await sleep(150);

@@ -11,6 +11,7 @@ import {
   parseScheme,
   runInput,
   runValidation,
+  KvReplicaSet,
   startSplunkd,
   XmlEventStream,
   type Splunkd,
@@ -300,6 +301,33 @@ describe('splunkd emulator', function () {
         assert.equal((await call(s2, 'GET', `${NS}/storage/collections/data/oci_audit_checkpoints`)).status, 200);
       } finally {
         await s2.close();
+      }
+    });
+  });
+
+  describe('KV store shared by search head cluster members', () => {
+    const D = `${NS}/storage/collections/data/oci_audit_checkpoints`;
+    it('writes go to the captain; a lagging member reads them late, in order; insert 409 and delete-by-query are decided on the captain', async () => {
+      const kv = new KvReplicaSet();
+      const a = await startSplunkd({ appDir, serverName: 'h1', kvReplicaSet: kv });
+      const b = await startSplunkd({ appDir, serverName: 'h2', kvReplicaSet: kv, kvReadLagMs: 300 });
+      try {
+        assert.equal((await call(a, 'POST', D, { json: { _key: 'k', v: 1 } })).status, 201);
+        assert.equal((await call(a, 'GET', `${D}/k`)).status, 200, 'no lag on h1');
+        assert.equal((await call(b, 'GET', `${D}/k`)).status, 404, 'h2 does not see it yet');
+        assert.equal((await call(b, 'POST', D, { json: { _key: 'k', v: 2 } })).status, 409, 'the captain has it');
+        assert.equal((await call(a, 'POST', `${D}/k`, { json: { v: 3 } })).status, 200);
+        await sleep(350);
+        assert.equal(((await call(b, 'GET', `${D}/k`)).body as J).v, 3, 'both writes applied, in order');
+        b.setKvReadLagMs(5000);
+        const q = encodeURIComponent(JSON.stringify({ v: 3 }));
+        assert.equal((await call(b, 'DELETE', `${D}?query=${q}`)).status, 200);
+        assert.equal(a.kvRecords('oci_audit_checkpoints').length, 0, 'deleted on the captain');
+        assert.equal(((await call(b, 'GET', `${D}/k`)).body as J).v, 3, 'h2 still reads it');
+        assert.equal((await call(a, 'GET', `${D}/k`)).status, 404);
+      } finally {
+        await a.close();
+        await b.close();
       }
     });
   });
