@@ -19,7 +19,14 @@ export function ensureDependencies() {
 export class CommandFailed extends Error {
   constructor(cmd, args, err) {
     const what = [path.basename(cmd), ...args.map((a) => (path.isAbsolute(a) ? path.relative(root, a) : a))].join(' ');
-    const how = err.status != null ? `exited with ${err.status}` : err.signal ? `was killed by ${err.signal}` : (err.code ?? err.message);
+    const how =
+      err.status != null
+        ? `exited with ${err.status}`
+        : err.signal
+          ? `was killed by ${err.signal}`
+          : err.code === 'ENOENT'
+            ? `could not start: ${cmd} not found`
+            : (err.code ?? err.message);
     super(`${what} ${how}`);
     this.status = err.status ?? 1;
   }

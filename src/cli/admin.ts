@@ -45,7 +45,9 @@ async function plainly(command: string, body: () => Promise<number>): Promise<nu
   try {
     return await body();
   } catch (err) {
-    log.error(failureLine(err, command));
+    const { line, stack } = failureLine(err, command);
+    if (stack) log.debug(`${command}: ${stack}`);
+    log.error(line);
     return 1;
   }
 }

@@ -2,7 +2,6 @@
 // that cannot be used, an input parameter given as a flag, OCI refusing or unreachable), and one line
 // naming an unexpected one, with its stack only at --log-level DEBUG.
 import { ConfigError } from '../config-error';
-import { log } from '../log/logger';
 import { classify, explain } from '../oci/errors';
 import { FatalRunError } from '../pipeline/collector';
 import { ParameterError } from '../splunk/parameters';
@@ -24,14 +23,17 @@ function inFlagNames(err: ParameterError): string {
   return err.problems.map((p) => p.replace(/^(\w+):/, (m, name: string) => (PREVIEW_FLAG[name] ? `${PREVIEW_FLAG[name]}:` : m))).join('; ');
 }
 
-/** The one line an admin command prints for `err` (the logger adds the level word). */
-export function failureLine(err: unknown, command: string): string {
-  if (err instanceof ConfigError || err instanceof FatalRunError) return `${command}: ${err.message}`;
-  if (err instanceof ParameterError) return `${command}: ${inFlagNames(err)}`;
+/** The one line an admin command prints for `err` (the logger adds the level word), and for an unexpected
+ * failure its stack, which the caller logs at DEBUG. */
+export function failureLine(err: unknown, command: string): { line: string; stack?: string } {
+  if (err instanceof ConfigError || err instanceof FatalRunError) return { line: `${command}: ${err.message}` };
+  if (err instanceof ParameterError) return { line: `${command}: ${inFlagNames(err)}` };
   const c = classify(err);
   // An answer from OCI or a network failure: the same plain words as the input's log.
-  if (c.status !== undefined || c.category === 'network' || c.category === 'malformed') return explain(c, command);
-  log.debug(`${command}: ${(err as Error)?.stack ?? String(err)}`);
+  if (c.status !== undefined || c.category === 'network' || c.category === 'malformed') return { line: explain(c, command) };
   const name = err instanceof Error ? `${err.name}: ` : '';
-  return `${command}: unexpected failure: ${name}${c.message} (run again with --log-level DEBUG for the stack)`;
+  return {
+    line: `${command}: unexpected failure: ${name}${c.message} (run again with --log-level DEBUG for the stack)`,
+    stack: err instanceof Error ? err.stack : undefined,
+  };
 }
