@@ -1,7 +1,8 @@
 // The connection check endpoint end to end: splunkd (emulator) runs default/restmap.conf's persistent Python
 // handler (bin/ta_oci_audit_rest.py under the persistconn/appserver.py stand-in), which runs the executable
 // with --rest-request per request; the executable reads the account through splunkd and signs in to the OCI emulator.
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { AddonRest, type RestAnswer } from '../support/addon-rest';
 import { ACCOUNT_REALM, SETTINGS_REALM, startWorld, type World } from '../support/world';
@@ -196,5 +197,36 @@ describe('secrets REST endpoint (write-only; the same persistent Python handler)
     assert.equal(r.status, 400);
     assert.match((JSON.parse(r.text) as { messages: Array<{ text: string }> }).messages[0].text, /^private_key: a PEM private key/);
     assert.equal(w.splunkd.passwords().length, before);
+  });
+
+  it('when the executable is missing or crashes, the handler answers 5xx with one sentence; no key in the answer or splunkd.log', async () => {
+    const exe = path.join(w.splunkd.splunkHome, 'etc', 'apps', w.splunkd.app, 'linux_x86_64', 'bin', 'oci_audit');
+    const k = w.oci.addApiKey();
+    const keyLine = k.privateKeyPem.split('\n')[3];
+    const set = { kind: 'account', action: 'set', name: 'gone', private_key: k.privateKeyPem };
+    renameSync(exe, `${exe}.away`);
+    try {
+      const missing = await call('POST', set);
+      assert.equal(missing.status, 500, missing.text);
+      const body = JSON.parse(missing.text) as { error: string; messages: Array<{ text: string }> };
+      assert.equal(body.error, "The add-on's executable for Linux x86_64 (linux_x86_64/bin/oci_audit) is missing; reinstall TA-oci-audit.");
+      assert.equal(body.messages[0].text, body.error);
+      writeFileSync(exe, '#!/bin/sh\ncat >/dev/null\necho "FATAL crashed on purpose" >&2\nexit 3\n');
+      chmodSync(exe, 0o755);
+      const crashed = await call('POST', set);
+      assert.equal(crashed.status, 502, crashed.text);
+      assert.equal(
+        (JSON.parse(crashed.text) as { error: string }).error,
+        "The add-on's executable linux_x86_64/bin/oci_audit exited with code 3 without an answer.",
+      );
+      for (const r of [missing, crashed]) assert.ok(!r.text.includes(keyLine));
+    } finally {
+      renameSync(`${exe}.away`, exe);
+    }
+    assert.equal((await call('GET')).status, 200, 'the same handler process answers again once the executable is back');
+    assert.equal(w.splunkd.passwords().filter((p) => p.name === 'gone').length, 0, 'nothing stored');
+    const log = readFileSync(path.join(w.splunkd.splunkHome, 'var', 'log', 'splunk', 'splunkd.log'), 'utf8');
+    assert.match(log, /FATAL crashed on purpose/, "the executable's stderr reaches splunkd.log");
+    assert.ok(!log.includes(keyLine), 'no key line in splunkd.log');
   });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runValidation, type RunResult } from '../emulators/splunkd';
+import { AddonRest } from '../support/addon-rest';
 import { startProxy, type TestProxy } from '../support/proxy';
 import { recordResult } from '../support/results';
 import { ACCOUNT_REALM, errorLines, isoMinutesAgo, SETTINGS_REALM, startWorld, TEST_ENV, type World } from '../support/world';
@@ -189,6 +190,56 @@ describe('secrets never leak', function () {
     assert.match(await validate('bad regions', { account: 'main', regions: 'not a region!' }), /^regions: /);
     assert.match(await validate('unknown account', { account: 'nope' }), /account: "nope" does not exist/);
     assert.match(await validate('bad window', { account: 'main', query_window_size: '0' }), /^query_window_size: /);
+  });
+
+  it("the setup page's REST endpoints (Python handler -> executable on stdin) store and check secrets; their answers hold none", async () => {
+    const rest = new AddonRest(w.splunkd);
+    try {
+      const other = w.oci.addApiKey({ passphrase: PASSPHRASE, format: 'pkcs8' });
+      addPem('REST key', other.privateKeyPem);
+      const answers = [
+        await rest.call(
+          'POST',
+          'secrets',
+          { kind: 'account', action: 'set', name: 'viarest', private_key: other.privateKeyPem, passphrase: PASSPHRASE },
+          sessionKey,
+        ),
+        await rest.call('POST', 'secrets', { kind: 'proxy', action: 'set', proxy_password: PROXY_PASSWORD }, sessionKey),
+        await rest.call('GET', 'secrets', undefined, sessionKey),
+        await rest.call(
+          'POST',
+          'account_check',
+          {
+            name: 'unsaved',
+            auth_type: 'api_key',
+            tenancy_ocid: w.oci.tenancy.tenancyId,
+            user_ocid: other.userId,
+            fingerprint: other.fingerprint,
+            region: w.oci.tenancy.homeRegion,
+            identity_endpoint: w.oci.identityEndpoint,
+            audit_endpoint: w.oci.auditEndpoint,
+            private_key: other.privateKeyPem,
+            passphrase: WRONG_PASSPHRASE,
+          },
+          sessionKey,
+        ),
+      ];
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200],
+        answers.map((a) => a.text).join('\n'),
+      );
+      assert.equal((JSON.parse(answers[3].text) as { category: string }).category, 'configuration', answers[3].text);
+      answers.forEach((a, i) => outputs.push({ where: `REST answer ${i}`, text: a.text }));
+      const stored = w.splunkd.passwords().find((p) => p.realm === ACCOUNT_REALM && p.name === 'viarest');
+      assert.equal(
+        (JSON.parse(stored?.clear_password ?? '{}') as { passphrase?: string }).passphrase,
+        PASSPHRASE,
+        'stored through the handler',
+      );
+    } finally {
+      await rest.close();
+    }
   });
 
   it('no secret in stdout, stderr, splunkd.log, ta_oci_audit.log, KV records or .conf files', () => {

@@ -6,7 +6,7 @@ import { checkAccount } from '../../src/rest/account-check';
 import { accountFrom } from '../../src/rest/account-form';
 import { keyFingerprint } from '../../src/rest/key-facts';
 import type { Probe } from '../../src/rest/oci-probe';
-import { handleRequest, type HandlerDeps } from '../../src/rest/handler';
+import { answerRequest, handleRequest, type HandlerDeps } from '../../src/rest/handler';
 import { frame, OPCODE, PacketReader, serve, type PersistentReply } from '../../src/rest/persistconn';
 import { OciHttpError } from '../../src/oci/errors';
 import { ConfigError } from '../../src/config-error';
@@ -216,6 +216,20 @@ describe('REST handler routing', () => {
     server: { rest_uri: 'https://127.0.0.1:8089' },
   });
   const body = (r: PersistentReply): Record<string, unknown> => JSON.parse(r.payload) as Record<string, unknown>;
+
+  it('--rest-request (answerRequest): the request JSON routed as by the driver; not JSON or not an object is a 400', async () => {
+    const routed = await answerRequest(JSON.stringify(req([])), deps());
+    assert.deepEqual(body(routed), { messages: [{ type: 'ERROR', text: 'The following required arguments are missing: name.' }] });
+    assert.equal((await answerRequest(JSON.stringify(req([], 'POST', '/other')), deps())).status, 404);
+    for (const text of ['', '{', 'null', '42']) {
+      const r = await answerRequest(text, deps());
+      assert.equal(r.status, 400, text);
+      assert.match(
+        (body(r).messages as Array<{ text: string }>)[0].text,
+        /^ta_oci_audit REST handler: the request is not (JSON|a JSON object)$/,
+      );
+    }
+  });
 
   it('404 for another path, 405 for GET, 400 without a name, 404 for an unknown account', async () => {
     assert.equal((await handleRequest(req([], 'POST', '/other'), deps())).status, 404);
