@@ -94,6 +94,15 @@ for (const theme of ['light', 'dark'] as const)
       assert.match(pathOf(child.id), /\//);
       await pickFrom('compartments', top.id, top.name);
       await pickFrom('compartments', child.id, pathOf(child.id));
+      // a typed OCID is still accepted: a DELETED compartment is not in the list (only ACTIVE ones are)
+      const deleted = tenancy.compartments.find((c) => c.lifecycleState === 'DELETED');
+      assert.ok(deleted);
+      await page.getByRole('button', { name: 'Advanced' }).click();
+      await page.locator('[data-test="picker-exclude_compartments"]').click();
+      await page.keyboard.type(deleted.id);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Advanced' }).click();
       await page.locator('[name="index"]').fill('oci_audit');
       await page.waitForTimeout(300);
       await shot('inputs-essentials');
@@ -102,6 +111,7 @@ for (const theme of ['light', 'dark'] as const)
       const conf = bw.w.splunkd.getConf('inputs', 'oci_audit://rules_input') ?? {};
       assert.equal(conf.regions, ready[1]);
       assert.equal(conf.compartments, `${top.id},${child.id}`);
+      assert.equal(conf.exclude_compartments, deleted.id);
       assert.equal(conf.account, 'main');
     });
 
