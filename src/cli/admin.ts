@@ -1,7 +1,8 @@
 // Commands for admins at a shell (outside splunkd): preview and check.
 import yargs from 'yargs';
 import { log, parseLevel } from '../log/logger';
-import { PARAMETER_DEFAULTS } from '../splunk/parameters';
+import { ConfigError } from '../config-error';
+import { ParameterError, PARAMETER_DEFAULTS } from '../splunk/parameters';
 import { check } from './check';
 import type { AccountFlags } from './oci-config';
 import { preview } from './preview';
@@ -38,6 +39,17 @@ function withAccountFlags<T extends AccountArgs>(a: T): T & AccountFlags {
   };
 }
 
+/** A bad flag or setting ends the command with one plain line (no stack trace), exit 1. */
+async function plainly(run: () => Promise<number>): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof ParameterError || err instanceof ConfigError)) throw err;
+    log.error(err.message);
+    return 1;
+  }
+}
+
 // preview's defaults are the input's own (src/splunk/parameters.ts).
 const D = PARAMETER_DEFAULTS;
 
@@ -60,13 +72,28 @@ export async function runAdminCli(argv: string[]): Promise<number> {
           window: { type: 'number', describe: 'minutes per ListEvents window', default: Number(D.query_window_size) },
           'max-concurrency': { type: 'number', default: Number(D.max_concurrency) },
           limit: { type: 'number', describe: 'stop after this many events' },
+          hours: { type: 'number', describe: 'read the last N hours (instead of --start); --estimate: default 24, at most 168' },
+          'event-rules': {
+            type: 'string',
+            describe: 'event rules as in inputs.conf, e.g. "preset:read_only drop" (docs/event-rules.md); dropped events are not printed',
+          },
+          estimate: {
+            type: 'boolean',
+            describe: 'print what the rules would keep, route and drop, in events/day and GB/day per rule, instead of the events',
+          },
+          json: { type: 'boolean', describe: 'with --estimate: the estimate as JSON (as the REST endpoint ta_oci_audit/estimate answers)' },
+          'max-seconds': { type: 'number', describe: 'with --estimate: read for at most this long, then extrapolate', default: 600 },
         }),
       async (a) => {
-        code = await preview({
-          ...withAccountFlags(a),
-          excludeCompartments: a['exclude-compartments'],
-          maxConcurrency: a['max-concurrency'],
-        });
+        code = await plainly(() =>
+          preview({
+            ...withAccountFlags(a),
+            excludeCompartments: a['exclude-compartments'],
+            maxConcurrency: a['max-concurrency'],
+            eventRules: a['event-rules'],
+            maxSeconds: a['max-seconds'],
+          }),
+        );
       },
     )
     .command(

@@ -3,9 +3,11 @@
 //   POST …/ta_oci_audit/account_check   the connection check (check-endpoint.ts)
 //   GET|POST …/ta_oci_audit/secrets     write-only secrets (secrets-endpoint.ts)
 //   GET …/ta_oci_audit/tenancy          the tenancy's regions and compartments for the pickers (tenancy-endpoint.ts)
+//   POST …/ta_oci_audit/estimate        what event rules would keep, route and drop (estimate-endpoint.ts)
 import { log } from '../log/logger';
 import { callerClient } from './caller-session';
 import { CHECK_PATH, handleAccountCheck, splunkdCheckDeps, type CheckDeps } from './check-endpoint';
+import { ESTIMATE_PATH, handleEstimate, type EstimateRunner } from './estimate-endpoint';
 import { errorReply, serve, type PersistentReply, type PersistentRequest } from './persistconn';
 import { handleSecrets, SECRETS_PATH } from './secrets-endpoint';
 import { splunkdSecretStore, type SecretStore } from './secret-store';
@@ -16,6 +18,8 @@ export interface HandlerDeps extends CheckDeps {
   secrets?: (req: PersistentRequest) => SecretStore;
   /** the tenancy's region subscriptions and compartments, read from OCI */
   tenancy?: TenancyReader;
+  /** the estimate (tests stub it) */
+  estimate?: EstimateRunner;
 }
 
 export const splunkdDeps: HandlerDeps = { ...splunkdCheckDeps, secrets: (req) => splunkdSecretStore(callerClient(req)) };
@@ -24,6 +28,7 @@ export async function handleRequest(req: PersistentRequest, deps: HandlerDeps = 
   const path = (req.rest_path ?? req.path_info ?? '').replace(/\/+$/, '');
   if (path.endsWith(CHECK_PATH)) return handleAccountCheck(req, deps);
   if (path.endsWith(TENANCY_PATH)) return handleTenancy(req, deps);
+  if (path.endsWith(ESTIMATE_PATH)) return handleEstimate(req, deps.estimate);
   if (path.endsWith(SECRETS_PATH)) {
     const store = (deps.secrets ?? splunkdDeps.secrets)?.(req);
     if (!store) return errorReply(500, 'no secret store');

@@ -434,4 +434,37 @@ describe('what an edit does (docs/contract.md): exactly-once across edits betwee
     noWarning(enabled);
     recordResult('edit: disabled for a day, enabled', { ...counts, day: day.size });
   });
+
+  it('event_rules added, then changed: each run applies its rules from the checkpoint on; nothing is collected again or re-decided', async () => {
+    const { w, pairs, input } = await setUp();
+    w.splunkd.addIndex('oci_cheap');
+    const start = minutesAgo(360);
+    const base = { start_date_time: iso(start), delay_throttle: '1', query_window_size: '30', lookback_minutes: '60' };
+    const check = { windowMinutes: 30, lookbackMinutes: 60, start: () => start };
+    await input.run(base, 240, check);
+    const c1 = input.checkpoint(pairs);
+    const dropGets = await input.run({ ...base, event_rules: 'drop action=GET' }, 120, check);
+    oneInfo(
+      dropGets,
+      /input test was edited: event_rules \(none\) -> drop action=GET: the rules apply from each checkpoint on; nothing is collected again/,
+    );
+    noWarning(dropGets);
+    const c2 = input.checkpoint(pairs);
+    const routeLists = await input.run({ ...base, event_rules: 'route:oci_cheap name~^List ; index' }, 0, check);
+    oneInfo(routeLists, /event_rules drop action=GET -> route:oci_cheap name~\^List ; index: the rules apply from each checkpoint on/);
+    noWarning(routeLists);
+    const end = input.checkpoint(pairs);
+    type Ev = { eventId: string; data?: { eventName?: string; request?: { action?: string } } };
+    const between = (from: number, until: number): Ev[] =>
+      pairs.flatMap((p) => [...w.oci.events(p.region, p.compartment, new Date(from), new Date(until))] as Ev[]);
+    // Dropped: the GETs of [c1, c2) only; the lookback re-reads after each edit skip what was remembered.
+    const dropped = between(c1, c2).filter((e) => e.data?.request?.action === 'GET');
+    assert.ok(dropped.length > 100);
+    const counts = input.assertExact(spans(pairs, start, end), { never: dropped.map((e) => e.eventId) });
+    // Routed: the List calls of [c2, end) only, and each of them.
+    const routed = routeLists.events.filter((e) => e.index === 'oci_cheap').map((e) => (JSON.parse(e._raw) as Ev).eventId);
+    const lists = between(c2, end).filter((e) => /^List/.test(e.data?.eventName ?? ''));
+    assert.deepEqual(routed.sort(), lists.map((e) => e.eventId).sort());
+    recordResult('edit: event_rules none -> drop -> route', { ...counts, dropped: dropped.length, routed: routed.length });
+  });
 });
