@@ -11,4 +11,12 @@ const bin = process.env.OCI_AUDIT_BIN ?? path.join(root, 'dist/stage/TA-oci-audi
 if (!existsSync(bin)) run(process.execPath, [path.join(root, 'build', 'package', 'package.mjs')]);
 // The floor and `node -e 0` run on the SEA's own Node (also needed when OCI_AUDIT_BIN names a binary built elsewhere).
 if (!process.env.BENCH_NODE) (await import('../package/sea.mjs')).nodeBinary('linux');
-run(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'build', 'bench', 'bench.ts'), ...process.argv.slice(2)]);
+// --rules: what event rules change (volume per day, cost per event): build/bench/rules-volume.ts
+const rules = process.argv.includes('--rules');
+const script = rules ? 'rules-volume.ts' : 'bench.ts';
+run(process.execPath, [
+  '--require',
+  'tsx/cjs',
+  path.join(root, 'build', 'bench', script),
+  ...process.argv.slice(2).filter((a) => a !== '--rules'),
+]);
