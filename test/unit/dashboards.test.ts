@@ -299,6 +299,13 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | stats max(lag_second) by input'), /unknown field lag_second/);
     assert.throws(() => q('| tstats count from datamodel=Change.All_Changes by All_Changes.compartment_name'), /not a mapped field/);
     assert.throws(() => q('| inputlookup oci_audit_checkpoints_lookup | table checkpoint_epch'), /unknown field checkpoint_epch/);
+    // rex makes only its named groups; a rule summary's `index` is not a log field (it is the event's own index)
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | rex " index=(\\S+)"'), /no named group/);
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | rex " x=(?<a>\\S+)" | table b'), /unknown field b/);
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | stats sum(byts) by label'), /unknown field byts/);
+    assert.doesNotThrow(() =>
+      q('index=_internal sourcetype="ta:oci:audit:log" | rex " index=(?<route_index>\\S+)" | table route_index decision'),
+    );
     assert.doesNotThrow(() =>
       q('`oci_audit_index` sourcetype="oci:audit" data.identity.ipAddress="10.0.0.1" | stats count by data.additionalDetails.x, user'),
     );
