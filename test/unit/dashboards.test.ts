@@ -13,6 +13,7 @@ import { get, readConf, type Conf } from '../support/conf';
 import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
 import { RunStats, type RuleSummary } from '../../src/pipeline/run-stats';
+import { Logger } from '../../src/log/logger';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
@@ -333,6 +334,28 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     );
     const ets = conf('default/eventtypes.conf');
     assert.equal(get(ets, 'oci_audit_health', 'search'), 'index=_internal sourcetype="ta:oci:audit:log" "run summary"');
+  });
+
+  it("the event rule panels' rex reads the route index of a real `event rule summary` line, and only there", () => {
+    // the line as the run writes it (src/modular-input/run.ts: log.info('event rule summary', { input, ...RuleSummary }))
+    const lines: string[] = [];
+    const logger = new Logger();
+    logger.addSink((l) => lines.push(l));
+    const summary = (r: RuleSummary): void => logger.info('event rule summary', { input: 'prod', ...r });
+    summary({ rule: 3, label: 'rule-3', decision: 'route', index: 'oci_cheap', events: 5, bytes: 900 });
+    summary({ rule: 1, label: 'read_only/keep-denied', decision: 'index', events: 2, bytes: 300 });
+    const queries = loadViews()
+      .flatMap((v) => v.panels.flatMap((p) => p.searches))
+      .filter((q) => q.includes('"event rule summary"'));
+    assert.equal(queries.length, 2, 'the activity notice and the per-rule table');
+    for (const q of queries) {
+      const rex = /\| rex "((?:[^"\\]|\\.)*)"/.exec(q)?.[1];
+      assert.ok(rex, q);
+      const re = new RegExp(rex);
+      const routed = lines.find((l) => l.includes('decision=route')) ?? '';
+      assert.equal(re.exec(routed)?.groups?.route_index, 'oci_cheap', routed);
+      assert.equal(re.exec(lines.find((l) => l.includes('decision=index')) ?? '')?.groups?.route_index, undefined);
+    }
   });
 
   it('transforms.conf: the checkpoint lookup covers the KV collection and its fields', () => {
