@@ -411,6 +411,12 @@ export function resolveCompartments(values: readonly string[], tree: readonly Co
     if (list) list.push(c);
     else children.set(c.parentId, [c]);
   }
+  const byId = new Map(tree.map((c) => [c.id, c]));
+  const pathOf = (id: string): string => {
+    const names: string[] = [];
+    for (let c = byId.get(id), depth = 0; c?.parentId !== undefined && depth < 64; c = byId.get(c.parentId), depth++) names.unshift(c.name);
+    return names.join('/');
+  };
   const ids = new Set<string>();
   const unknown: string[] = [];
   const add = (id: string): void => {
@@ -428,7 +434,10 @@ export function resolveCompartments(values: readonly string[], tree: readonly Co
       add(v); // an OCID matches its own events even when it is not in the tree (deleted, or not listed)
       continue;
     }
-    const named = tree.filter((c) => c.name.toLowerCase() === v.toLowerCase());
+    // A path (prod/app/db: names from below the root down, as the Inputs tab's picker shows them) names one compartment.
+    const named = v.includes('/')
+      ? tree.filter((c) => pathOf(c.id).toLowerCase() === v.toLowerCase())
+      : tree.filter((c) => c.name.toLowerCase() === v.toLowerCase());
     if (!named.length) unknown.push(v);
     for (const c of named) add(c.id);
   }

@@ -206,6 +206,9 @@ describe('event rules: deciding', () => {
     assert.equal(which('drop compartment=a', inSub), 'rule-1');
     assert.equal(which('drop compartment=sandbox', ev({})), 'unmatched');
     assert.equal(which('drop compartment=root', ev({})), 'rule-1');
+    assert.equal(which('drop compartment=sandbox/A', inSub), 'rule-1');
+    assert.equal(which('drop compartment=sandbox/a/b', ev({ compartmentId: 'ocid1.compartment.oc1..sandboxa' })), 'unmatched');
+    assert.equal(which('drop compartment=prod/a', inSub), 'unmatched');
     // an OCID not in the tree (deleted, or not listed) still matches its own events
     assert.equal(which('drop compartment=ocid1.compartment.oc1..gone', ev({ compartmentId: 'ocid1.compartment.oc1..gone' })), 'rule-1');
     const r = resolveCompartments(['Sandbox', 'nosuch', 'ocid1.compartment.oc1..gone'], TREE);
