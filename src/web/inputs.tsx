@@ -348,6 +348,13 @@ export function InputsTab(): React.JSX.Element {
         { title: 'Interval', cell: (r) => str(r.content.interval) || '300' },
         { title: 'Index', cell: (r) => str(r.content.index) },
         {
+          title: 'Event rules',
+          cell: (r) => {
+            const n = splitRules(str(r.content.event_rules)).length;
+            return n === 0 ? 'none' : `${n} rule${n === 1 ? '' : 's'}`;
+          },
+        },
+        {
           title: 'Enabled',
           cell: (r) => (
             <Switch appearance="toggle" selected={enabled(r)} onClick={() => void toggle(r)} data-test="enabled">

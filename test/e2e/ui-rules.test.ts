@@ -158,6 +158,7 @@ for (const theme of ['light', 'dark'] as const)
         bw.w.splunkd.getConf('inputs', 'oci_audit://rules_input')?.event_rules,
         'preset:read_only route:oci_audit_reads ; index status=401,403,404 ; route:oci_cheap name~^List',
       );
+      await assertText(page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) }), '3 rules');
     });
 
     it('a bad rule is refused with the rule named; a hand-written text the rows cannot show is edited as text', async () => {
