@@ -8,31 +8,14 @@ import Select from '@splunk/react-ui/Select';
 import Table from '@splunk/react-ui/Table';
 import { call } from './api';
 import { errText } from './form';
+import type { Estimate as EstimateResult, Volume } from '../pipeline/estimate';
 
-export interface Volume {
-  events: number;
-  bytes: number;
-  eventsPerDay: number;
-  gbPerDay: number;
-}
-export interface EstimateResult {
-  hours: number;
-  regions: number | string[];
-  compartments: number | string[];
-  events: number;
-  bytes: number;
-  complete: boolean;
-  note?: string;
-  decisions: { index: Volume; route: Volume; drop: Volume };
-  rules: Array<Volume & { label: string; text: string; decision: 'index' | 'route' | 'drop'; index?: string }>;
-  unmatched: Volume;
-}
+export type { Estimate as EstimateResult } from '../pipeline/estimate';
 
 export async function estimate(form: Record<string, string>): Promise<EstimateResult> {
   return (await call('POST', 'ta_oci_audit/estimate', form)) as EstimateResult;
 }
 
-const count = (v: number | string[]): number => (Array.isArray(v) ? v.length : v);
 const perDay = (n: number): string => Math.round(n).toLocaleString('en-US');
 const gb = (n: number): string => (n >= 10 ? n.toFixed(1) : n >= 0.01 ? n.toFixed(2) : n > 0 ? n.toPrecision(2) : '0');
 
@@ -84,22 +67,31 @@ function EstimateTable({ r }: { r: EstimateResult }): React.JSX.Element {
     <Table.Row key={key} data-test-estimate-row={key}>
       <Table.Cell>{what}</Table.Cell>
       <Table.Cell align="right">{perDay(v.eventsPerDay)}</Table.Cell>
-      <Table.Cell align="right">{gb(v.gbPerDay)}</Table.Cell>
+      {/* from the bytes: gbPerDay is rounded, and a small tenancy's rows would all read 0 */}
+      <Table.Cell align="right">{gb((v.bytes / 1e9) * (24 / r.hours))}</Table.Cell>
       <Table.Cell align="right">{v.events.toLocaleString('en-US')}</Table.Cell>
     </Table.Row>
   );
   return (
     <div data-test="estimate-result" style={{ marginTop: 8 }}>
       <p data-test="estimate-read">
-        Read {r.events.toLocaleString('en-US')} events ({gb(r.bytes / 1e9)} GB) of the last {r.hours} hours from {count(r.regions)}{' '}
-        region(s) and {count(r.compartments)} compartment(s){r.complete ? '' : ', extrapolated'}.{r.note ? ` ${r.note}` : ''}
+        Read {r.windowsRead.toLocaleString('en-US')} of {r.windows.toLocaleString('en-US')} hour windows (region × compartment × hour) of
+        the last {r.hours} hours, {r.regions} region(s) and {r.compartments} compartment(s), in {r.seconds} s:{' '}
+        {r.events.toLocaleString('en-US')} events ({gb(r.bytes / 1e9)} GB) in the {r.hours} hours
+        {r.complete ? ', complete' : ', extrapolated from the windows read'}.{r.note ? ` ${r.note}` : ''}
       </p>
       <Table stripeRows>
         <Table.Head>
-          <Table.HeadCell>Decision</Table.HeadCell>
-          <Table.HeadCell align="right">events/day</Table.HeadCell>
-          <Table.HeadCell align="right">GB/day</Table.HeadCell>
-          <Table.HeadCell align="right">events read</Table.HeadCell>
+          <Table.HeadCell>Decision, then each rule (label and text)</Table.HeadCell>
+          <Table.HeadCell align="right" width={110}>
+            events/day
+          </Table.HeadCell>
+          <Table.HeadCell align="right" width={100}>
+            GB/day
+          </Table.HeadCell>
+          <Table.HeadCell align="right" width={150}>
+            events in {r.hours} h
+          </Table.HeadCell>
         </Table.Head>
         <Table.Body>
           {row('index', <strong>indexed</strong>, d.index)}
@@ -108,14 +100,13 @@ function EstimateTable({ r }: { r: EstimateResult }): React.JSX.Element {
           {r.rules.map((x, i) =>
             row(
               `rule-${i + 1}`,
-              <span>
-                rule {x.label}: {x.decision === 'route' ? `route to ${x.index ?? ''}` : x.decision}{' '}
-                <code style={{ opacity: 0.75 }}>{x.text}</code>
+              <span style={{ overflowWrap: 'anywhere' }}>
+                {x.label}: <code style={{ opacity: 0.8 }}>{x.text}</code>
               </span>,
               x,
             ),
           )}
-          {row('unmatched', <span>no rule matched: index</span>, r.unmatched)}
+          {row('unmatched', <span>no rule matched: indexed</span>, r.unmatched)}
         </Table.Body>
       </Table>
     </div>

@@ -263,42 +263,44 @@ export function InputsTab(): React.JSX.Element {
         {picker('regions')}
         {picker('compartments')}
 
-        <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
-        <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} />
-        {/* exactly-once (docs/contract.md "What an edit does"), so not an edit warning: said once, plainly */}
-        {editing.mode === 'edit' && rulesChanged(rows.find((r) => r.name === editing.name)?.content.event_rules, v.event_rules) && (
-          <Message type="info">
-            <span data-test="rules-edit-note">
-              The new rules apply from each checkpoint on: events already indexed, routed or dropped stay so, and nothing is collected
-              again.
-            </span>
-          </Message>
-        )}
-        <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
-          A route&apos;s index must exist on the indexers: they drop events sent to an index that does not exist, or put them in{' '}
-          <code>lastChanceIndex</code> when indexes.conf sets one. This page and each run check whether this Splunk server defines it (a
-          heavy forwarder usually defines none and forwards).
-        </p>
-        {missingIndexes.length > 0 && (
-          <Message type="warning">
-            <span data-test="route-index-missing">
-              {missingIndexes.map((x) => `"${x}"`).join(', ')} {missingIndexes.length === 1 ? 'is' : 'are'} not defined on this Splunk
-              server. If it forwards to indexers, check that they define {missingIndexes.length === 1 ? 'it' : 'them'}; otherwise create{' '}
-              {missingIndexes.length === 1 ? 'it' : 'them'} (Settings &gt; Indexes): the indexers drop events sent to an index that does not
-              exist, or put them in lastChanceIndex.
-            </span>
-          </Message>
-        )}
-        <EstimatePanel
-          disabled={!v.account || Boolean(rulesProblems.length)}
-          fields={() => ({
-            account: v.account,
-            regions: v.regions,
-            compartments: v.compartments,
-            exclude_compartments: v.exclude_compartments,
-            event_rules: v.event_rules,
-          })}
-        />
+        <div data-test="rules-section">
+          <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
+          <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} />
+          {/* exactly-once (docs/contract.md "What an edit does"), so not an edit warning: said once, plainly */}
+          {editing.mode === 'edit' && rulesChanged(rows.find((r) => r.name === editing.name)?.content.event_rules, v.event_rules) && (
+            <Message type="info">
+              <span data-test="rules-edit-note">
+                The new rules apply from each checkpoint on: events already indexed, routed or dropped stay so, and nothing is collected
+                again.
+              </span>
+            </Message>
+          )}
+          <p style={{ fontSize: '0.9em', opacity: 0.8 }} data-test="route-index-note">
+            A route&apos;s index must exist on the indexers: they drop events sent to an index that does not exist, or put them in{' '}
+            <code>lastChanceIndex</code> when indexes.conf sets one. This page and each run check whether this Splunk server defines it (a
+            heavy forwarder usually defines none and forwards).
+          </p>
+          {missingIndexes.length > 0 && (
+            <Message type="warning">
+              <span data-test="route-index-missing">
+                {missingIndexes.map((x) => `"${x}"`).join(', ')} {missingIndexes.length === 1 ? 'is' : 'are'} not defined on this Splunk
+                server. If it forwards to indexers, check that they define {missingIndexes.length === 1 ? 'it' : 'them'}; otherwise create{' '}
+                {missingIndexes.length === 1 ? 'it' : 'them'} (Settings &gt; Indexes): the indexers drop events sent to an index that does
+                not exist, or put them in lastChanceIndex.
+              </span>
+            </Message>
+          )}
+          <EstimatePanel
+            disabled={!v.account || Boolean(rulesProblems.length)}
+            fields={() => ({
+              account: v.account,
+              regions: v.regions,
+              compartments: v.compartments,
+              exclude_compartments: v.exclude_compartments,
+              event_rules: v.event_rules,
+            })}
+          />
+        </div>
 
         <div style={{ marginTop: 16 }}>
           <CollapsiblePanel
@@ -345,6 +347,13 @@ export function InputsTab(): React.JSX.Element {
         { title: 'Regions', cell: (r) => str(r.content.regions) || '*' },
         { title: 'Interval', cell: (r) => str(r.content.interval) || '300' },
         { title: 'Index', cell: (r) => str(r.content.index) },
+        {
+          title: 'Event rules',
+          cell: (r) => {
+            const n = splitRules(str(r.content.event_rules)).length;
+            return n === 0 ? 'none' : `${n} rule${n === 1 ? '' : 's'}`;
+          },
+        },
         {
           title: 'Enabled',
           cell: (r) => (

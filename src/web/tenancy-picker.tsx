@@ -6,25 +6,10 @@ import ControlGroup from '@splunk/react-ui/ControlGroup';
 import Multiselect from '@splunk/react-ui/Multiselect';
 import type { TenancyLists } from '../rest/tenancy-endpoint';
 import { Field } from './form';
+import { ALL, pickedValues, splitValues } from './picker-values';
 
 /** The tenancy's lists for the chosen account: loading, loaded, or why not. */
 export type ListsState = { state: 'loading' } | { state: 'loaded'; lists: TenancyLists } | { state: 'failed'; why: string };
-
-const ALL = '*';
-
-export function splitValues(v: string): string[] {
-  return v
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
-
-/** `*` alone or without it: picking `*` clears the others, picking another clears `*`. */
-export function pickedValues(before: readonly string[], after: readonly string[]): string[] {
-  const added = after.filter((x) => !before.includes(x));
-  if (added.includes(ALL)) return [ALL];
-  return after.length > 1 ? after.filter((x) => x !== ALL) : [...after];
-}
 
 export function TenancyPicker(p: {
   kind: 'regions' | 'compartments';

@@ -94,6 +94,15 @@ for (const theme of ['light', 'dark'] as const)
       assert.match(pathOf(child.id), /\//);
       await pickFrom('compartments', top.id, top.name);
       await pickFrom('compartments', child.id, pathOf(child.id));
+      // a typed OCID is still accepted: a DELETED compartment is not in the list (only ACTIVE ones are)
+      const deleted = tenancy.compartments.find((c) => c.lifecycleState === 'DELETED');
+      assert.ok(deleted);
+      await page.getByRole('button', { name: 'Advanced' }).click();
+      await page.locator('[data-test="picker-exclude_compartments"]').click();
+      await page.keyboard.type(deleted.id);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+      await page.getByRole('button', { name: 'Advanced' }).click();
       await page.locator('[name="index"]').fill('oci_audit');
       await page.waitForTimeout(300);
       await shot('inputs-essentials');
@@ -102,6 +111,7 @@ for (const theme of ['light', 'dark'] as const)
       const conf = bw.w.splunkd.getConf('inputs', 'oci_audit://rules_input') ?? {};
       assert.equal(conf.regions, ready[1]);
       assert.equal(conf.compartments, `${top.id},${child.id}`);
+      assert.equal(conf.exclude_compartments, deleted.id);
       assert.equal(conf.account, 'main');
     });
 
@@ -141,13 +151,14 @@ for (const theme of ['light', 'dark'] as const)
       );
       await page.locator('[data-test="preset-keeps"] summary').click();
       await page.waitForTimeout(300);
-      await shot('rules-editor', page.locator('[data-test="input-form"]'));
+      await shot('rules-editor', page.locator('[data-test="rules-section"]'));
       await button('Save').click();
       await assertText(page.locator('[data-test="notice"]'), 'saved');
       assert.equal(
         bw.w.splunkd.getConf('inputs', 'oci_audit://rules_input')?.event_rules,
         'preset:read_only route:oci_audit_reads ; index status=401,403,404 ; route:oci_cheap name~^List',
       );
+      await assertText(page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) }), '3 rules');
     });
 
     it('a bad rule is refused with the rule named; a hand-written text the rows cannot show is edited as text', async () => {
@@ -181,14 +192,32 @@ for (const theme of ['light', 'dark'] as const)
     it('the estimate shows events/day and GB/day indexed, routed and dropped, per rule, and what it read', async () => {
       const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
       await button('Edit', row).click();
+      const answer = page.waitForResponse((r) => r.url().includes('/ta_oci_audit/estimate'), { timeout: 30_000 });
       await button('Estimate').click();
-      await page.locator('[data-test="estimate-result"]').waitFor({ timeout: 30_000 });
+      const res = await answer;
+      assert.equal(res.status(), 200);
+      const e = (await res.json()) as {
+        events: number;
+        decisions: Record<'index' | 'route' | 'drop', { events: number; eventsPerDay: number }>;
+        rules: Array<{ label: string; events: number }>;
+      };
+      await page.locator('[data-test="estimate-result"]').waitFor();
       await assertText(page.locator('[data-test="estimate-read"]'), 'of the last 24 hours');
-      for (const k of ['index', 'route', 'drop', 'unmatched'])
-        assert.equal(await page.locator(`[data-test-estimate-row="${k}"]`).count(), 1, `${k} row`);
-      assert.ok((await page.locator('[data-test-estimate-row^="rule-"]').count()) >= 3, 'one row per rule');
+      // the table shows the endpoint's numbers: per decision and per rule (the last cell is the events in the span)
+      const cells = async (key: string): Promise<string[]> => page.locator(`[data-test-estimate-row="${key}"] td`).allInnerTexts();
+      const n = (t: string | undefined): number => Number((t ?? '').replace(/,/g, ''));
+      for (const k of ['index', 'route', 'drop'] as const) {
+        const c = await cells(k);
+        assert.equal(n(c[3]), e.decisions[k].events, `${k} events`);
+        assert.equal(n(c[1]), Math.round(e.decisions[k].eventsPerDay), `${k} events/day`);
+      }
+      assert.equal(e.decisions.index.events + e.decisions.route.events + e.decisions.drop.events, e.events);
+      assert.ok(e.decisions.route.events > 0, "the preset routes the emulated tenancy's reads");
+      assert.equal(await page.locator('[data-test-estimate-row^="rule-"]').count(), e.rules.length, 'one row per rule');
+      for (const [i, r] of e.rules.entries()) assert.match((await cells(`rule-${i + 1}`))[0], new RegExp(`^${r.label}:`));
+      assert.equal(await page.locator('[data-test-estimate-row="unmatched"]').count(), 1);
       await page.waitForTimeout(300);
-      await shot('rules-estimate', page.locator('[data-test="input-form"]'));
+      await shot('rules-estimate', page.locator('[data-test="rules-section"]'));
       await button('Cancel').click();
     });
   });

@@ -13,6 +13,7 @@ import { get, readConf, type Conf } from '../support/conf';
 import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
 import { RunStats, type RuleSummary } from '../../src/pipeline/run-stats';
+import { Logger } from '../../src/log/logger';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
@@ -299,6 +300,13 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | stats max(lag_second) by input'), /unknown field lag_second/);
     assert.throws(() => q('| tstats count from datamodel=Change.All_Changes by All_Changes.compartment_name'), /not a mapped field/);
     assert.throws(() => q('| inputlookup oci_audit_checkpoints_lookup | table checkpoint_epch'), /unknown field checkpoint_epch/);
+    // rex makes only its named groups; a rule summary's `index` is not a log field (it is the event's own index)
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | rex " index=(\\S+)"'), /no named group/);
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | rex " x=(?<a>\\S+)" | table b'), /unknown field b/);
+    assert.throws(() => q('index=_internal sourcetype="ta:oci:audit:log" | stats sum(byts) by label'), /unknown field byts/);
+    assert.doesNotThrow(() =>
+      q('index=_internal sourcetype="ta:oci:audit:log" | rex " index=(?<route_index>\\S+)" | table route_index decision'),
+    );
     assert.doesNotThrow(() =>
       q('`oci_audit_index` sourcetype="oci:audit" data.identity.ipAddress="10.0.0.1" | stats count by data.additionalDetails.x, user'),
     );
@@ -326,6 +334,28 @@ describe('dashboards and saved searches (default/data/ui, savedsearches.conf)', 
     );
     const ets = conf('default/eventtypes.conf');
     assert.equal(get(ets, 'oci_audit_health', 'search'), 'index=_internal sourcetype="ta:oci:audit:log" "run summary"');
+  });
+
+  it("the event rule panels' rex reads the route index of a real `event rule summary` line, and only there", () => {
+    // the line as the run writes it (src/modular-input/run.ts: log.info('event rule summary', { input, ...RuleSummary }))
+    const lines: string[] = [];
+    const logger = new Logger();
+    logger.addSink((l) => lines.push(l));
+    const summary = (r: RuleSummary): void => logger.info('event rule summary', { input: 'prod', ...r });
+    summary({ rule: 3, label: 'rule-3', decision: 'route', index: 'oci_cheap', events: 5, bytes: 900 });
+    summary({ rule: 1, label: 'read_only/keep-denied', decision: 'index', events: 2, bytes: 300 });
+    const queries = loadViews()
+      .flatMap((v) => v.panels.flatMap((p) => p.searches))
+      .filter((q) => q.includes('"event rule summary"'));
+    assert.equal(queries.length, 2, 'the activity notice and the per-rule table');
+    for (const q of queries) {
+      const rex = /\| rex "((?:[^"\\]|\\.)*)"/.exec(q)?.[1];
+      assert.ok(rex, q);
+      const re = new RegExp(rex);
+      const routed = lines.find((l) => l.includes('decision=route')) ?? '';
+      assert.equal(re.exec(routed)?.groups?.route_index, 'oci_cheap', routed);
+      assert.equal(re.exec(lines.find((l) => l.includes('decision=index')) ?? '')?.groups?.route_index, undefined);
+    }
   });
 
   it('transforms.conf: the checkpoint lookup covers the KV collection and its fields', () => {

@@ -7,7 +7,7 @@ import type { PersistentReply } from '../../src/rest/persistconn';
 import { OciHttpError } from '../../src/oci/errors';
 import { parseEventRules } from '../../src/pipeline/event-rules';
 import { conditionValue, rowsNamed, rowsOf, textOf } from '../../src/web/rule-rows';
-import { pickedValues } from '../../src/web/tenancy-picker';
+import { pickedValues } from '../../src/web/picker-values';
 
 const T = 'ocid1.tenancy.oc1..aaaaroot';
 const stored = {
