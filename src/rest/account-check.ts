@@ -1,6 +1,6 @@
 // The Accounts tab's connection check: sign in to OCI with the account and list the tenancy's region
 // subscriptions (Identity ListRegionSubscriptions, the first call every run makes), and say in plain words
-// what is wrong when it fails. Served by `oci_audit --rest-handler` at
+// what is wrong when it fails. Served by `oci_audit --rest-request` (through bin/ta_oci_audit_rest.py) at
 // /servicesNS/nobody/TA-oci-audit/ta_oci_audit/account_check (default/restmap.conf; check-endpoint.ts).
 import { classify, explain, type ErrorCategory } from '../oci/errors';
 import { identityBase } from '../oci/endpoints';
