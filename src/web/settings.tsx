@@ -4,6 +4,7 @@
 import React, { useEffect, useState } from 'react';
 import Button from '@splunk/react-ui/Button';
 import ControlGroup from '@splunk/react-ui/ControlGroup';
+import Message from '@splunk/react-ui/Message';
 import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import { SETTINGS_CONF, truthy } from '../splunk/account-rules';
@@ -71,7 +72,9 @@ function StanzaPanel(p: { testId: string; stanza: Stanza; onSave: () => Promise<
 
 export function ProxyTab(): React.JSX.Element {
   const [v, setV] = useState({ proxy_enabled: false, proxy_url: '', proxy_port: '', proxy_username: '', proxy_password: '' });
-  const [hasPassword, setHasPassword] = useState(false);
+  /** whether a proxy password is stored; undefined: the secrets endpoint could not say (secretsError) */
+  const [hasPassword, setHasPassword] = useState<boolean | undefined>(false);
+  const [secretsError, setSecretsError] = useState('');
   const [touched, setTouched] = useState(false);
   const stanza = useStanza('proxy', async (c) => {
     setV({
@@ -81,7 +84,13 @@ export function ProxyTab(): React.JSX.Element {
       proxy_username: str(c.proxy_username),
       proxy_password: '',
     });
-    setHasPassword((await secretsState()).proxy.proxy_password);
+    // A failing secrets endpoint is said as such; Save only ever writes a typed password, so nothing unseen is lost.
+    try {
+      setHasPassword((await secretsState()).proxy.proxy_password);
+    } catch (e) {
+      setHasPassword(undefined);
+      setSecretsError(errText(e));
+    }
   });
   const problems = proxyFormProblems(v);
   const set = (name: string, value: string): void => {
@@ -110,6 +119,12 @@ export function ProxyTab(): React.JSX.Element {
   const bind = fieldBinder(v, set, (k) => (touched ? problems[k] : undefined));
   return (
     <StanzaPanel testId="proxy" stanza={stanza} onSave={save}>
+      {secretsError !== '' && (
+        <Message type="warning" data-test="secrets-unknown">
+          Could not learn whether a proxy password is stored: the add-on&apos;s secrets endpoint answered &ldquo;{secretsError}&rdquo;.
+          Leave the password blank to keep whatever is stored; type one only to replace it.
+        </Message>
+      )}
       <ControlGroup label="Enable proxy" labelWidth={180} controlsLayout="none">
         <Switch
           appearance="toggle"
@@ -132,7 +147,13 @@ export function ProxyTab(): React.JSX.Element {
         label="Password"
         {...bind('proxy_password')}
         type="password"
-        help={hasPassword ? 'A password is stored; leave blank to keep it.' : 'Optional; kept in storage/passwords'}
+        help={
+          hasPassword === undefined
+            ? 'Not known whether a password is stored; leave blank to keep any stored password.'
+            : hasPassword
+              ? 'A password is stored; leave blank to keep it.'
+              : 'Optional; kept in storage/passwords'
+        }
       />
     </StanzaPanel>
   );

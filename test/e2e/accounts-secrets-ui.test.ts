@@ -2,13 +2,14 @@
 // crashed, platform without it, splunkd busy), in a real browser against the Splunk Web + splunkd emulators
 // (the fault: Splunkd.setRestHandlerFault). The form says it could not learn whether a key is stored, with the
 // handler's message; it does not require a key; Save without a typed key leaves the stored secret as it was.
+// The Proxy tab likewise for the proxy password.
 // In the light and the dark theme; UPDATE_SCREENSHOTS=1 refreshes docs/screenshots/accounts-secrets-unknown-<theme>.png.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
-import { ACCOUNT_REALM, ROOT } from '../support/world';
+import { ACCOUNT_REALM, ROOT, SETTINGS_REALM } from '../support/world';
 
 const SECRETS = '/ta_oci_audit/secrets';
 const HANDLER_TEXT = 'Unexpected error from the REST handler [script:ta_oci_audit_secrets]: the handler process exited (emulated fault)';
@@ -80,5 +81,31 @@ for (const theme of ['light', 'dark'] as const)
       await assertText(group('private_key'), 'A key is stored');
       assert.equal(await page.locator('[data-test="secrets-unknown"]').count(), 0);
       await button('Cancel').click();
+    });
+
+    it('Proxy tab: says it could not learn whether a password is stored, and Save keeps the stored password', async () => {
+      const tab = (name: string): Promise<void> => page.getByRole('tab', { name }).click();
+      const storedProxy = (): string | undefined =>
+        bw.w.splunkd.passwords().find((p) => p.realm === SETTINGS_REALM && p.name === 'proxy')?.clear_password;
+      await tab('Proxy');
+      await page.locator('[data-test="proxy"]').waitFor();
+      await field('proxy_password').fill('kept-proxy-secret');
+      await button('Save').click();
+      await assertText(page.locator('[data-test="notice"]'), 'Proxy settings saved.');
+      const before = storedProxy();
+      assert.ok(before?.includes('kept-proxy-secret'), 'a proxy password is stored');
+      bw.w.splunkd.setRestHandlerFault(SECRETS, { status: 500, text: HANDLER_TEXT });
+      await tab('Logging'); // the tab is mounted afresh, so it asks the secrets endpoint again
+      await tab('Proxy');
+      const message = page.locator('[data-test="secrets-unknown"]');
+      await assertText(message, 'Could not learn whether a proxy password is stored');
+      assert.ok((await message.innerText()).includes(HANDLER_TEXT), await message.innerText());
+      await assertText(group('proxy_password'), 'Not known whether a password is stored');
+      await field('proxy_username').fill('squid');
+      await button('Save').click();
+      await assertText(page.locator('[data-test="notice"]'), 'Proxy settings saved.');
+      assert.equal(storedProxy(), before, 'storage/passwords unchanged');
+      bw.w.splunkd.setRestHandlerFault(SECRETS, undefined);
+      await tab('Accounts');
     });
   });
