@@ -265,7 +265,21 @@ export function InputsTab(): React.JSX.Element {
 
         <div data-test="rules-section">
           <h4 style={SECTION}>Event rules: what to index, route to another index, or drop</h4>
-          <RulesEditor value={v.event_rules} onChange={(t) => set('event_rules', t)} problems={rulesProblems} />
+          <RulesEditor
+            value={v.event_rules}
+            onChange={(t) => set('event_rules', t)}
+            problems={rulesProblems}
+            choices={
+              lists.state === 'loaded'
+                ? {
+                    compartment: lists.lists.compartments
+                      .filter((c) => c.path !== 'root')
+                      .map((c) => ({ value: c.path, label: c.path, description: `…${c.id.slice(-10)}` })),
+                    region: lists.lists.regions.map((r) => ({ value: r.name, label: r.name, description: r.status })),
+                  }
+                : undefined
+            }
+          />
           {/* exactly-once (docs/contract.md "What an edit does"), so not an edit warning: said once, plainly */}
           {editing.mode === 'edit' && rulesChanged(rows.find((r) => r.name === editing.name)?.content.event_rules, v.event_rules) && (
             <Message type="info">

@@ -7,7 +7,9 @@ import Message from '@splunk/react-ui/Message';
 import Select from '@splunk/react-ui/Select';
 import Text from '@splunk/react-ui/Text';
 import TextArea from '@splunk/react-ui/TextArea';
-import { PRESETS, RULE_FIELD_HELP, RULE_FIELDS, type PresetRule } from '../pipeline/event-rules';
+import Multiselect from '@splunk/react-ui/Multiselect';
+import { PRESETS, RULE_FIELD_HELP, RULE_FIELDS, type PresetRule, type RuleField } from '../pipeline/event-rules';
+import { splitValues } from './picker-values';
 import { conditionValue, rowsNamed, rowsOf, textOf, type RuleCondition, type RuleRow } from './rule-rows';
 
 const small: React.CSSProperties = { fontSize: '0.9em', opacity: 0.8 };
@@ -17,6 +19,8 @@ export function RulesEditor(p: {
   onChange: (text: string) => void;
   /** the parser's problems with this text (each names its rule) */
   problems: string[];
+  /** values to pick for a field's `=` condition (the tenancy's compartments by path, its regions) */
+  choices?: Partial<Record<RuleField, Array<{ value: string; label: string; description?: string }>>>;
 }): React.JSX.Element {
   const parsed = rowsOf(p.value);
   const [asText, setAsText] = useState(parsed === undefined);
@@ -144,12 +148,28 @@ export function RulesEditor(p: {
                         <Select.Option label="~" value="~" description="regular expression" />
                       </Select>
                       <span style={{ display: 'inline-block', width: 230 }}>
-                        <Text
-                          name={`rule-${i + 1}-value-${k + 1}`}
-                          value={c.value}
-                          placeholder={c.op === '=' ? 'v1,v2' : 'regex'}
-                          onChange={(_e, d) => editCondition(i, k, { value: conditionValue(c.op, d.value) })}
-                        />
+                        {c.op === '=' && p.choices?.[c.field] ? (
+                          // the tenancy's own compartments (by path) and regions, as the pickers above; typed values still go
+                          <Multiselect
+                            name={`rule-${i + 1}-value-${k + 1}`}
+                            values={splitValues(c.value)}
+                            allowNewValues
+                            compact
+                            onChange={(_e, d) => editCondition(i, k, { value: conditionValue('=', d.values.map(String).join(',')) })}
+                            data-test={`rule-${i + 1}-choices-${k + 1}`}
+                          >
+                            {(p.choices[c.field] ?? []).map((o) => (
+                              <Multiselect.Option key={o.value} label={o.label} value={o.value} description={o.description} />
+                            ))}
+                          </Multiselect>
+                        ) : (
+                          <Text
+                            name={`rule-${i + 1}-value-${k + 1}`}
+                            value={c.value}
+                            placeholder={c.op === '=' ? 'v1,v2' : 'regex'}
+                            onChange={(_e, d) => editCondition(i, k, { value: conditionValue(c.op, d.value) })}
+                          />
+                        )}
                       </span>
                       <Button
                         appearance="subtle"

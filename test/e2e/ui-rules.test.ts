@@ -189,6 +189,27 @@ for (const theme of ['light', 'dark'] as const)
       await button('Cancel').click();
     });
 
+    it("a compartment condition is picked from the tenancy's compartments by path (as the engine matches it)", async () => {
+      const { tenancy } = bw.w.oci;
+      const byId = new Map(tenancy.compartments.map((c) => [c.id, c]));
+      const pathOf = (id: string): string => {
+        const c = byId.get(id);
+        return c ? (byId.has(c.compartmentId) ? `${pathOf(c.compartmentId)}/${c.name}` : c.name) : '';
+      };
+      const child = tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE' && byId.has(c.compartmentId));
+      assert.ok(child);
+      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
+      await button('Edit', row).click();
+      await button('Add rule').click();
+      await choose(ruleRow(4), 'field', 'compartment');
+      await ruleRow(4).locator('[data-test="rule-4-choices-1"]').click();
+      await page.locator(`[role="option"][data-test-value="${pathOf(child.id)}"]`).click();
+      await page.keyboard.press('Escape');
+      assert.match(await rulesText(), new RegExp(` ; drop compartment=${pathOf(child.id).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+      assert.deepEqual(await page.locator('[data-test="rule-problem"]').allInnerTexts(), [], 'the engine accepts a path');
+      await button('Cancel').click();
+    });
+
     it('the estimate shows events/day and GB/day indexed, routed and dropped, per rule, and what it read', async () => {
       const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
       await button('Edit', row).click();

@@ -1,5 +1,6 @@
-// GET ta_oci_audit/tenancy (src/rest/tenancy-endpoint.ts): the pickers' lists, compartment paths, and one
-// plain sentence for every way it fails; and the rule editor's rows <-> event_rules text (src/web/rule-rows.ts).
+// The Inputs form's pieces outside the browser: GET ta_oci_audit/tenancy (src/rest/tenancy-endpoint.ts), the
+// pickers' lists, compartment paths and one plain sentence for every way it fails; the rule editor's rows <->
+// event_rules text (src/web/rule-rows.ts); the pickers' `*`; an edit of the rules is not an edit warning.
 import assert from 'node:assert/strict';
 import { handleRequest, type HandlerDeps } from '../../src/rest/handler';
 import { handleTenancy, withPaths, type TenancyReader } from '../../src/rest/tenancy-endpoint';
@@ -8,6 +9,7 @@ import { OciHttpError } from '../../src/oci/errors';
 import { parseEventRules } from '../../src/pipeline/event-rules';
 import { conditionValue, rowsNamed, rowsOf, textOf } from '../../src/web/rule-rows';
 import { pickedValues } from '../../src/web/picker-values';
+import { editWarnings } from '../../src/web/edit-warnings';
 
 const T = 'ocid1.tenancy.oc1..aaaaroot';
 const stored = {
@@ -145,5 +147,11 @@ describe('rule editor rows <-> event_rules text', () => {
     assert.deepEqual(pickedValues(['a'], ['a', '*']), ['*']);
     assert.deepEqual(pickedValues(['*'], ['*', 'b']), ['b']);
     assert.deepEqual(pickedValues(['a', 'b'], ['b']), ['b']);
+  });
+
+  it('an edit of the rules is exactly-once (docs/contract.md "What an edit does"): no edit warning', () => {
+    const saved = { account: 'main', event_rules: '' };
+    assert.deepEqual(editWarnings(saved, { account: 'main', event_rules: 'preset:read_only drop' }), []);
+    assert.deepEqual(editWarnings({ ...saved, event_rules: 'drop' }, { account: 'main', event_rules: 'index status=4xx ; drop' }), []);
   });
 });
