@@ -77,8 +77,13 @@ function depthExceeds(text: string, max: number): boolean {
   while (i >= 0 && i < text.length) {
     const next = text[i + 1];
     let end: number;
-    if (text.startsWith('<!--', i)) end = text.indexOf('-->', i + 4) + 2;
-    else if (text.startsWith('<![CDATA[', i)) end = text.indexOf(']]>', i + 9) + 2;
+    // An unterminated comment or CDATA section must end the scan: indexOf's -1 plus 2 would restart it at 1.
+    const closing = (s: string, from: number): number => {
+      const at = text.indexOf(s, from);
+      return at < 0 ? -1 : at + s.length - 1;
+    };
+    if (text.startsWith('<!--', i)) end = closing('-->', i + 4);
+    else if (text.startsWith('<![CDATA[', i)) end = closing(']]>', i + 9);
     else if (next === '?' || next === '!') end = text.indexOf('>', i + 2);
     else {
       end = text.indexOf('>', i + 1);

@@ -376,6 +376,11 @@ describe('fuzz: input XML (parseInputDefinition, parseValidationRequest)', funct
     );
   });
 
+  it('an unterminated CDATA section or comment ends in an InputXmlError (it made the depth scan loop forever)', () => {
+    for (const tail of ['<![CDATA[', '<![CDATA[ x ]]', '<!--', '<!-- x --'])
+      for (const doc of [`<input></input>${tail}`, `<items><item name="a"></item></items>${tail}`, `<input>${tail}`]) checkBoth(doc);
+  });
+
   it('DOCTYPE bombs and external entities are refused before any expansion', () => {
     for (const doc of TRICKS.filter((t) => /<!DOCTYPE|<!ENTITY/i.test(t))) {
       for (const f of [parseInputDefinition, parseValidationRequest] as Array<(d: string) => unknown>) {
