@@ -197,8 +197,12 @@ export function splitRules(text: string): string[] {
 
 /** Quotes a rule in a message: at most 60 characters, control characters as `?`. */
 function quote(s: string, n = 60): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  // control characters, non-characters and lone surrogates never reach a message (as parameters.ts clip())
+  const clean = s.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '?',
+  );
   const chars = Array.from(clean);
   return chars.length > n ? `${chars.slice(0, n).join('')}…` : clean;
 }
@@ -289,12 +293,11 @@ function compileCondition(token: string): Condition {
       re = compileRegex(raw);
     } catch (err) {
       const why = String((err as Error).message).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-      throw new RuleProblem(`${f}~"${quote(raw, 40)}" is not a valid regular expression (${why})`);
+      throw new RuleProblem(`${f}~"${quote(raw, 40)}" is not a valid regular expression (${why}); use a JavaScript regular expression`);
     }
   } else {
     values = raw.split(',').map((v) => v.trim());
-    if (values.some((v) => v === ''))
-      throw new RuleProblem(`${f}=${quote(raw, 40)} has an empty value; separate values with single commas`);
+    if (values.some((v) => v === '')) throw new RuleProblem(`${f}=${quote(raw, 40)} has an empty value; use single commas between values`);
   }
 
   switch (f) {

@@ -295,7 +295,7 @@ describe('event rules through the binary (docs/event-rules.md)', function () {
       ['index ; route: name~^List', /^event_rules: rule 2 "route: name~\^List": route needs an index name, e.g\. route:oci_audit_reads$/],
       [
         'drop name~(unclosed',
-        /^event_rules: rule 1 "drop name~\(unclosed": name~"\(unclosed" is not a valid regular expression \(Unterminated group\)$/,
+        /^event_rules: rule 1 "drop name~\(unclosed": name~"\(unclosed" is not a valid regular expression \(Unterminated group\); use a JavaScript regular expression$/,
       ],
       ['keep status=404', /^event_rules: rule 1 "keep status=404": unknown decision "keep"; a rule starts with index, route:<index>, drop/],
       ['route:_hidden', /^event_rules: rule 1 "route:_hidden": route:_hidden is not an index name; use lowercase letters/],

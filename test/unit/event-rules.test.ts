@@ -79,7 +79,7 @@ describe('event rules: parsing', () => {
       ['route name~^List', /rule 1 .*route needs an index name/],
       [
         'index ; index ; drop name~(unclosed',
-        /^event_rules: rule 3 "drop name~\(unclosed": name~"\(unclosed" is not a valid regular expression \(Unterminated group\)$/,
+        /^event_rules: rule 3 "drop name~\(unclosed": name~"\(unclosed" is not a valid regular expression \(Unterminated group\); use a JavaScript regular expression$/,
       ],
       [
         'keep name=GetObject',

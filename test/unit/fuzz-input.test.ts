@@ -542,7 +542,7 @@ describe('fuzz: input parameters (parseInputConfig)', function () {
           for (const m of err.problems) {
             const param = /^([a-z_]+):/.exec(m)?.[1];
             assert.ok(param !== undefined && NAMES.has(param), `starts with a parameter name: ${m.slice(0, 120)}`);
-            assert.match(m, /\b(use|required|must)\b/, `says what is accepted: ${m.slice(0, 200)}`);
+            assert.match(m, /\b(use|required|must|needs|starts with|e\.g\.)/, `says what is accepted: ${m.slice(0, 200)}`);
             assert.ok(!CONTROL.test(m), `no control characters: ${JSON.stringify(m.slice(0, 200))}`);
             assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(m), 'no lone surrogates');
             assert.ok(cp(m) <= 320, `short (${cp(m)}): ${m.slice(0, 200)}`);
