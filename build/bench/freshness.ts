@@ -197,30 +197,28 @@ async function runOne(
   };
 
   await waitSim(T0 + 5000);
+  // Requests are counted in the steady state: from the 11th minute (past the first runs, whose windows start at
+  // the input's start, and past the largest delay + interval) to the end.
+  const steady = T0 + 11 * MIN;
   if (config.interval === 0) {
     const p = spawnOnce();
-    await waitSim(T0 + 2 * MIN);
-    markRequests();
-    await waitSim(liveEnd);
+    await waitSim(steady);
     markRequests();
     await waitSim(end);
+    markRequests();
     p.term();
     await p.done;
   } else {
     let next = T0 + 5000;
-    let measured = false;
     while (simNow() < end) {
+      if (!leMark && next >= steady) markRequests();
       await waitSim(next);
       const p = spawnOnce();
       await p.done;
-      if (!measured && simNow() >= T0 + 2 * MIN) {
-        markRequests();
-        measured = true;
-      }
-      if (simNow() < liveEnd) markRequests();
       next += config.interval * 1000;
       while (next < simNow()) next += config.interval * 1000; // still running at the interval: splunkd waits
     }
+    markRequests();
   }
   const cpu = childrenCpuSeconds() - cpu0;
   const truth: GroundTruthEvent[] = world.oci.groundTruth(new Date(T0), new Date(liveEnd));

@@ -13,6 +13,7 @@ import { get, readConf, type Conf } from '../support/conf';
 import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
 import { RunStats } from '../../src/pipeline/run-stats';
+import { Freshness } from '../../src/pipeline/freshness';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
@@ -59,13 +60,24 @@ function propsFields(stanza: string): Set<string> {
   return out;
 }
 
-const DEFAULT_FIELDS = new Set(['_time', '_raw', 'source', 'sourcetype', 'host', 'index', 'eventtype', 'tag']);
+// _indextime: Splunk's default field, when the event was indexed (https://docs.splunk.com/Documentation/Splunk/latest/Knowledge/Usedefaultfields).
+const DEFAULT_FIELDS = new Set(['_time', '_indextime', '_raw', 'source', 'sourcetype', 'host', 'index', 'eventtype', 'tag']);
 const AUDIT_FIELDS = propsFields('oci:audit');
 const auditField = (f: string) =>
   DEFAULT_FIELDS.has(f) || AUDIT_FIELDS.has(f) || JSON_PATHS.leaves.has(f) || [...JSON_PATHS.objects].some((o) => f.startsWith(`${o}.`));
 
 // The add-on's log: props extractions, plus the key=value pairs the code writes (KV_MODE = auto).
-const LOG_FIELDS = new Set([...propsFields('ta:oci:audit:log'), ...Object.keys(new RunStats().fields()), 'input', 'stopped', 'category']);
+// The freshness fields: the summary's, and the per-region lines' (src/pipeline/freshness.ts).
+const LOG_FIELDS = new Set([
+  ...propsFields('ta:oci:audit:log'),
+  ...Object.keys(new RunStats().fields()),
+  ...Object.keys(new Freshness(0).fields()),
+  'region',
+  'cycle',
+  'input',
+  'stopped',
+  'category',
+]);
 const logField = (f: string) => DEFAULT_FIELDS.has(f) || LOG_FIELDS.has(f);
 
 /** CIM field → data models it is mapped for (docs/cim-mapping.md, "Field mapping"). */
