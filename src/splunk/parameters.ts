@@ -130,7 +130,7 @@ export const PARAMETERS: readonly Spec[] = (
         'minutes wait longer than this before they are read (delay_throttle comes on top).',
       dataType: 'number',
       required: false,
-      default: '10',
+      default: '30',
       min: 1,
       max: 1440,
     },
