@@ -55,6 +55,8 @@ interface Row {
   cpuPct: number;
   peakRssMb: number;
   processes: number;
+  /** [simulated minute, VmRSS MB] of the running process, every simulated 5 minutes */
+  rss: Array<[number, number]>;
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -112,6 +114,8 @@ async function runOne(
   let duplicates = 0;
   let processes = 0;
   let peakRss = 0;
+  const rssSamples: Array<[number, number]> = [];
+  let livePid: number | undefined;
   const cpu0 = childrenCpuSeconds();
   const liveEnd = T0 + o.minutes * MIN;
   const end = liveEnd + o.drain * MIN;
@@ -166,6 +170,7 @@ async function runOne(
       err += t;
       if (err.length > 1e6) err = err.slice(-1e5);
     });
+    livePid = child.pid;
     const rss = setInterval(() => (peakRss = Math.max(peakRss, child.pid ? vmHwmMb(child.pid) : 0)), 250);
     const done = new Promise<void>((resolve) => {
       child.on('close', (code) => {
@@ -202,10 +207,18 @@ async function runOne(
   const steady = T0 + 11 * MIN;
   if (config.interval === 0) {
     const p = spawnOnce();
+    const sampler = setInterval(
+      () => {
+        const m = /VmRSS:\s+(\d+) kB/.exec(livePid ? readFileSafe(`/proc/${livePid}/status`) : '');
+        if (m) rssSamples.push([Math.round((simNow() - T0) / MIN), Number(m[1]) / 1024]);
+      },
+      (5 * MIN) / rate,
+    );
     await waitSim(steady);
     markRequests();
     await waitSim(end);
     markRequests();
+    clearInterval(sampler);
     p.term();
     await p.done;
   } else {
@@ -253,7 +266,27 @@ async function runOne(
     cpuPct: (cpu / simSeconds) * 100,
     peakRssMb: peakRss,
     processes,
+    rss: rssSamples,
   };
+}
+
+function readFileSafe(f: string): string {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Least-squares slope (MB per hour) of the samples in the second half of the run. */
+function slopePerHour(samples: Array<[number, number]>): number {
+  const s = samples.slice(Math.floor(samples.length / 2));
+  if (s.length < 2) return NaN;
+  const mx = s.reduce((a, [x]) => a + x, 0) / s.length;
+  const my = s.reduce((a, [, y]) => a + y, 0) / s.length;
+  const num = s.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const den = s.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  return den ? (num / den) * 60 : NaN;
 }
 
 function load(): string {
@@ -272,12 +305,23 @@ async function main(): Promise<void> {
       only: { type: 'string', default: 'today,fast,schedule' },
       filters: { type: 'string', default: 'processed,eventTime' },
       quiet: { type: 'boolean', default: false },
+      soak: { type: 'boolean', default: false },
     },
   });
   if (!existsSync(FAKETIME_LIB)) throw new Error(`libfaketime is missing (${FAKETIME_LIB}): node build/dev/setup.mjs faketime`);
   if (!process.env.OCI_AUDIT_BIN && !existsSync(path.join(ROOT, 'dist', 'oci_audit.js')))
     throw new Error('dist/oci_audit.js is missing: npm run build');
   const o = { minutes: Number(v.minutes), drain: Number(v.drain), rate: Number(v.rate) };
+  if (v.soak) {
+    // The running process alone, processed reading: VmRSS every simulated 5 minutes and the slope of the second half.
+    console.log(`soak: ${command().join(' ')}; ${o.minutes} simulated minutes, clock x${o.rate}; load ${load()}`);
+    const r = await runOne(CONFIGS[2], 'processed', 0, { ...o, drain: 0 });
+    console.log(`  VmRSS MB by simulated minute: ${r.rss.map(([m, mb]) => `${m}:${mb.toFixed(0)}`).join(' ')}`);
+    console.log(
+      `  peak RSS ${r.peakRssMb.toFixed(0)} MB; slope of the second half ${slopePerHour(r.rss).toFixed(1)} MB/h; events ${r.population}; CPU ${r.cpuPct.toFixed(2)} % of a core; load ${load()}`,
+    );
+    return;
+  }
   const configs = CONFIGS.filter((c) => (v.only as string).split(',').includes(c.key));
   const filters = (v.filters as string).split(',') as TimeFilter[];
   const plan: Array<[Config, TimeFilter, number]> = [];
