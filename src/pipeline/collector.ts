@@ -63,6 +63,8 @@ export class FatalRunError extends Error {
 
 const DEFAULT_START_MS = 24 * 60 * MINUTE;
 const MAX_PAGES_PER_WINDOW = 100_000;
+/** A running process: the span every read of a pair re-reads between full re-reads (docs/scheduling.md). */
+const HOT_SPAN_MS = 2 * MINUTE;
 
 export class Collector {
   readonly stats = new RunStats();
@@ -265,15 +267,20 @@ export class Collector {
       this.freshness.pairsDeferred++;
       return;
     }
+    // A running process remembers lookback + one re-read period + a cycle, so that an event shown up to
+    // lookback_minutes after its eventTime is still in the span at the next full re-read; between full re-reads
+    // every read also covers the last HOT_SPAN (most late events are only a little late: docs/scheduling.md).
+    const remembers = schedule && lookback > 0 ? lookback + (schedule.rereadEveryMinutes + 1) * MINUTE : lookback;
+    const spanMs = reread ? remembers : schedule && lookback > 0 ? Math.min(HOT_SPAN_MS, remembers) : 0;
     const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
     let skip: RememberedIds | undefined;
     const span =
-      reread && lookback > 0 && cp?.remembered
-        ? reReadSpan(cp.remembered, cp.until, lookback, config.endDateTime ? floorMinute(config.endDateTime.getTime()) : undefined)
+      spanMs > 0 && cp?.remembered
+        ? reReadSpan(cp.remembered, cp.until, spanMs, config.endDateTime ? floorMinute(config.endDateTime.getTime()) : undefined)
         : undefined;
     if (cp?.remembered && span) {
       skip = new RememberedIds(cp.remembered);
-      this.freshness.rereads++;
+      if (reread) this.freshness.rereads++;
       if (schedule) {
         // One request for the span and the newest minutes (a window is query_window_size long at most):
         // events already delivered are dropped by eventId, so the span costs no extra request.
@@ -326,9 +333,9 @@ export class Collector {
         if (lookback > 0) {
           // From the store, not a local copy: it may have forgotten old windows to stay under its maximum.
           const cur = store.get(region, compartment.id)?.remembered ?? nothingRemembered(from);
-          remembered = forgetBefore(remember(cur, w.end, got.ids), until - lookback);
+          remembered = forgetBefore(remember(cur, w.end, got.ids), until - remembers);
         }
-        const rereadAt = w.lookback && schedule ? now : cp?.rereadAt;
+        const rereadAt = w.lookback && schedule && reread ? now : cp?.rereadAt;
         store.advance(
           {
             region,
