@@ -8,7 +8,7 @@
 // process polls its clock (TA_OCI_AUDIT_CLOCK_STEP_MS). CPU is reported per simulated second (CPU s / simulated s).
 //
 // Options: --minutes N (live minutes measured, default 20), --drain N (simulated minutes after them, default 16),
-// --rate N, --only today|fast|schedule (comma list), --filters processed,eventTime, --quiet (adds the running process's rows on a tenancy with 70 % of the pairs quiet).
+// --rate N, --only today|fast|schedule|schedule10 (comma list), --filters processed,eventTime, --quiet (adds the running process's rows on a tenancy with 70 % of the pairs quiet).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,12 @@ const CONFIGS: Config[] = [
     label: 'running process (interval 0, delay 0, lookback 15, re-read 5, quiet 10)',
     interval: 0,
     params: { delay_throttle: '0', lookback_minutes: '15', reread_every_minutes: '5', quiet_pair_max_minutes: '10' },
+  },
+  {
+    key: 'schedule10',
+    label: 'running process, full re-read every 10 minutes (interval 0, delay 0, lookback 15, re-read 10, quiet 30)',
+    interval: 0,
+    params: { delay_throttle: '0', lookback_minutes: '15', reread_every_minutes: '10', quiet_pair_max_minutes: '30' },
   },
 ];
 
@@ -315,7 +321,7 @@ async function main(): Promise<void> {
   if (v.soak) {
     // The running process alone, processed reading: VmRSS every simulated 5 minutes and the slope of the second half.
     console.log(`soak: ${command().join(' ')}; ${o.minutes} simulated minutes, clock x${o.rate}; load ${load()}`);
-    const r = await runOne(CONFIGS[2], 'processed', 0, { ...o, drain: 0 });
+    const r = await runOne(CONFIGS[2], 'processed', 0, { ...o, drain: 0 }); // the running process
     console.log(`  VmRSS MB by simulated minute: ${r.rss.map(([m, mb]) => `${m}:${mb.toFixed(0)}`).join(' ')}`);
     console.log(
       `  peak RSS ${r.peakRssMb.toFixed(0)} MB; slope of the second half ${slopePerHour(r.rss).toFixed(1)} MB/h; events ${r.population}; CPU ${r.cpuPct.toFixed(2)} % of a core; load ${load()}`,
