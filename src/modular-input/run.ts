@@ -1,6 +1,8 @@
 // Streaming mode: splunkd starts us with no argument and the <input> document on stdin (Splunk docs
-// "Create modular inputs", https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts). One pass over every window that is due, then exit; splunkd runs us
-// again after `interval`.
+// "Create modular inputs", https://docs.splunk.com/Documentation/Splunk/9.4.0/AdvancedDev/ModInputsScripts). With a
+// positive `interval` (or a cron schedule): one pass over every window that is due, then exit; splunkd runs us
+// again after `interval`. With `interval` 0 or -1: keep running, one cycle a minute on the per-pair schedule
+// (docs/scheduling.md, src/modular-input/cycles.ts).
 import { log } from '../log/logger';
 import { logFilePath, openLogFile } from '../log/log-file';
 import { openSession, type OciSession } from '../oci/session';
@@ -17,8 +19,10 @@ import { ParameterError, parseInputConfig, SCHEME, type InputConfig } from '../s
 import { SplunkdClient, SplunkdError } from '../splunk/splunkd-client';
 import { readStdinDocument } from './stdin';
 import { checkRouteIndexes, routeIndexWarning } from './route-indexes';
+import { hostname } from 'node:os';
 import { envNumber } from '../knobs';
 import { ConfigError } from '../config-error';
+import { handoverKey, nextCycleAt, runsContinuously, waitUntil } from './cycles';
 
 /** Exit codes: 0 done (window errors are logged and retried next run), 1 the run could not proceed. */
 export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
@@ -94,6 +98,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
   let sessionP: Promise<OciSession> | undefined;
   try {
     const config = parseInputConfig(name, input.params);
+    const continuous = runsContinuously(input.params.interval);
     const settingsP = loadSettings(splunkd);
     // No KV store here (universal forwarder, or disabled): one clear ERROR and nothing collected, instead
     // of the lease's retries. The lease is asked for once the KV store is known to be there.
@@ -114,10 +119,16 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
       return session;
     });
     sessionP.catch(() => undefined);
-    const got = await leaseAcquire;
+    let got = await leaseAcquire;
     if ('noKvStore' in got) {
       log.error(`input ${name}: ${got.noKvStore}`, { category: 'configuration' });
       return 1;
+    }
+    if (!got.acquired && continuous) {
+      // splunkd started this process while another runs (an edit, docs/scheduling.md): ask it to hand over.
+      const taken = await takeOver(splunkd, newLease, config.name, stopSignal);
+      if (taken) leaseAcquire = Promise.resolve({ acquired: true as const });
+      got = taken ? { acquired: true } : got;
     }
     if (!got.acquired) {
       const h = got.holder;
@@ -131,7 +142,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
       log.info(`another process of input ${config.name} is running (${who}); this one exits without collecting`, { input: config.name });
       return 0;
     }
-    return await collectStanza(splunkd, config, sessionP, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost);
+    return await collectStanza(splunkd, config, sessionP, stream, AbortSignal.any([stopSignal, lease.lost]), lease.lost, continuous);
   } catch (err) {
     if (err instanceof ParameterError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
     else if (err instanceof ConfigError) log.error(`input ${name}: ${err.message}`, { category: 'configuration' });
@@ -153,7 +164,38 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
   }
 }
 
-/** One input's run while it holds the lease; throws what runStanza reports. */
+/**
+ * Asks the process holding the lease to hand over (a `handover|<input>` record it reads after each cycle) and waits
+ * for the lease, up to TA_OCI_AUDIT_HANDOVER_WAIT_S (default 180 s). True when this process now holds it.
+ */
+async function takeOver(splunkd: SplunkdClient, lease: Lease, input: string, stop: AbortSignal): Promise<boolean> {
+  const requestedAt = Date.now();
+  const rec = { _key: handoverKey(input), type: 'handover', input, requested_at: requestedAt, host: hostname(), pid: process.pid };
+  if (!(await splunkd.kvInsert(CHECKPOINT_COLLECTION, rec))) await splunkd.kvPut(CHECKPOINT_COLLECTION, handoverKey(input), rec);
+  log.info(`input ${input}: another process holds the lease; asked it to hand over after its cycle`, { input });
+  const deadline = requestedAt + envNumber('TA_OCI_AUDIT_HANDOVER_WAIT_S', 180) * 1000;
+  while (!stop.aborted && Date.now() < deadline) {
+    if (!(await waitUntil(Date.now() + 2000, stop))) return false;
+    const got = await lease.acquire();
+    if (got.acquired) {
+      await splunkd.kvDelete(CHECKPOINT_COLLECTION, handoverKey(input)).catch(() => false);
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether a process started after `since` asked for a handover. */
+async function handoverAsked(splunkd: SplunkdClient, input: string, since: number): Promise<boolean> {
+  try {
+    const r = await splunkd.kvGet(CHECKPOINT_COLLECTION, handoverKey(input));
+    return typeof r?.requested_at === 'number' && r.requested_at >= since && r.pid !== process.pid;
+  } catch {
+    return false;
+  }
+}
+
+/** One input's run while it holds the lease (one pass, or cycles until stopped); throws what runStanza reports. */
 async function collectStanza(
   splunkd: SplunkdClient,
   config: InputConfig,
@@ -161,7 +203,9 @@ async function collectStanza(
   stream: EventStream,
   stopSignal: AbortSignal,
   leaseLost: AbortSignal,
+  continuous: boolean,
 ): Promise<number> {
+  const startedAt = Date.now();
   // Read now, used at the end: the inputs that still exist (for removing old checkpoints).
   const inputsP = listInputs(splunkd);
   // Route indexes this instance does not define: one WARN, the run goes on (src/modular-input/route-indexes.ts).
@@ -179,51 +223,74 @@ async function collectStanza(
   opened.catch(() => undefined);
   const session = await sessionP; // closed by runStanza
   await opened;
-  const collector = new Collector({
-    config,
-    tenancyId: session.tenancyId,
-    discovery: session.discovery,
-    reader: session.reader,
-    store,
-    stream,
-    log,
-    signal: stopSignal,
-    retry: ociRetryPolicy(),
-    formatterFor: (region) => new EventFormatter(config.stanza, region),
-  });
-  let failure: unknown;
-  try {
-    await collector.run();
-  } catch (err) {
-    failure = err;
+  let handedOver = false;
+  for (let cycle = 1; ; cycle++) {
+    const cycleStart = Date.now();
+    const collector = new Collector({
+      config,
+      tenancyId: session.tenancyId,
+      discovery: session.discovery,
+      reader: session.reader,
+      store,
+      stream,
+      log,
+      signal: stopSignal,
+      retry: ociRetryPolicy(),
+      formatterFor: (region) => new EventFormatter(config.stanza, region),
+      schedule: continuous ? { quietMaxMinutes: config.quietPairMaxMinutes, rereadEveryMinutes: config.rereadEveryMinutes } : undefined,
+    });
+    let failure: unknown;
+    try {
+      await collector.run();
+    } catch (err) {
+      failure = err;
+    }
+    const last = !continuous || failure !== undefined || stopSignal.aborted || stream.broken;
+    if (!last) handedOver = await handoverAsked(splunkd, config.name, startedAt);
+    const ending = last || handedOver;
+    // Whatever happened, save the windows that were delivered; those whose events may still be unread
+    // only when the process ends normally with stdout open, so that splunkd reads them.
+    try {
+      await store.flush({ streamComplete: ending && !stream.broken && !stopSignal.aborted });
+    } catch (err) {
+      log.error(
+        `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,
+        { input: config.name, category: 'configuration' },
+      );
+      failure ??= err;
+    }
+    await routeCheck;
+    logSummary(config, collector, stopSignal, leaseLost, continuous ? cycle : undefined);
+    if (failure) throw failure;
+    if (leaseLost.aborted)
+      throw new FatalRunError(
+        `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
+        'splunkd',
+      );
+    if (handedOver) {
+      log.info(`input ${config.name}: a new process of this input asked to take over (the input was edited or restarted); handing over`, {
+        input: config.name,
+      });
+      break;
+    }
+    if (ending) break;
+    if (!(await waitUntil(nextCycleAt(cycleStart, Date.now()), stopSignal))) break;
   }
-  // Whatever happened, save the windows that were delivered; those whose events may still be unread
-  // only when stdout stays open to the end, so that splunkd reads them.
-  try {
-    await store.flush({ streamComplete: !stream.broken && !stopSignal.aborted });
-  } catch (err) {
-    log.error(
-      `cannot save progress to the KV store (${(err as Error).message}); the windows delivered since the last save will be sent again next run`,
-      { input: config.name, category: 'configuration' },
-    );
-    failure ??= err;
-  }
-  await routeCheck;
-  const stats = collector.stats;
-  log.info('run summary', {
-    input: config.name,
-    ...stats.fields(),
-    stopped: stopSignal.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
-  });
-  for (const r of stats.ruleSummaries()) log.info('event rule summary', { input: config.name, ...r });
-  if (failure) throw failure;
-  if (leaseLost.aborted)
-    throw new FatalRunError(
-      `${(leaseLost.reason as Error).message}; stopped so that two processes do not send the same windows`,
-      'splunkd',
-    );
   await removeOrphans(store, await inputsP);
   return 0;
+}
+
+/** The run's (or cycle's) summary line, and one freshness line per region that wrote events. */
+function logSummary(config: InputConfig, collector: Collector, stop: AbortSignal, leaseLost: AbortSignal, cycle?: number): void {
+  log.info('run summary', {
+    input: config.name,
+    cycle,
+    ...collector.stats.fields(),
+    ...collector.freshness.fields(),
+    stopped: stop.aborted ? (leaseLost.aborted ? 'lease lost' : 'signal') : undefined,
+  });
+  for (const r of collector.stats.ruleSummaries()) log.info('event rule summary', { input: config.name, ...r });
+  for (const r of collector.freshness.byRegion()) log.info('freshness', { input: config.name, ...r });
 }
 
 /** The names of the inputs splunkd lists; undefined when they cannot be read (then nothing is removed). */

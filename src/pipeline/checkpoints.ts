@@ -51,6 +51,10 @@ export interface PairCheckpoint {
   until: number;
   /** Lookback: the delivered events remembered, complete from `remembered.from` (src/pipeline/lookback.ts). */
   remembered?: Remembered;
+  /** The schedule (src/pipeline/schedule.ts): end (epoch ms) of the last window that delivered events. */
+  activeUntil?: number;
+  /** The schedule: when (epoch ms) the remembered span was last re-read. */
+  rereadAt?: number;
 }
 
 export interface CheckpointStoreOptions {
@@ -310,6 +314,8 @@ export class CheckpointStore {
       updated_at: new Date().toISOString(),
     };
     if (c.remembered) Object.assign(rec, toKvFields(c.remembered));
+    if (c.activeUntil !== undefined) rec.active_until = c.activeUntil;
+    if (c.rereadAt !== undefined) rec.reread_at = c.rereadAt;
     return rec;
   }
 
@@ -335,7 +341,10 @@ function fromRecord(r: Json): PairCheckpoint | undefined {
   if (typeof r.region !== 'string' || typeof r.compartment_id !== 'string') return undefined;
   const epoch = typeof r.checkpoint_epoch === 'number' ? r.checkpoint_epoch * 1000 : Date.parse(String(r.checkpoint ?? ''));
   if (!Number.isFinite(epoch)) return undefined;
-  return { region: r.region, compartmentId: r.compartment_id, until: Math.round(epoch), remembered: fromKvFields(r) };
+  const c: PairCheckpoint = { region: r.region, compartmentId: r.compartment_id, until: Math.round(epoch), remembered: fromKvFields(r) };
+  if (typeof r.active_until === 'number' && Number.isFinite(r.active_until)) c.activeUntil = r.active_until;
+  if (typeof r.reread_at === 'number' && Number.isFinite(r.reread_at)) c.rereadAt = r.reread_at;
+  return c;
 }
 
 function stringRecord(v: unknown): Record<string, string> | undefined {

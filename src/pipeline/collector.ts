@@ -20,6 +20,9 @@ import { inPartition } from './partition';
 import { AsyncQueue } from './queue';
 import { retrying, type BackoffPolicy } from './retry';
 import { RuleTally, RunStats } from './run-stats';
+import { Freshness } from './freshness';
+import { forwardDue, rereadDue } from './schedule';
+import { epochOf } from '../output/event-stream';
 import { collectUntil, firstStart, windows, type Window } from './windows';
 
 export interface CollectorDeps {
@@ -35,6 +38,12 @@ export interface CollectorDeps {
   now?: () => number;
   /** Formats one region's events for the stream (XML for splunkd, JSON lines for `preview`). */
   formatterFor: (region: string) => EventFormat;
+  /**
+   * The per-pair schedule of a process that keeps running (docs/scheduling.md): quiet pairs wait, the remembered
+   * span is re-read every `rereadEveryMinutes`. Without it (one pass per run) every pair is read and its
+   * remembered span re-read on every run.
+   */
+  schedule?: { quietMaxMinutes: number; rereadEveryMinutes: number };
 }
 
 interface Pair {
@@ -55,9 +64,12 @@ export class FatalRunError extends Error {
 
 const DEFAULT_START_MS = 24 * 60 * MINUTE;
 const MAX_PAGES_PER_WINDOW = 100_000;
+/** A running process: the span every read of a pair re-reads between full re-reads (docs/scheduling.md). */
+const HOT_SPAN_MS = 2 * MINUTE;
 
 export class Collector {
   readonly stats = new RunStats();
+  readonly freshness: Freshness;
   private readonly now: () => number;
   private fatal: FatalRunError | undefined;
   private readonly abort = new AbortController();
@@ -71,6 +83,7 @@ export class Collector {
 
   constructor(private readonly d: CollectorDeps) {
     this.now = d.now ?? Date.now;
+    this.freshness = new Freshness(d.config.delayMinutes * MINUTE);
     this.signal = AbortSignal.any([d.signal, this.abort.signal]);
   }
 
@@ -288,29 +301,50 @@ export class Collector {
   }
 
   private async collectPair({ region, compartment }: Pair): Promise<void> {
-    const { config, store, log } = this.d;
+    const { config, store, log, schedule } = this.d;
     const cp = store.get(region, compartment.id);
     const start = firstStart(this.defaultStart, compartment.timeCreated);
     const from = cp ? cp.until : start;
     this.lagFloor.set(`${region}|${compartment.id}`, from);
     const lookback = config.lookbackMinutes * MINUTE;
-    const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
+    const now = this.now();
     // Re-read only what is remembered (src/pipeline/lookback.ts): a span delivered while eventIds were
-    // not kept would be sent again. Lookback windows cover processed times before the checkpoint and
-    // forward windows those after it, so a late event can only repeat one delivered before this run.
+    // not kept would be sent again. One pass per run re-reads on every run; a running process when due.
+    const reread = schedule ? rereadDue(cp, now, schedule.rereadEveryMinutes, config.lookbackMinutes) : lookback > 0;
+    if (schedule && !reread && !forwardDue(cp, this.until, schedule.quietMaxMinutes)) {
+      this.freshness.pairsDeferred++;
+      return;
+    }
+    // A running process remembers lookback + one re-read period + a cycle, so that an event shown up to
+    // lookback_minutes after its eventTime is still in the span at the next full re-read; between full re-reads
+    // every read also covers the last HOT_SPAN (most late events are only a little late: docs/scheduling.md).
+    const remembers = schedule && lookback > 0 ? lookback + (schedule.rereadEveryMinutes + 1) * MINUTE : lookback;
+    const spanMs = reread ? remembers : schedule && lookback > 0 ? Math.min(HOT_SPAN_MS, remembers) : 0;
+    const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
     let skip: RememberedIds | undefined;
     const span =
-      lookback > 0 && cp?.remembered
-        ? reReadSpan(cp.remembered, cp.until, lookback, config.endDateTime ? floorMinute(config.endDateTime.getTime()) : undefined)
+      spanMs > 0 && cp?.remembered
+        ? reReadSpan(cp.remembered, cp.until, spanMs, config.endDateTime ? floorMinute(config.endDateTime.getTime()) : undefined)
         : undefined;
     if (cp?.remembered && span) {
-      plan.push([...windows(span.start, span.end, config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })));
       skip = new RememberedIds(cp.remembered);
-    }
-    plan.push(windows(from, this.until, config.queryWindowMinutes));
+      if (reread) this.freshness.rereads++;
+      if (schedule) {
+        // One request for the span and the newest minutes (a window is query_window_size long at most):
+        // events already delivered are dropped by eventId, so the span costs no extra request.
+        plan.push(
+          [...windows(span.start, Math.max(span.end, this.until), config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })),
+        );
+      } else {
+        plan.push([...windows(span.start, span.end, config.queryWindowMinutes)].map((w) => ({ ...w, lookback: true })));
+        plan.push(windows(from, this.until, config.queryWindowMinutes));
+      }
+    } else plan.push(windows(from, this.until, config.queryWindowMinutes));
     // Lookback off: forget what was remembered; turned on again it starts from the checkpoint then.
     if (cp?.remembered && lookback === 0) store.advance({ region, compartmentId: compartment.id, until: cp.until });
     let until = from;
+    let activeUntil = cp?.activeUntil ?? from;
+    const lateBefore = cp ? cp.until : undefined;
     const formatter = this.d.formatterFor(region);
     for (const part of plan) {
       for (const w of part) {
@@ -321,7 +355,15 @@ export class Collector {
             `cannot save progress to the KV store (${store.saveError.message}); stopping so that no more windows are sent twice`,
             'splunkd',
           );
-        const got = await this.collectWindow(region, compartment.id, w, formatter, lookback > 0, w.lookback ? skip : undefined);
+        const got = await this.collectWindow(
+          region,
+          compartment.id,
+          w,
+          formatter,
+          lookback > 0,
+          w.lookback ? skip : undefined,
+          w.lookback ? lateBefore : undefined,
+        );
         if (got === undefined) return; // failed: later windows of this pair wait for the next run
         this.stats.windows++;
         if (log.enabled('DEBUG'))
@@ -333,14 +375,26 @@ export class Collector {
             events: got.events,
             lookback: w.lookback ? 1 : undefined,
           });
-        if (!w.lookback) until = w.end;
+        if (w.end > until) until = w.end;
+        if (got.events > 0) activeUntil = Math.max(activeUntil, w.end);
         let remembered: Remembered | undefined;
         if (lookback > 0) {
           // From the store, not a local copy: it may have forgotten old windows to stay under its maximum.
           const cur = store.get(region, compartment.id)?.remembered ?? nothingRemembered(from);
-          remembered = forgetBefore(remember(cur, w.end, got.ids), until - lookback);
+          remembered = forgetBefore(remember(cur, w.end, got.ids), until - remembers);
         }
-        store.advance({ region, compartmentId: compartment.id, until, remembered } satisfies PairCheckpoint, got.events > 0);
+        const rereadAt = w.lookback && schedule && reread ? now : cp?.rereadAt;
+        store.advance(
+          {
+            region,
+            compartmentId: compartment.id,
+            until,
+            remembered,
+            ...(schedule ? { activeUntil } : {}),
+            ...(rereadAt !== undefined ? { rereadAt } : {}),
+          } satisfies PairCheckpoint,
+          got.events > 0,
+        );
         this.lagFloor.set(`${region}|${compartment.id}`, until);
       }
     }
@@ -358,6 +412,7 @@ export class Collector {
     formatter: EventFormat,
     keepIds: boolean,
     skip?: { has(eventId: string): boolean },
+    lateBefore?: number,
   ): Promise<{ events: number; ids: string[] } | undefined> {
     const { reader, stream, log } = this.d;
     const startTime = rfc3339Minute(w.start);
@@ -415,6 +470,7 @@ export class Collector {
                     continue;
                   }
                   out.add(formatter.format(ev, rule.index), key, keepIds ? id : undefined, rule.rule, bytes);
+                  this.freshness.observe(region, Number(epochOf(ev.eventTime)) * 1000, this.now(), lateBefore);
                 }
                 await out.writeDue();
               },

@@ -120,5 +120,13 @@ export function describeEdits(ctx: EditContext): EditReport {
     );
   for (const k of ['query_window_size', 'delay_throttle'])
     if (edited(k)) out.info.push(`${k} ${prev[k]} -> ${cur[k]}: windows continue from each checkpoint`);
+  if (edited('quiet_pair_max_minutes'))
+    out.info.push(
+      `quiet_pair_max_minutes ${prev.quiet_pair_max_minutes} -> ${cur.quiet_pair_max_minutes}: quiet pairs now wait at most ${cur.quiet_pair_max_minutes} minutes; reads continue from each checkpoint`,
+    );
+  if (edited('reread_every_minutes'))
+    out.info.push(
+      `reread_every_minutes ${prev.reread_every_minutes} -> ${cur.reread_every_minutes}: each pair re-reads its remembered span ${cur.reread_every_minutes} minutes after its last re-read`,
+    );
   return out;
 }

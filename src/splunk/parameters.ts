@@ -124,6 +124,28 @@ export const PARAMETERS: readonly Spec[] = (
       max: 1440,
     },
     {
+      name: 'quiet_pair_max_minutes',
+      title: 'Quiet pair staleness (minutes)',
+      help:
+        'A region and compartment pair that had no events lately is read less often, but never lets its newest ' +
+        'minutes wait longer than this before they are read (delay_throttle comes on top).',
+      dataType: 'number',
+      required: false,
+      default: '30',
+      min: 1,
+      max: 1440,
+    },
+    {
+      name: 'reread_every_minutes',
+      title: 'Re-read every (minutes)',
+      help: 'With lookback_minutes on: how often each pair re-reads its remembered span for late events; in between it reads only past its checkpoint.',
+      dataType: 'number',
+      required: false,
+      default: '5',
+      min: 1,
+      max: 1440,
+    },
+    {
       name: 'partition',
       title: 'Partition',
       help: 'k/n: collect only the region and compartment pairs whose stable hash falls in share k of n.',
@@ -175,6 +197,8 @@ export interface InputConfig {
   delayMinutes: number;
   maxConcurrency: number;
   lookbackMinutes: number;
+  quietPairMaxMinutes: number;
+  rereadEveryMinutes: number;
   partition: Partition;
   /** event_rules, parsed (NO_RULES when empty). */
   eventRules: EventRules;
@@ -320,6 +344,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
   const delayMinutes = integer('delay_throttle', single(params.delay_throttle), problems);
   const maxConcurrency = integer('max_concurrency', single(params.max_concurrency), problems);
   const lookbackMinutes = integer('lookback_minutes', single(params.lookback_minutes), problems);
+  const quietPairMaxMinutes = integer('quiet_pair_max_minutes', single(params.quiet_pair_max_minutes), problems);
+  const rereadEveryMinutes = integer('reread_every_minutes', single(params.reread_every_minutes), problems);
 
   const partRaw = single(params.partition) ?? PARAMETER_DEFAULTS.partition;
   const m = /^([0-9]{1,4})\/([0-9]{1,4})$/.exec(partRaw);
@@ -353,6 +379,8 @@ export function parseInputConfig(nameOrStanza: string, params: Params, now: Date
     delayMinutes,
     maxConcurrency,
     lookbackMinutes,
+    quietPairMaxMinutes,
+    rereadEveryMinutes,
     partition,
     eventRules,
   };
@@ -382,6 +410,8 @@ export function runParams(c: InputConfig): Record<string, string> {
     query_window_size: String(c.queryWindowMinutes),
     delay_throttle: String(c.delayMinutes),
     lookback_minutes: String(c.lookbackMinutes),
+    quiet_pair_max_minutes: String(c.quietPairMaxMinutes),
+    reread_every_minutes: String(c.rereadEveryMinutes),
     partition: `${c.partition.k}/${c.partition.n}`,
     event_rules: normalizeEventRules(c.eventRules.text),
   };

@@ -1,5 +1,6 @@
 // The modular input end to end: the real executable, run as splunkd runs it, against the OCI and
 // splunkd emulators (issue: "first run, second run with no duplicates, new events picked up, …").
+import { timeFilterFromEnv } from '../emulators/oci';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -177,7 +178,10 @@ describe('modular input end to end (bundle or OCI_AUDIT_BIN)', function () {
     let w: World;
     after(() => w?.close());
 
-    it('control characters, U+FFFE, ]]>, nulls and 200 KB payloads arrive intact and the stream stays well-formed', async () => {
+    it('control characters, U+FFFE, ]]>, nulls and 200 KB payloads arrive intact and the stream stays well-formed', async function () {
+      // Its events carry odd eventTimes (January, "not a time") filed by the moment they are shown: the 'processed'
+      // reading of ListEvents' time filter (OCI_EMULATOR_TIME_FILTER, test/emulators/oci/README.md).
+      if (timeFilterFromEnv() !== 'processed') this.skip();
       w = await startWorld({ tenancy: { eventsPerDay: 1000 } });
       const region = w.oci.tenancy.homeRegion;
       const root = w.oci.tenancy.tenancyId;

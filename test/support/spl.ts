@@ -46,7 +46,10 @@ const EVAL_FUNCTIONS = new Set([
   'isnotnull',
 ]);
 /** Aggregation functions of stats, eventstats, chart, timechart, tstats. */
-const STATS_FUNCTIONS = new Set(['count', 'dc', 'values', 'latest', 'earliest', 'min', 'max', 'sum', 'avg']);
+// Splunk's aggregate functions (https://docs.splunk.com/Documentation/Splunk/latest/SearchReference/Aggregatefunctions),
+// those the shipped searches use; percentiles are p<N> / perc<N>.
+const STATS_FUNCTIONS = new Set(['count', 'dc', 'values', 'latest', 'earliest', 'min', 'max', 'sum', 'avg', 'median']);
+const PERCENTILE = /^(?:p|perc)(?:[1-9]\d?)$/;
 
 export interface Segment {
   command: string;
@@ -155,7 +158,7 @@ export function checkSpl(spl: string, ctx: Context): Report {
         continue;
       }
       const fn = w.toLowerCase();
-      if (!STATS_FUNCTIONS.has(fn)) throw new Error(`${cmd}: unknown aggregation ${w}`);
+      if (!STATS_FUNCTIONS.has(fn) && !PERCENTILE.test(fn)) throw new Error(`${cmd}: unknown aggregation ${w}`);
       let name = fn;
       if (ws[i + 1] === '(') {
         const arg = ws[i + 2];

@@ -14,6 +14,7 @@ import { mdTable } from '../support/markdown';
 import { checkSpl, splitPipeline, type Context } from '../support/spl';
 import { RunStats, type RuleSummary } from '../../src/pipeline/run-stats';
 import { Logger } from '../../src/log/logger';
+import { Freshness } from '../../src/pipeline/freshness';
 
 const root = path.resolve(__dirname, '..', '..');
 const conf = (rel: string): Conf => readConf(path.join(root, rel));
@@ -60,7 +61,8 @@ function propsFields(stanza: string): Set<string> {
   return out;
 }
 
-const DEFAULT_FIELDS = new Set(['_time', '_raw', 'source', 'sourcetype', 'host', 'index', 'eventtype', 'tag']);
+// _indextime: Splunk's default field, when the event was indexed (https://docs.splunk.com/Documentation/Splunk/latest/Knowledge/Usedefaultfields).
+const DEFAULT_FIELDS = new Set(['_time', '_indextime', '_raw', 'source', 'sourcetype', 'host', 'index', 'eventtype', 'tag']);
 const AUDIT_FIELDS = propsFields('oci:audit');
 const auditField = (f: string) =>
   DEFAULT_FIELDS.has(f) || AUDIT_FIELDS.has(f) || JSON_PATHS.leaves.has(f) || [...JSON_PATHS.objects].some((o) => f.startsWith(`${o}.`));
@@ -73,6 +75,9 @@ const LOG_FIELDS = new Set([
   ...Object.keys(new RunStats().fields()),
   // `index` of a rule summary line is read with rex as route_index: the search-time field index is the event's own
   ...Object.keys(RULE_SUMMARY).filter((k) => k !== 'index'),
+  ...Object.keys(new Freshness(0).fields()),
+  'region',
+  'cycle',
   'input',
   'stopped',
   'category',

@@ -416,7 +416,8 @@ describe('OCI emulator', function () {
       assert.ok(!phx.some((e) => String(e.eventType).includes('identityControlPlane')));
     });
 
-    it('filters on processed time: start inclusive, end exclusive, nothing at or after now, late events by processed time', async () => {
+    it('filters on processed time: start inclusive, end exclusive, nothing at or after now, late events by processed time', async function () {
+      if (emu.timeFilter !== 'processed') this.skip(); // the reading this test is about
       const x = tenancy.compartments.find((k) => k.lifecycleState === 'ACTIVE') as { id: string };
       const s = NOW - 30 * MIN;
       const e = NOW - 20 * MIN;
@@ -454,6 +455,45 @@ describe('OCI emulator', function () {
       now = NOW + 6 * MIN;
       assert.ok((await recent()).includes('zz-future'));
       cp.close();
+    });
+
+    it("under the 'eventTime' reading, an event appears in a span already read once it becomes visible; generated events follow the visibility model", async () => {
+      const e2 = await startOciEmulator({ tenancy, pageSize: 200, now: () => now, timeFilter: 'eventTime' });
+      let cp: Clients | undefined;
+      try {
+        const x = tenancy.compartments.find((k) => k.lifecycleState === 'ACTIVE') as { id: string };
+        const s = NOW - 30 * MIN;
+        const e = NOW - 20 * MIN;
+        e2.addEvent(
+          'us-phoenix-1',
+          x.id,
+          { eventType: 'com.oraclecloud.ComputeApi.GetInstance', eventId: 'zz-late-et', eventTime: new Date(s + 1000).toISOString() },
+          new Date(NOW + 2 * MIN),
+        );
+        cp = clients(e2, e2.apiKey, 'us-phoenix-1');
+        const c = cp;
+        const read = async (): Promise<string[]> => (await listAll(c, x.id, s, e)).events.map((v) => v.eventId as string);
+        const before = await read();
+        assert.ok(!before.includes('zz-late-et'), 'not visible yet');
+        const saved = now;
+        now = NOW + 3 * MIN;
+        const after = await read();
+        now = saved;
+        assert.ok(after.includes('zz-late-et'), 'visible now, in the span of its eventTime');
+        // Generated events: filed under their eventTime, visible later (median 30 s).
+        const truth = e2.groundTruth(new Date(s), new Date(e));
+        assert.ok(truth.length > 50);
+        const delays = truth
+          .filter((t) => t.eventId !== 'zz-late-et')
+          .map((t) => t.visibleAt - t.eventMs)
+          .sort((a, b) => a - b);
+        const median = delays[Math.floor(delays.length / 2)];
+        assert.ok(median > 15_000 && median < 60_000, `median visibility delay ${median} ms`);
+        assert.ok(delays.every((d) => d >= 1000 && d <= 15 * MIN));
+      } finally {
+        cp?.close();
+        await e2.close();
+      }
     });
 
     it('keeps pagination stable when events are added between pages', async () => {

@@ -9,7 +9,7 @@ import { generateTenancy, startOciEmulator } from './index';
 const USAGE = `usage: cli.ts [--port N] [--seed N] [--regions N] [--compartments N] [--deleted N] [--in-progress N]
   [--events-per-day N] [--events-from ISO] [--page-size N] [--out DIR]
   [--throttle F] [--server-errors F] [--reset F] [--hang F] [--malformed F] [--latency MS|MIN-MAX] [--empty-pages]
-  [--faults-only audit|identity] [--clock-offset-hours H]`;
+  [--faults-only audit|identity] [--clock-offset-hours H] [--time-filter processed|eventTime] [--quiet-pairs F]`;
 
 async function main(): Promise<void> {
   const { values: v } = parseArgs({
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
       'empty-pages': { type: 'boolean', default: false },
       'faults-only': { type: 'string' },
       'clock-offset-hours': { type: 'string' },
+      'time-filter': { type: 'string' },
+      'quiet-pairs': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
     inProgressRegions: num(v['in-progress']),
     eventsPerDay: num(v['events-per-day']),
     eventsFrom: v['events-from'] ? new Date(v['events-from']) : undefined,
+    quietPairs: num(v['quiet-pairs']),
   });
   const lat = v.latency?.includes('-') ? (v.latency.split('-').map(Number) as [number, number]) : num(v.latency);
   const only = v['faults-only'] === 'audit' || v['faults-only'] === 'identity' ? v['faults-only'] : undefined;
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     port: num(v.port),
     pageSize: num(v['page-size']),
     clockOffsetMs: (num(v['clock-offset-hours']) ?? 0) * 3_600_000,
+    timeFilter: v['time-filter'] === 'eventTime' ? 'eventTime' : v['time-filter'] === 'processed' ? 'processed' : undefined,
     faults: {
       throttleRate: num(v.throttle),
       serverErrorRate: num(v['server-errors']),

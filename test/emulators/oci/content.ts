@@ -249,8 +249,17 @@ export interface EventContext {
   compartmentName: string;
 }
 
-/** One generated AuditEvent; `processedMs` is the processed time the event is filed under. */
-export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, processedMs: number): Record<string, unknown> {
+/**
+ * One generated AuditEvent; `processedMs` is the processed time the event is filed under. `eventMs` (the visibility
+ * model of events.ts) sets eventTime; without it eventTime precedes processing by the lag drawn here.
+ */
+export function buildEvent(
+  rng: Rng,
+  ctx: EventContext,
+  eventId: string,
+  processedMs: number,
+  eventMsGiven?: number,
+): Record<string, unknown> {
   const t = ctx.tenancy;
   const op = rng.weighted(ctx.isHome ? OPS_W : OPS_NONHOME_W);
   // eventTime precedes processing by seconds up to ~14 min ("usually within 15 minutes", viewinglogevents.htm).
@@ -259,7 +268,7 @@ export function buildEvent(rng: Rng, ctx: EventContext, eventId: string, process
     [25, () => rng.int(30_000, 300_000)],
     [5, () => rng.int(300_000, 840_000)],
   ] as const)();
-  const eventMs = processedMs - lag;
+  const eventMs = eventMsGiven ?? processedMs - lag; // the lag is drawn either way: the rest of the body stays the same
   const rk = ctx.regionKey.toLowerCase();
   // Users and policies are global (no region in the OCID); other resources carry the region key.
   const regionless = op.res === 'user' || op.res === 'policy';

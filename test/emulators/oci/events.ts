@@ -1,7 +1,16 @@
 // Lazy, deterministic audit-event store. Nothing is materialised per day: the count of events of one
 // (region, compartment, processed minute) cell comes from a hash of (seed, region, compartment, minute), and the
 // events of a cell are rebuilt on demand. Explicit events (addEvent) live in a small per-cell map.
-// Ordering = (processed ms, eventId): ListEvents pages are stable under inserts because tokens carry that position.
+// Ordering = (filter ms, eventId): ListEvents pages are stable under inserts because tokens carry that position.
+//
+// Visibility: each event becomes visible (ListEvents can return it) a delay after its eventTime: "New activity is
+// appended to the existing list, usually within 15 minutes of the API call, though processing time can vary"
+// (https://docs.oracle.com/iaas/Content/Audit/Tasks/viewinglogevents.htm). The delay is log-normal, median 30 s,
+// sigma 1.1 (p90 122 s, p95 183 s, p99 387 s), at least 1 s, cut at 15 min (visibilityDelayMs).
+// Which time ListEvents' startTime/endTime filter on is not settled, so the emulator has both readings
+// (TimeFilter): 'processed' (the default, the API reference's wording: the moment OCI made the event visible; an
+// event never appears in a span after that span could be read) and 'eventTime' (the event's own time: an event
+// appears in a past span when it becomes visible, i.e. late).
 import { buildEvent, EventContext } from './content';
 import { Rng, hashInts, hashU, uniqueGuid } from './prng';
 import type { Tenancy } from './tenancy';
@@ -10,9 +19,29 @@ const MIN = 60_000;
 const SALT_COUNT = 0xc0;
 const SALT_KEY = 0xc1;
 const SALT_BODY = 0xc2;
+const SALT_DELAY = 0xc3;
+
+/** What ListEvents' startTime/endTime filter on (see the header). */
+export type TimeFilter = 'processed' | 'eventTime';
+
+export const VISIBILITY_MEDIAN_MS = 30_000;
+export const VISIBILITY_SIGMA = 1.1;
+export const VISIBILITY_MAX_MS = 15 * MIN;
+
+/** Log-normal visibility delay from two uniforms (Box-Muller), median 30 s, sigma 1.1, in [1 s, 15 min]. */
+export function visibilityDelayMs(u1: number, u2: number): number {
+  const z = Math.sqrt(-2 * Math.log(Math.max(u1, 1e-12))) * Math.cos(2 * Math.PI * u2);
+  const d = VISIBILITY_MEDIAN_MS * Math.exp(VISIBILITY_SIGMA * z);
+  return Math.round(Math.min(VISIBILITY_MAX_MS, Math.max(1000, d)));
+}
 
 export interface EventKey {
+  /** the time ListEvents filters on (processed or eventTime, per the TimeFilter) */
   ms: number;
+  /** when ListEvents starts returning it (epoch ms) */
+  visibleAt: number;
+  /** its eventTime (epoch ms) */
+  eventMs: number;
   id: string;
   /** generation index within the cell, or -1 for explicit events */
   gen: number;
@@ -47,6 +76,7 @@ export class EventStore {
   constructor(
     readonly tenancy: Tenancy,
     private readonly now: () => number,
+    readonly timeFilter: TimeFilter = 'processed',
   ) {
     const t = tenancy;
     const seed = t.seed;
@@ -87,6 +117,22 @@ export class EventStore {
         compartmentName: ci === 0 ? t.name : (t.compartments[ci - 1] as { name: string }).name,
       }));
     });
+    // Quiet pairs (TenancyOptions.quietPairs): a stable share of the (region, compartment) pairs has no events at
+    // all; the others carry the whole eventsPerDay.
+    const quiet = t.quietPairs ?? 0;
+    if (quiet > 0) {
+      let before = 0;
+      let after = 0;
+      this.rate.forEach((row, ri) =>
+        row.forEach((r, ci) => {
+          before += r;
+          if (hashU(seed, ri, ci, 0x9e1e7) < quiet) row[ci] = 0;
+          after += row[ci] as number;
+        }),
+      );
+      const k = after > 0 ? before / after : 0;
+      for (const row of this.rate) for (let ci = 0; ci < row.length; ci++) row[ci] = (row[ci] as number) * k;
+    }
     // A compartment has no events before it existed.
     this.genFrom[0] = t.eventsFrom.getTime();
     t.compartments.forEach((c, i) => (this.genFrom[i + 1] = Math.max(t.eventsFrom.getTime(), Date.parse(c.timeCreated))));
@@ -114,11 +160,15 @@ export class EventStore {
     const n = this.cellCount(ri, ci, minute);
     const out: EventKey[] = [];
     const from = this.genFrom[ci] as number;
+    const seed = this.tenancy.seed;
     for (let i = 0; i < n; i++) {
-      const r = new Rng(hashInts(this.tenancy.seed, ri, ci, minute, i, SALT_KEY));
+      const r = new Rng(hashInts(seed, ri, ci, minute, i, SALT_KEY));
       const ms = minute * MIN + Math.floor(r.next() * MIN);
       if (ms < from) continue;
-      out.push({ ms, id: uniqueGuid(this.tenancy.seed, ri, ci, minute, i), gen: i });
+      const delay = visibilityDelayMs(hashU(seed, ri, ci, minute, i, SALT_DELAY), hashU(seed, ri, ci, minute, i, SALT_DELAY + 1));
+      // 'processed': filed at the moment it became visible, its eventTime earlier; 'eventTime': the other way round.
+      const times = this.timeFilter === 'processed' ? { visibleAt: ms, eventMs: ms - delay } : { visibleAt: ms + delay, eventMs: ms };
+      out.push({ ms, ...times, id: uniqueGuid(seed, ri, ci, minute, i), gen: i });
     }
     out.sort(cmp);
     this.cache.set(ck, out);
@@ -135,14 +185,18 @@ export class EventStore {
     const ci = this.compIdx.get(compartmentId);
     if (ri === undefined) throw new Error(`addEvent: region ${region} is not subscribed`);
     if (ci === undefined) throw new Error(`addEvent: unknown compartment ${compartmentId}`);
-    const ms = processedAt.getTime();
+    // processedAt is when the event becomes visible; under the 'eventTime' reading it is filed under its eventTime.
+    const visibleAt = processedAt.getTime();
+    const own = typeof event.eventTime === 'string' ? Date.parse(event.eventTime) : NaN;
+    const eventMs = Number.isFinite(own) ? own : visibleAt;
+    const ms = this.timeFilter === 'processed' ? visibleAt : eventMs;
     const id = typeof event.eventId === 'string' ? event.eventId : `~explicit-${String(++this.explicitSeq).padStart(9, '0')}`;
     const k = `${ri}:${ci}`;
     let cell = this.explicit.get(k);
     if (!cell) this.explicit.set(k, (cell = new Map()));
     const minute = Math.floor(ms / MIN);
     const list = cell.get(minute) ?? [];
-    list.push({ ms, id, gen: -1, explicit: structuredClone(event) });
+    list.push({ ms, visibleAt, eventMs, id, gen: -1, explicit: structuredClone(event) });
     list.sort(cmp);
     cell.set(minute, list);
   }
@@ -156,9 +210,9 @@ export class EventStore {
   }
 
   /**
-   * Keys in processed-time order for [startMs, endMs) restricted to processed < now, strictly after `after`.
-   * ListEvents: filter on processed time, start inclusive, end exclusive
-   * (https://docs.oracle.com/iaas/api/#/en/audit/20190901/AuditEvent/ListEvents).
+   * Keys in filter-time order for [startMs, endMs) restricted to those visible now, strictly after `after`.
+   * ListEvents: start inclusive, end exclusive (https://docs.oracle.com/iaas/api/#/en/audit/20190901/AuditEvent/ListEvents);
+   * on processed time or on eventTime per the TimeFilter.
    */
   *keys(ri: number, ci: number, startMs: number, endMs: number, after?: Position): Generator<EventKey> {
     const nowMs = this.now();
@@ -178,7 +232,7 @@ export class EventStore {
         m = next;
       }
       for (const k of this.cell(ri, ci, m)) {
-        if (k.ms < startMs || k.ms >= hi) continue;
+        if (k.ms < startMs || k.ms >= hi || k.visibleAt >= nowMs) continue;
         if (after && !keyAfter(k, after)) continue;
         yield k;
       }
@@ -186,6 +240,17 @@ export class EventStore {
   }
 
   /** The event JSON text for a key (generated events are rebuilt identically every time). */
+  /** Every key of [startMs, endMs) in filter time, visible now or not (the bench's ground truth). */
+  *allKeys(ri: number, ci: number, startMs: number, endMs: number): Generator<EventKey> {
+    for (let m = Math.floor(startMs / MIN); m * MIN < endMs; m++)
+      for (const k of this.cell(ri, ci, m)) if (k.ms >= startMs && k.ms < endMs) yield k;
+  }
+
+  /** Whether a key is visible now. */
+  visible(k: EventKey): boolean {
+    return k.visibleAt < this.now();
+  }
+
   render(ri: number, ci: number, k: EventKey): string {
     return JSON.stringify(this.object(ri, ci, k));
   }
@@ -194,25 +259,28 @@ export class EventStore {
     if (k.explicit) return structuredClone(k.explicit);
     const minute = Math.floor(k.ms / MIN);
     const rng = new Rng(hashInts(this.tenancy.seed, ri, ci, minute, k.gen, SALT_BODY));
-    return buildEvent(rng, (this.ctx[ri] as EventContext[])[ci] as EventContext, k.id, k.ms);
+    return buildEvent(rng, (this.ctx[ri] as EventContext[])[ci] as EventContext, k.id, k.visibleAt, k.eventMs);
   }
 
   /** Count of what ListEvents would serve for [startMs, endMs), fast path for whole cells. */
   count(ri: number, ci: number, startMs: number, endMs: number): number {
-    const hi = Math.min(endMs, this.now());
+    const nowMs = this.now();
+    const hi = Math.min(endMs, nowMs);
     if (hi <= startMs) return 0;
     let n = 0;
+    // Under the 'eventTime' reading a cell is whole only once its last event can have become visible.
+    const whole = (a: number): boolean => this.timeFilter === 'processed' || a + MIN + VISIBILITY_MAX_MS < nowMs;
     const lambda = (this.rate[ri] as number[])[ci] as number;
     if (lambda > 0) {
       const from = Math.max(startMs, this.genFrom[ci] as number);
       for (let m = Math.floor(from / MIN); m * MIN < hi; m++) {
         const a = m * MIN;
-        if (a >= from && a + MIN <= hi) n += this.cellCount(ri, ci, m);
-        else for (const k of this.generated(ri, ci, m)) if (k.ms >= from && k.ms < hi) n++;
+        if (a >= from && a + MIN <= hi && whole(a)) n += this.cellCount(ri, ci, m);
+        else for (const k of this.generated(ri, ci, m)) if (k.ms >= from && k.ms < hi && k.visibleAt < nowMs) n++;
       }
     }
     const ex = this.explicitCell(ri, ci);
-    if (ex) for (const list of ex.values()) for (const k of list) if (k.ms >= startMs && k.ms < hi) n++;
+    if (ex) for (const list of ex.values()) for (const k of list) if (k.ms >= startMs && k.ms < hi && k.visibleAt < nowMs) n++;
     return n;
   }
 }

@@ -5,7 +5,8 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo, Socket } from 'node:net';
-import { EventStore, Position } from './events';
+import { EventStore, Position, type TimeFilter } from './events';
+export type { TimeFilter } from './events';
 import { Rng, hashInts, hashString, ocid } from './prng';
 import { CompartmentRecord, Tenancy, generateTenancy } from './tenancy';
 import { decodeToken, encodeToken } from './token';
@@ -53,6 +54,20 @@ export interface OciEmulatorOptions {
   port?: number;
   /** default 300 */
   clockSkewSec?: number;
+  /**
+   * What ListEvents' startTime/endTime filter on: 'processed' (default: the moment OCI made the event visible) or
+   * 'eventTime' (the event's own time, so events become visible in spans already read). test/emulators/oci/events.ts.
+   * Also from the environment: OCI_EMULATOR_TIME_FILTER.
+   */
+  timeFilter?: TimeFilter;
+}
+
+/** OCI_EMULATOR_TIME_FILTER=processed|eventTime: runs a whole suite under one reading of ListEvents' time filter. */
+export function timeFilterFromEnv(): TimeFilter {
+  const v = process.env.OCI_EMULATOR_TIME_FILTER;
+  if (v === undefined || v === '' || v === 'processed') return 'processed';
+  if (v === 'eventTime') return 'eventTime';
+  throw new Error(`OCI_EMULATOR_TIME_FILTER: "${v}" is not accepted; use processed or eventTime`);
 }
 
 export interface ApiKey {
@@ -86,6 +101,16 @@ export interface WindowRead {
   end: number;
 }
 
+export interface GroundTruthEvent {
+  region: string;
+  compartmentId: string;
+  eventId: string;
+  /** eventTime, epoch ms */
+  eventMs: number;
+  /** when ListEvents starts returning it, epoch ms */
+  visibleAt: number;
+}
+
 export interface StoredEvent {
   event: Record<string, unknown>;
   processedAt: Date;
@@ -108,6 +133,10 @@ export interface OciEmulator {
   addEvent(region: string, compartmentId: string, event: Record<string, unknown>, processedAt: Date): void;
   events(region: string, compartmentId: string, start: Date, end: Date): Iterable<Record<string, unknown>>;
   countEvents(start: Date, end: Date, filter?: { regions?: string[]; compartments?: string[] }): number;
+  /** the reading of ListEvents' time filter this emulator follows */
+  timeFilter: TimeFilter;
+  /** Every event whose filter time is in [start, end), visible yet or not, with when it becomes visible (the bench). */
+  groundTruth(start: Date, end: Date): GroundTruthEvent[];
   setFaults(f: FaultOptions): void;
   setLatency(ms: number | [number, number]): void;
   denyListEvents(compartmentId: string | '*'): void;
@@ -204,7 +233,8 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
   const now = o.now ?? clock;
   const pageSize = Math.max(1, o.pageSize ?? 1000);
   const clockSkew = o.clockSkewSec ?? 300;
-  const store = new EventStore(tenancy, now);
+  const timeFilter = o.timeFilter ?? timeFilterFromEnv();
+  const store = new EventStore(tenancy, now, timeFilter);
   let faults: FaultOptions = { ...(o.faults ?? {}) };
   const faultRng = new Rng(hashInts(tenancy.seed, 0xfa17));
   const latencyRng = new Rng(hashInts(tenancy.seed, 0x1a7e));
@@ -689,6 +719,17 @@ export async function startOciEmulator(o: OciEmulatorOptions = {}): Promise<OciE
       let n = 0;
       for (const r of regions) for (const c of comps) n += store.count(...regionCheck(r, c), start.getTime(), end.getTime());
       return n;
+    },
+    timeFilter,
+    groundTruth(start, end): GroundTruthEvent[] {
+      const out: GroundTruthEvent[] = [];
+      for (const r of tenancy.regions)
+        for (const c of [tenancy.tenancyId, ...tenancy.compartments.map((x) => x.id)]) {
+          const [ri, ci] = regionCheck(r.regionName, c);
+          for (const k of store.allKeys(ri, ci, start.getTime(), end.getTime()))
+            out.push({ region: r.regionName, compartmentId: c, eventId: k.id, eventMs: k.eventMs, visibleAt: k.visibleAt });
+        }
+      return out;
     },
     setFaults(f: FaultOptions): void {
       faults = { ...f };

@@ -48,6 +48,8 @@ export interface TenancyOptions {
   eventsPerDay?: number;
   /** generated events exist from this processed time (default now-2d, rounded down to the minute) */
   eventsFrom?: Date;
+  /** share (0..1) of the (region, compartment) pairs that have no generated events at all; default 0 */
+  quietPairs?: number;
 }
 
 export interface Tenancy {
@@ -61,6 +63,8 @@ export interface Tenancy {
   seed: number;
   eventsPerDay: number;
   eventsFrom: Date;
+  /** TenancyOptions.quietPairs */
+  quietPairs?: number;
   users: UserRecord[];
 }
 
@@ -220,6 +224,7 @@ export function generateTenancy(o: TenancyOptions = {}): Tenancy {
     seed,
     eventsPerDay: Math.max(0, o.eventsPerDay ?? 1_000_000),
     eventsFrom,
+    ...(o.quietPairs ? { quietPairs: o.quietPairs } : {}),
     users,
   };
 }
