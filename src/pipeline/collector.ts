@@ -475,6 +475,7 @@ export class Collector {
                 await out.writeDue();
               },
               this.signal,
+              skip,
             );
             await out.end();
             this.stats.duplicatesDropped += dropped;

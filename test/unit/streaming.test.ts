@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import { AuditEventsReader, type RawEvent } from '../../src/oci/audit-events';
+import { AuditEventsReader, topLevelEventId, type RawEvent } from '../../src/oci/audit-events';
 import { MalformedResponseError } from '../../src/oci/errors';
 import { JsonArraySplitter, JsonShapeError, jsonArrayElements } from '../../src/oci/json-elements';
 import { createTransport, HttpTimeoutError } from '../../src/oci/transport';
@@ -344,5 +344,38 @@ describe('epochOf (eventTime read by hand for the common form)', () => {
       { numRuns: 20_000 },
     );
     for (const t of ['2026-01-01T00:00:00Z', '2026-01-01T00:00:00.5+02:00', 'yesterday', '']) assert.equal(epochOf(t), viaDateParse(t), t);
+  });
+});
+
+describe('topLevelEventId: a re-read skips the parse of events already delivered only when the id is sure', () => {
+  it('reads the top-level eventId; anything it cannot be sure of is undefined (then the event is parsed)', () => {
+    const ev = (o: unknown): string => JSON.stringify(o);
+    assert.equal(topLevelEventId(ev({ eventType: 't', eventId: 'abc-1', data: { eventName: 'GetInstance' } })), 'abc-1');
+    // a repeated key (JSON.parse keeps the last) or a nested eventId after it: parsed instead
+    assert.equal(topLevelEventId('{"eventId":"a","eventId":"b"}'), undefined);
+    assert.equal(topLevelEventId(ev({ eventId: 'abc-1', data: { eventId: 'nested' } })), undefined);
+    assert.equal(topLevelEventId('{ "eventId" : "spaced" }'), 'spaced');
+    // a nested eventId before the top-level one: not sure which is which
+    assert.equal(topLevelEventId(ev({ data: { eventId: 'nested' }, eventId: 'top' })), undefined);
+    assert.equal(topLevelEventId(ev({ tags: ['x'], eventId: 'top' })), undefined);
+    // the key written inside a string value is escaped, so it is never taken for the key
+    assert.equal(topLevelEventId(ev({ note: '"eventId":"fake"' })), undefined);
+    assert.equal(topLevelEventId(ev({ note: '"eventId":"fake"', eventId: 'real' })), 'real');
+    // an id with an escape is left to JSON.parse
+    assert.equal(topLevelEventId(ev({ eventId: 'a"b' })), undefined);
+    assert.equal(topLevelEventId(ev({ eventTime: '2026-01-01T00:00:00Z' })), undefined);
+  });
+
+  it('property: whenever it answers, it answers what JSON.parse reads', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.option(fc.string()), fc.nat(8), (o, id, at) => {
+        const entries: Array<[string, unknown]> = Object.entries(o);
+        if (id !== null) entries.splice(Math.min(at, entries.length), 0, ['eventId', id]);
+        const text = JSON.stringify(Object.fromEntries(entries));
+        const got = topLevelEventId(text);
+        if (got !== undefined) assert.equal(got, (JSON.parse(text) as { eventId?: unknown }).eventId);
+      }),
+      { seed: 20261206, numRuns: 2000 },
+    );
   });
 });
