@@ -7,6 +7,7 @@
 // classes), bound once per region and run (region conditions settled, compartment names resolved to id
 // sets), and evaluated on the few fields the reader already took from its one JSON.parse of the event.
 
+import type { RawEvent } from '../oci/audit-events';
 export type Decision = 'index' | 'route' | 'drop';
 
 /** The fields a condition can test, in the order error messages list them. */
@@ -26,16 +27,7 @@ export const RULE_FIELD_HELP: Readonly<Record<RuleField, string>> = {
 };
 
 /** The fields of one audit event that rules read (taken by src/oci/audit-events.ts from its one parse). */
-export interface EventFields {
-  eventType?: string;
-  eventName?: string;
-  action?: string;
-  principalName?: string;
-  principalId?: string;
-  authType?: string;
-  compartmentId?: string;
-  status?: string;
-}
+export type EventFields = Omit<RawEvent, 'text' | 'eventId' | 'eventTime'>;
 
 /** One rule after preset expansion, in evaluation order. */
 export interface RuleInfo {
