@@ -154,7 +154,7 @@ describe('estimate: preview --estimate and POST ta_oci_audit/estimate (end to en
     const r = await run(['preview', '--estimate', '--event-rules', 'index nme=x', ...flags]);
     assert.equal(r.code, 1);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr.trim(), /^ERROR event_rules: rule 1 "index nme=x": unknown field "nme"; use type, name/);
+    assert.match(r.stderr.trim(), /^ERROR preview: --event-rules: rule 1 "index nme=x": unknown field "nme"; use type, name/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
