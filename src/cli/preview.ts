@@ -8,7 +8,7 @@ import { EventStream, oneLine } from '../output/event-stream';
 import type { RawEvent } from '../oci/audit-events';
 import { CheckpointStore, MemoryKv } from '../pipeline/checkpoints';
 import { Collector } from '../pipeline/collector';
-import { estimate, EstimateError, MAX_ESTIMATE_HOURS, type Estimate } from '../pipeline/estimate';
+import { estimateInput, EstimateError, MAX_ESTIMATE_HOURS, type Estimate } from '../pipeline/estimate';
 import { ociRetryPolicy } from '../pipeline/retry';
 import { parseInputConfig, type InputConfig } from '../splunk/parameters';
 import { ConfigError } from '../config-error';
@@ -103,28 +103,13 @@ async function printEstimate(f: PreviewFlags, config: InputConfig, account: OciA
   const hours = f.hours ?? 24;
   if (!Number.isInteger(hours) || hours < 1 || hours > MAX_ESTIMATE_HOURS)
     throw new ConfigError(`--hours: "${hours}" is not accepted; use a whole number from 1 to ${MAX_ESTIMATE_HOURS}`);
-  const session = await openSession(account, undefined, config.maxConcurrency);
   try {
-    const e = await estimate({
-      tenancyId: account.tenancyOcid,
-      discovery: session.discovery,
-      reader: session.reader,
-      regions: config.regions,
-      compartments: config.compartments,
-      excludeCompartments: config.excludeCompartments,
-      rules: config.eventRules,
-      hours,
-      budgetMs: (f.maxSeconds ?? 600) * 1000,
-      concurrency: config.maxConcurrency,
-      retry: ociRetryPolicy(),
-    });
+    const e = await estimateInput(config, account, undefined, hours, (f.maxSeconds ?? 600) * 1000);
     process.stdout.write(f.json ? `${JSON.stringify(e)}\n` : estimateTable(e));
     return 0;
   } catch (err) {
     if (err instanceof EstimateError) throw new ConfigError(err.message);
     throw err;
-  } finally {
-    await session.close();
   }
 }
 

@@ -11,7 +11,10 @@ import { classify, explain } from '../oci/errors';
 import type { CompartmentInfo, IdentityDiscovery } from '../oci/identity';
 import { floorMinute, MINUTE, rfc3339Minute } from '../oci/rfc3339';
 import type { CompartmentNode, Decision, EventRules } from './event-rules';
-import { retrying, type BackoffPolicy } from './retry';
+import type { OciAccount, OciProxy } from '../oci/account';
+import { openSession } from '../oci/session';
+import type { InputConfig } from '../splunk/parameters';
+import { ociRetryPolicy, retrying, type BackoffPolicy } from './retry';
 import { decisionTotals, RuleTally } from './run-stats';
 
 const HOUR = 60 * MINUTE;
@@ -266,5 +269,33 @@ function shuffle<T>(a: T[], random: () => number): void {
   for (let i = a.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+}
+
+/** The estimate of an input's rules over its regions and compartments, read with the account (preview, REST). */
+export async function estimateInput(
+  config: InputConfig,
+  account: OciAccount,
+  proxy: OciProxy | undefined,
+  hours: number,
+  budgetMs: number,
+): Promise<Estimate> {
+  const session = await openSession(account, proxy, config.maxConcurrency);
+  try {
+    return await estimate({
+      tenancyId: session.tenancyId,
+      discovery: session.discovery,
+      reader: session.reader,
+      regions: config.regions,
+      compartments: config.compartments,
+      excludeCompartments: config.excludeCompartments,
+      rules: config.eventRules,
+      hours,
+      budgetMs,
+      concurrency: config.maxConcurrency,
+      retry: ociRetryPolicy(),
+    });
+  } finally {
+    await session.close();
   }
 }

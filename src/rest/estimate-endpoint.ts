@@ -7,9 +7,7 @@
 import { ConfigError } from '../config-error';
 import { envNumber } from '../knobs';
 import { log } from '../log/logger';
-import { openSession } from '../oci/session';
-import { estimate, EstimateError, MAX_ESTIMATE_HOURS, type Estimate } from '../pipeline/estimate';
-import { ociRetryPolicy } from '../pipeline/retry';
+import { estimateInput, EstimateError, MAX_ESTIMATE_HOURS, type Estimate } from '../pipeline/estimate';
 import { loadAccount, loadSettings } from '../splunk/account';
 import { ParameterError, parseInputConfig } from '../splunk/parameters';
 import { SplunkdError } from '../splunk/splunkd-client';
@@ -70,22 +68,5 @@ export async function estimateWithCallerAccount(req: PersistentRequest, form: Re
   } finally {
     await client.close();
   }
-  const session = await openSession(account, proxy, config.maxConcurrency);
-  try {
-    return await estimate({
-      tenancyId: session.tenancyId,
-      discovery: session.discovery,
-      reader: session.reader,
-      regions: config.regions,
-      compartments: config.compartments,
-      excludeCompartments: config.excludeCompartments,
-      rules: config.eventRules,
-      hours,
-      budgetMs: envNumber(ESTIMATE_BUDGET_KNOB, 20) * 1000,
-      concurrency: config.maxConcurrency,
-      retry: ociRetryPolicy(),
-    });
-  } finally {
-    await session.close();
-  }
+  return estimateInput(config, account, proxy, hours, envNumber(ESTIMATE_BUDGET_KNOB, 20) * 1000);
 }
