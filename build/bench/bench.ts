@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { buildInputDefinition, startSplunkd } from '../../test/emulators/splunkd';
+import { startBenchSplunkd } from './bench-splunkd';
+import { buildInputDefinition } from '../../test/emulators/splunkd';
 import type { Splunkd } from '../../test/emulators/splunkd';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -230,21 +231,7 @@ function startups(n: number, cmds: Record<string, string[]>): Record<string, { m
 }
 
 async function withSplunkd<T>(emu: Emulator, fn: (s: Splunkd) => Promise<T>): Promise<T> {
-  const splunkd = await startSplunkd({ appDir: ROOT });
-  splunkd.setConf('ta_oci_audit_account', 'bench', {
-    auth_type: 'api_key',
-    tenancy_ocid: emu.info.tenancyId,
-    user_ocid: emu.info.apiKey.userId,
-    fingerprint: emu.info.apiKey.fingerprint,
-    region: emu.info.homeRegion,
-    identity_endpoint: emu.info.identityEndpoint,
-    audit_endpoint: emu.info.auditEndpoint,
-  });
-  splunkd.setPassword(
-    '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
-    'bench',
-    JSON.stringify({ private_key: emu.info.apiKey.privateKeyPem }),
-  );
+  const splunkd = await startBenchSplunkd(emu.info);
   try {
     return await fn(splunkd);
   } finally {

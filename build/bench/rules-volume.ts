@@ -12,7 +12,8 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildInputDefinition, startSplunkd, type Splunkd } from '../../test/emulators/splunkd';
+import { startBenchSplunkd } from './bench-splunkd';
+import { buildInputDefinition, type Splunkd } from '../../test/emulators/splunkd';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const QUICK = process.argv.includes('--quick');
@@ -161,21 +162,7 @@ async function main(): Promise<void> {
   const dayStart = dayEnd - dayHours * HOUR;
   const fifthEnd = dayStart + (QUICK ? 1 : 5) * HOUR;
   const emu = await Emulator.start(dayStart - HOUR);
-  const splunkd = await startSplunkd({ appDir: ROOT });
-  splunkd.setConf('ta_oci_audit_account', 'bench', {
-    auth_type: 'api_key',
-    tenancy_ocid: emu.info.tenancyId,
-    user_ocid: emu.info.apiKey.userId,
-    fingerprint: emu.info.apiKey.fingerprint,
-    region: emu.info.homeRegion,
-    identity_endpoint: emu.info.identityEndpoint,
-    audit_endpoint: emu.info.auditEndpoint,
-  });
-  splunkd.setPassword(
-    '__REST_CREDENTIAL__#TA-oci-audit#configs/conf-ta_oci_audit_account',
-    'bench',
-    JSON.stringify({ private_key: emu.info.apiKey.privateKeyPem }),
-  );
+  const splunkd = await startBenchSplunkd(emu.info);
   splunkd.addIndex('oci_audit_reads');
   splunkd.addIndex('oci_cheap');
   try {
