@@ -64,17 +64,25 @@ describe('search head cluster: two hosts, one KV store', function () {
       timeoutMs: 120_000,
     });
 
-  it(`one collects at a time; SIGKILL of the holder: the other takes over once the lease (ttl ${TTL_S} s) expired, not before; nothing lost`, async () => {
-    const [h1, h2] = await cluster([250, 250], 36_000);
+  /** Ten hours up to ten minutes ago, as one backfill of both hosts: its ground truth and the input's parameters. */
+  const tenHours = (w: World): { end: Date; truth: ReturnType<typeof groundTruth>; params: Record<string, string> } => {
     const start = new Date(isoMinutesAgo(610));
     const end = new Date(isoMinutesAgo(10));
-    const truth = groundTruth(h1, start, end, WINDOW);
-    const params = {
-      start_date_time: start.toISOString(),
-      end_date_time: end.toISOString(),
-      query_window_size: String(WINDOW),
-      max_concurrency: String(CONCURRENCY),
+    return {
+      end,
+      truth: groundTruth(w, start, end, WINDOW),
+      params: {
+        start_date_time: start.toISOString(),
+        end_date_time: end.toISOString(),
+        query_window_size: String(WINDOW),
+        max_concurrency: String(CONCURRENCY),
+      },
     };
+  };
+
+  it(`one collects at a time; SIGKILL of the holder: the other takes over once the lease (ttl ${TTL_S} s) expired, not before; nothing lost`, async () => {
+    const [h1, h2] = await cluster([250, 250], 36_000);
+    const { end, truth, params } = tenHours(h1);
     const ledger = new Ledger();
 
     // (a) Both hosts start the input at once: one takes the lease, the other stands back.
@@ -175,15 +183,7 @@ describe('search head cluster: two hosts, one KV store', function () {
     // expired although h1 renews it every 0.75 s.
     const LAG = 4000;
     const [h1, h2] = await cluster([0, LAG], 36_000);
-    const start = new Date(isoMinutesAgo(610));
-    const end = new Date(isoMinutesAgo(10));
-    const truth = groundTruth(h1, start, end, WINDOW);
-    const params = {
-      start_date_time: start.toISOString(),
-      end_date_time: end.toISOString(),
-      query_window_size: String(WINDOW),
-      max_concurrency: String(CONCURRENCY),
-    };
+    const { end, truth, params } = tenHours(h1);
     const ledger = new Ledger();
     const main = runOn(h1, params);
     let mainDone = false;
