@@ -80,6 +80,8 @@ export class Collector {
   /** config.eventRules bound per region (src/pipeline/event-rules.ts), and the tree they resolve compartments in */
   private readonly deciders = new Map<string, EventDecider>();
   private ruleTree: CompartmentNode[] | undefined;
+  /** the tenancy's compartments, when prepareRules listed them already this run */
+  private listed: CompartmentInfo[] | undefined;
 
   constructor(private readonly d: CollectorDeps) {
     this.now = d.now ?? Date.now;
@@ -178,12 +180,16 @@ export class Collector {
     const { config, discovery, tenancyId, log } = this.d;
     if (!config.eventRules.needsCompartmentTree) return;
     const tree: CompartmentNode[] = [{ id: tenancyId, name: 'root' }];
+    const listed: CompartmentInfo[] = [];
     let token: string | undefined;
     do {
       const page = await this.withRetry('list compartments (event rules)', true, () => discovery.compartmentPage(tenancyId, token));
+      listed.push(...page.items);
       for (const c of page.items) tree.push({ id: c.id, name: c.name, parentId: c.parentId });
       token = page.next;
     } while (token !== undefined);
+    // compartments = *: discovery takes this listing instead of asking for it again
+    if (config.compartments === '*') this.listed = listed;
     this.ruleTree = tree;
     const unknown = config.eventRules.unknownCompartments(tree);
     if (unknown.length)
@@ -210,7 +216,9 @@ export class Collector {
     // the first ListEvents (docs/performance.md, cycle). Its failure is handled where it is awaited.
     const listCompartments = (token?: string): Promise<{ items: CompartmentInfo[]; next?: string }> =>
       this.withRetry('list compartments', true, () => discovery.compartmentPage(tenancyId, token));
-    let firstPage = config.compartments === '*' ? listCompartments() : undefined;
+    const listed = this.listed;
+    let firstPage: Promise<{ items: CompartmentInfo[]; next?: string }> | undefined =
+      config.compartments === '*' ? (listed ? Promise.resolve({ items: listed }) : listCompartments()) : undefined;
     firstPage?.catch(() => undefined);
     const regions = await this.withRetry('list region subscriptions', true, async () => {
       if (config.regions !== '*') return config.regions;

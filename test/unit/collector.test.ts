@@ -180,6 +180,20 @@ describe('collector (fake OCI, in-memory KV store)', () => {
     assert.deepEqual([...(await saved(s.kv)).values()], new Array(8).fill(end));
   });
 
+  it('rules that name compartments and compartments = *: the tenancy is listed once per run, and every pair is collected', async () => {
+    const oci = new FakeOci();
+    let listings = 0;
+    const page = oci.discovery.compartmentPage.bind(oci.discovery);
+    oci.discovery.compartmentPage = (...a: Parameters<typeof page>) => {
+      listings++;
+      return page(...a);
+    };
+    const { collector } = await setup({ event_rules: 'drop compartment=c2' }, { oci });
+    const stats = await collector.run();
+    assert.equal(listings, 1, 'one ListCompartments for the rules and the discovery');
+    assert.equal(stats.pairs, oci.regions.length * (oci.compartments.length + 1));
+  });
+
   it('a second run starts at the checkpoints and asks for nothing when they are current', async () => {
     const first = await setup();
     await first.collector.run();
