@@ -80,33 +80,22 @@ export function RulesEditor(p: {
               }}
             >
               <strong style={{ minWidth: 24 }}>{i + 1}.</strong>
-              {r.kind === 'preset' ? (
-                <>
-                  <span>
-                    Preset <code>{r.preset}</code>: keep the reads below, then
-                  </span>
-                  <Select
-                    inline
-                    value={r.decision}
-                    onChange={(_e, d) => edit(i, { decision: d.value as RuleRow['decision'] })}
-                    data-test="decision"
-                  >
-                    <Select.Option label="route to" value="route" />
-                    <Select.Option label="drop" value="drop" />
-                  </Select>
-                </>
-              ) : (
-                <Select
-                  inline
-                  value={r.decision}
-                  onChange={(_e, d) => edit(i, { decision: d.value as RuleRow['decision'] })}
-                  data-test="decision"
-                >
-                  <Select.Option label="index" value="index" />
-                  <Select.Option label="route to" value="route" />
-                  <Select.Option label="drop" value="drop" />
-                </Select>
+              {r.kind === 'preset' && (
+                <span>
+                  Preset <code>{r.preset}</code>: keep the reads below, then
+                </span>
               )}
+              <Select
+                inline
+                value={r.decision}
+                onChange={(_e, d) => edit(i, { decision: d.value as RuleRow['decision'] })}
+                data-test="decision"
+              >
+                {/* a preset's noise is routed or dropped: index would keep everything */}
+                {r.kind !== 'preset' && <Select.Option label="index" value="index" />}
+                <Select.Option label="route to" value="route" />
+                <Select.Option label="drop" value="drop" />
+              </Select>
               {r.decision === 'route' && (
                 <span style={{ display: 'inline-block', width: 170 }}>
                   <Text
