@@ -8,7 +8,7 @@
 // process polls its clock (TA_OCI_AUDIT_CLOCK_STEP_MS). CPU is reported per simulated second (CPU s / simulated s).
 //
 // Options: --minutes N (live minutes measured, default 20), --drain N (simulated minutes after them, default 16),
-// --rate N, --only today|fast|schedule|schedule10 (comma list), --filters processed,eventTime, --quiet (adds the running process's rows on a tenancy with 70 % of the pairs quiet).
+// --rate N, --only today|fast|schedule|running|schedule10 (comma list), --filters processed,eventTime, --quiet (adds the running process's rows on a tenancy with 70 % of the pairs quiet).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +37,12 @@ const CONFIGS: Config[] = [
     label: 'running process (interval 0, delay 0, lookback 15, re-read 5, quiet 10)',
     interval: 0,
     params: { delay_throttle: '0', lookback_minutes: '15', reread_every_minutes: '5', quiet_pair_max_minutes: '10' },
+  },
+  {
+    key: 'running',
+    label: 'running process as shipped (interval 0, delay 0, lookback 15, re-read 5, quiet 30)',
+    interval: 0,
+    params: { delay_throttle: '0', lookback_minutes: '15', reread_every_minutes: '5', quiet_pair_max_minutes: '30' },
   },
   {
     key: 'schedule10',
@@ -157,7 +163,8 @@ async function runOne(
         LD_PRELOAD: FAKETIME_LIB,
         FAKETIME: `${offsetS >= 0 ? '+' : ''}${offsetS} x${rate}`,
         DONT_FAKE_MONOTONIC: '1',
-        TA_OCI_AUDIT_CLOCK_STEP_MS: '50',
+        // One simulated second per step, as the shipped 1 s step at rate 1.
+        TA_OCI_AUDIT_CLOCK_STEP_MS: String(Math.max(50, Math.round(1000 / rate))),
         TA_OCI_AUDIT_LEASE_TTL_S: '86400',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -321,10 +328,10 @@ async function main(): Promise<void> {
   if (v.soak) {
     // The running process alone, processed reading: VmRSS every simulated 5 minutes and the slope of the second half.
     console.log(`soak: ${command().join(' ')}; ${o.minutes} simulated minutes, clock x${o.rate}; load ${load()}`);
-    const r = await runOne(CONFIGS[2], 'processed', 0, { ...o, drain: 0 }); // the running process
+    const r = await runOne(CONFIGS.find((c) => c.key === 'running') as Config, 'processed', 0, { ...o, drain: 3 }); // 3 minutes to read the last ones
     console.log(`  VmRSS MB by simulated minute: ${r.rss.map(([m, mb]) => `${m}:${mb.toFixed(0)}`).join(' ')}`);
     console.log(
-      `  peak RSS ${r.peakRssMb.toFixed(0)} MB; slope of the second half ${slopePerHour(r.rss).toFixed(1)} MB/h; events ${r.population}; CPU ${r.cpuPct.toFixed(2)} % of a core; load ${load()}`,
+      `  peak RSS ${r.peakRssMb.toFixed(0)} MB; slope of the second half ${slopePerHour(r.rss).toFixed(1)} MB/h; events ${r.population}; p50 ${r.p50.toFixed(0)} s; p95 ${r.p95.toFixed(0)} s; max ${r.max.toFixed(0)} s; lost ${r.lost} (within span ${r.lostWithinSpan}); dup ${r.duplicates}; ListEvents/day ${r.listEventsPerDay.toLocaleString('en-US')}; CPU ${r.cpuPct.toFixed(2)} % of a core; load ${load()}`,
     );
     return;
   }
