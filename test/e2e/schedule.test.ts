@@ -204,4 +204,37 @@ describe('a running process (interval 0): schedule, late events, edits of its se
       await w.close();
     }
   });
+  it('splunkd restarts it (SIGTERM, then a new process): nothing lost, nothing up to the saved checkpoints sent twice', async () => {
+    const clock = acceleratedClock();
+    const w = await world(clock);
+    try {
+      const T0 = clock.now();
+      const params = { ...BASE, start_date_time: iso(T0 - 20 * MIN), lookback_minutes: '10' };
+      // splunkd's stop: SIGTERM in the middle of the process's life (docs/scheduling.md "How splunkd stops it").
+      const a = await w.run(params, { env: clock.env(), termAfterMs: (7 * MIN) / RATE, timeoutMs: 120_000 });
+      assert.equal(a.exitCode, 0, `the first process ended normally after SIGTERM (${a.exitCode} ${a.signal})`);
+      assert.ok(a.stderrLines.some((l) => /^WARN stopping: SIGTERM received/.test(l)));
+      const savedByA = expectedEvents(w, new Date(iso(T0 - 20 * MIN)), 'test');
+      const idsA = eventIds(a);
+      assert.ok(savedByA.size > 100, `the first process saved progress (${savedByA.size} events up to its checkpoints)`);
+      for (const id of savedByA.keys()) assert.ok(idsA.includes(id), `event ${id} up to the saved checkpoints was written`);
+      // splunkd's start: the same input again (interval 0 starts it at once); it takes the released lease.
+      const b = await w.run(params, { env: clock.env(), termAfterMs: (5 * MIN) / RATE, timeoutMs: 120_000 });
+      assert.equal(b.exitCode, 0, `the second process ended normally (${b.exitCode} ${b.signal})`);
+      const idsB = eventIds(b);
+      assert.ok(idsB.length > 0, 'the new process collected');
+      const again = idsB.filter((id) => idsA.includes(id));
+      assert.deepEqual(
+        again.filter((id) => savedByA.has(id)),
+        [],
+        "nothing up to the first process's saved checkpoints was sent again",
+      );
+      assert.equal(new Set(idsB).size, idsB.length, 'no event twice within the second process');
+      const all = new Set([...idsA, ...idsB]);
+      const expected = expectedEvents(w, new Date(iso(T0 - 20 * MIN)), 'test');
+      for (const id of expected.keys()) assert.ok(all.has(id), `event ${id} up to the final checkpoints`);
+    } finally {
+      await w.close();
+    }
+  });
 });
