@@ -352,7 +352,7 @@ export function InputsTab(): React.JSX.Element {
               label="Interval"
               {...bind('interval')}
               placeholder={DEFAULT_INTERVAL}
-              help={helpWithEffect('interval', 'Seconds between runs, a cron schedule, or 0 to keep running. Default 0.')}
+              help={helpWithEffect('interval', 'Seconds between runs, a cron schedule, or 0 to keep running. Default: 0.')}
             />
           </CollapsiblePanel>
         </div>
