@@ -160,6 +160,9 @@ async function runBinary(
   const params = {
     account: 'bench',
     delay_throttle: '5',
+    // One pass per run with lookback off, as measured before the running process became the default: the rows
+    // stay comparable (the running process's own numbers: build/bench/freshness.ts).
+    lookback_minutes: '0',
     query_window_size: '60',
     max_concurrency: '8',
     interval: '300',

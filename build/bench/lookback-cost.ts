@@ -42,6 +42,8 @@ async function measureOne(lookback: number, rep: number): Promise<Record<string,
       query_window_size: '60',
       max_concurrency: '8',
       lookback_minutes: String(lookback),
+      // Two one-pass runs: the app's default interval (0) would keep the process running.
+      interval: '300',
     };
     const command = binaryCommand();
     const first = await runInput(w.splunkd, {

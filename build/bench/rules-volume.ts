@@ -116,6 +116,7 @@ async function runBinary(splunkd: Splunkd, start: number, end: number, rules: st
     start_date_time: iso(start),
     end_date_time: iso(end),
     delay_throttle: '5',
+    lookback_minutes: '0', // one pass per run, lookback off: as measured before the defaults changed
     query_window_size: '60',
     max_concurrency: '8',
     interval: '300',

@@ -90,7 +90,8 @@ async function main(): Promise<void> {
   console.log(`splunkd       ${splunkd.serverUri}  SPLUNK_HOME ${splunkd.splunkHome}`);
   const shift = clockOffsetMs ? ` ${clockOffsetMs > 0 ? '+' : ''}${clockOffsetMs / HOUR} h` : '';
   console.log(`clock         ${new Date(now).toISOString()} (the machine's clock${shift})`);
-  console.log(`input         oci_audit://demo  start_date_time=${start.toISOString()}  (~${due.toLocaleString('en')} events due)\n`);
+  console.log(`input         oci_audit://demo  start_date_time=${start.toISOString()}  (~${due.toLocaleString('en')} events due)`);
+  console.log(`              interval=300 delay_throttle=5: two one-pass runs (the shipped interval 0 keeps one process running)\n`);
 
   const params = {
     account: 'demo',
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
     query_window_size: '60',
     delay_throttle: '5',
     max_concurrency: '8',
+    // Two one-pass runs (a backfill, then nothing new): the shipped interval 0 keeps the process running.
+    interval: '300',
   };
   const results: RunResult[] = [];
   for (const label of ['first run (backfill)', 'second run (nothing new: no duplicates)']) {

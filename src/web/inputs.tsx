@@ -19,6 +19,7 @@ import { editWarnings } from './edit-warnings';
 import { RulesEditor } from './rules-editor';
 import { EventRulesError, parseEventRules, splitRules } from '../pipeline/event-rules';
 import { TenancyPicker, type ListsState } from './tenancy-picker';
+import { MEASURED_DOC, MEASURED_EFFECT } from './measured-effects';
 
 const PARAM_NAMES = PARAMETERS.map((p) => p.name);
 const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'index'])];
@@ -26,8 +27,26 @@ const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'inde
 const ADVANCED = ALL_FIELDS.filter((f) => !['account', 'index', 'regions', 'compartments', 'event_rules'].includes(f));
 const SECTION: React.CSSProperties = { margin: '16px 0 8px', borderBottom: '1px solid rgba(128,128,128,0.35)', paddingBottom: 4 };
 
+/** splunkd's `interval` as default/inputs.conf [oci_audit] ships it: the process keeps running (docs/scheduling.md). */
+const DEFAULT_INTERVAL = '0';
+
 /** An Advanced field the admin set: not empty and not its default (splunkd lists defaults as values). */
-const isSet = (f: string, v: string): boolean => v.trim() !== '' && v.trim() !== (f === 'interval' ? '300' : (DEFAULTS[f] ?? ''));
+const isSet = (f: string, v: string): boolean =>
+  v.trim() !== '' && v.trim() !== (f === 'interval' ? DEFAULT_INTERVAL : (DEFAULTS[f] ?? ''));
+
+/** A field's help, and for a setting that trades freshness against cost what it measured (src/web/measured-effects.ts). */
+function helpWithEffect(name: string, help: string): React.ReactNode {
+  const effect = MEASURED_EFFECT[name];
+  if (!effect) return help;
+  return (
+    <>
+      {help}{' '}
+      <span data-test="measured-effect">
+        {effect} ({MEASURED_DOC})
+      </span>
+    </>
+  );
+}
 
 /** Whether the rules differ from the saved ones, as the input compares them (normalised text). */
 function rulesChanged(saved: unknown, form: string): boolean {
@@ -134,7 +153,7 @@ export function InputsTab(): React.JSX.Element {
     const values: Record<string, string> = {};
     for (const f of ALL_FIELDS) values[f] = row ? str(row.content[f]) : '';
     if (!row) {
-      values.interval = '300';
+      // interval is left empty: the input inherits the app's default (0), and a later default reaches it too
       values.account = accounts[0] ?? '';
     }
     setEditing({ mode, name: mode === 'edit' && row ? row.name : '', values });
@@ -211,7 +230,11 @@ export function InputsTab(): React.JSX.Element {
     const bind = fieldBinder(v, set, shown);
     const param = (name: string): React.JSX.Element => {
       const p = PARAMETERS.find((x) => x.name === name);
-      return p ? <Field key={name} label={p.title} {...bind(name)} placeholder={DEFAULTS[name]} help={p.description} /> : <></>;
+      return p ? (
+        <Field key={name} label={p.title} {...bind(name)} placeholder={DEFAULTS[name]} help={helpWithEffect(name, p.description)} />
+      ) : (
+        <></>
+      );
     };
     const picker = (name: 'regions' | 'compartments' | 'exclude_compartments'): React.JSX.Element => (
       <TenancyPicker
@@ -328,8 +351,8 @@ export function InputsTab(): React.JSX.Element {
             <Field
               label="Interval"
               {...bind('interval')}
-              placeholder="300"
-              help="Seconds between runs (or a cron schedule). Default 300."
+              placeholder={DEFAULT_INTERVAL}
+              help={helpWithEffect('interval', 'Seconds between runs, a cron schedule, or 0 to keep running. Default: 0.')}
             />
           </CollapsiblePanel>
         </div>
@@ -359,7 +382,7 @@ export function InputsTab(): React.JSX.Element {
         { title: 'Name', cell: (r) => r.name },
         { title: 'Account', cell: (r) => str(r.content.account) },
         { title: 'Regions', cell: (r) => str(r.content.regions) || '*' },
-        { title: 'Interval', cell: (r) => str(r.content.interval) || '300' },
+        { title: 'Interval', cell: (r) => str(r.content.interval) || DEFAULT_INTERVAL },
         { title: 'Index', cell: (r) => str(r.content.index) },
         {
           title: 'Event rules',

@@ -78,8 +78,9 @@ export function inputFormProblems(name: string, values: Record<string, string>, 
   const p: Problems = {};
   if (opts.creating && !INPUT_NAME_RE.test(name)) p.name = 'use 1 to 200 letters, digits, _ . - (starting with a letter or digit)';
   const interval = (values.interval ?? '').trim();
-  if (interval !== '' && !/^[0-9]+$/.test(interval) && !/^(\S+\s+){4}\S+$/.test(interval))
-    p.interval = 'seconds (e.g. 300) or a cron schedule';
+  // inputs.conf.spec: seconds, a cron schedule, 0 (run again on exit: keeps running) or -1 (once; it keeps running too)
+  if (interval !== '' && !/^(-1|[0-9]+)$/.test(interval) && !/^(\S+\s+){4}\S+$/.test(interval))
+    p.interval = 'seconds (e.g. 300), 0 to keep running, or a cron schedule';
   try {
     parseInputConfig(name || 'x', values, opts.now ?? new Date());
   } catch (e) {

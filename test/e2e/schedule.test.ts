@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import type { TimeFilter } from '../emulators/oci';
-import type { RunResult } from '../emulators/splunkd';
+import { runInput, type RunResult } from '../emulators/splunkd';
 import { FAKETIME_LIB, haveFaketime } from '../support/edits';
-import { ROOT, expectedEvents, startWorld, type World } from '../support/world';
+import { ROOT, TEST_ENV, expectedEvents, startWorld, type World } from '../support/world';
 
 const RATE = 20;
 const MIN = 60_000;
@@ -69,6 +69,53 @@ describe('a running process (interval 0): schedule, late events, edits of its se
   before(function () {
     if (!haveFaketime()) spawnSync(process.execPath, ['build/dev/setup.mjs', 'faketime'], { cwd: ROOT, stdio: 'inherit' });
     assert.ok(haveFaketime(), 'libfaketime is missing: `node build/dev/setup.mjs faketime` installs it with apt-get');
+  });
+
+  it('an input that sets no interval, delay or lookback gets the shipped defaults: it keeps running, writes a new event within two minutes, stops on SIGTERM', async () => {
+    const clock = acceleratedClock();
+    const w = await world(clock, { quietPairs: 1 });
+    try {
+      const T0 = clock.now();
+      const region = w.oci.tenancy.homeRegion;
+      const compartment = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
+      const added = clock.until(T0 + 2 * MIN).then(() => {
+        const at = clock.now();
+        w.oci.addEvent(
+          region,
+          compartment,
+          { eventType: 'com.oraclecloud.ComputeApi.LaunchInstance', eventId: 'shipped-1', eventTime: new Date(at - 1000).toISOString() },
+          new Date(at),
+        );
+      });
+      // runInput, not w.run: only account and start, so the emulator hands over default/inputs.conf's values as splunkd does.
+      const r = await runInput(w.splunkd, {
+        command: w.command,
+        name: 'shipped',
+        params: { account: 'main', start_date_time: iso(T0 - MIN) },
+        env: { ...TEST_ENV, ...clock.env() },
+        termAfterMs: (6 * MIN) / RATE,
+        timeoutMs: 120_000,
+      });
+      await added;
+      assert.match(r.inputXml ?? '', /<param name="interval">0<\/param>/, "splunkd passed the app's default interval 0");
+      assert.equal(r.exitCode, 0, r.stderrLines.slice(-5).join('\n'));
+      assert.ok(
+        r.stderrLines.some((l) => l.includes('SIGTERM')),
+        'stopped by SIGTERM, not by itself',
+      );
+      assert.ok(logged(r, 'run summary').length >= 4, 'one summary per cycle: it kept running');
+      assert.deepEqual(eventIds(r), ['shipped-1'], 'the new event, once');
+      const fresh = logged(r, 'freshness').find((f) => f.region === region);
+      assert.ok(fresh, 'a freshness line for the region that wrote the event');
+      // One cycle (a minute, delay 0) plus the slack of a 20 times faster clock.
+      assert.ok(Number(fresh.fresh_max_s) <= 120, `written ${fresh.fresh_max_s} s after its eventTime`);
+      const rec = w.splunkd.kvRecords('oci_audit_checkpoints').find((x) => x.type === 'input' && x.input === 'shipped');
+      const params = (rec?.params ?? {}) as Record<string, string>;
+      assert.equal(params.delay_throttle, '0');
+      assert.equal(params.lookback_minutes, '15');
+    } finally {
+      await w.close();
+    }
   });
 
   it('reads quiet pairs less often, and a quiet pair that wakes up within quiet_pair_max_minutes', async () => {

@@ -367,6 +367,13 @@ for (const mode of MODES)
       await assertText(group('compartments'), 'is not a compartment or tenancy OCID');
       await field('compartments').fill('');
       await page.getByRole('button', { name: 'Advanced' }).click(); // start, window and interval are under Advanced
+      // interval is left to the app's default, 0 (the running process); each freshness setting shows what it measured
+      assert.equal(await field('interval').inputValue(), '');
+      assert.equal(await field('interval').getAttribute('placeholder'), '0');
+      await assertText(group('interval'), '0 keeps one process running, p50 ~40 s');
+      await assertText(group('delay_throttle'), 'running process: p50 ~40 s');
+      await assertText(group('lookback_minutes'), '15 lost none of the events');
+      assert.equal(await field('lookback_minutes').getAttribute('placeholder'), '15');
       await field('start_date_time').fill('2999-01-01T00:00:00Z');
       await assertText(group('start_date_time'), 'is in the future');
       await field('query_window_size').fill('5000');

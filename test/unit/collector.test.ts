@@ -120,7 +120,14 @@ async function setup(
   const kv = o.kv ?? new MemoryKv();
   const config = parseInputConfig(
     't',
-    { account: 'a', start_date_time: rfc3339Minute(NOW - 3 * HOUR), delay_throttle: '0', query_window_size: '60', ...params },
+    {
+      account: 'a',
+      start_date_time: rfc3339Minute(NOW - 3 * HOUR),
+      delay_throttle: '0',
+      lookback_minutes: '0',
+      query_window_size: '60',
+      ...params,
+    },
     new Date(NOW),
   );
   const store = new CheckpointStore(kv, 't');

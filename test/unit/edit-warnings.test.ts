@@ -39,7 +39,7 @@ describe('Inputs tab: what an edit does, before Save (src/web/edit-warnings.ts)'
       [{ end_date_time: '2026-01-01T00:00:00Z' }, /^Collection stops at the new end date-time/],
       [{ partition: '0/2' }, /^Changing the partition moves regions and compartments between inputs: .* are sent again\.$/],
       [{ regions: 'us-ashburn-1' }, /^Regions and compartments that are added start at Start date-time/],
-      [{ lookback_minutes: '' }, /^Turning lookback off stops re-reading/],
+      [{ lookback_minutes: '0' }, /^Turning lookback off stops re-reading/],
     ];
     for (const [edit, text] of cases) {
       const got = editWarnings(saved, form(edit));
@@ -48,7 +48,7 @@ describe('Inputs tab: what an edit does, before Save (src/web/edit-warnings.ts)'
       assert.equal(got[0].split(/[.;:] [A-Z]/).length, 1, 'one sentence');
     }
     assert.match(
-      editWarnings({ ...saved, lookback_minutes: '' }, form({ lookback_minutes: '15' }))[0],
+      editWarnings({ ...saved, lookback_minutes: '0' }, form({ lookback_minutes: '' }))[0],
       /^Lookback starts with this change: .* grow to 15 minutes/,
     );
     assert.match(
@@ -56,6 +56,7 @@ describe('Inputs tab: what an edit does, before Save (src/web/edit-warnings.ts)'
       /^Collection continues from each checkpoint up to the new end date-time \(or up to now without one\)/,
     );
     assert.deepEqual(editWarnings({ ...saved, partition: '0/1' }, form({ partition: '' })), [], 'empty = the default 0/1');
+    assert.deepEqual(editWarnings({ ...saved, lookback_minutes: '15' }, form({ lookback_minutes: '' })), [], 'empty = the default 15');
     assert.equal(editWarnings(saved, form({ lookback_minutes: '240', partition: '1/3' })).length, 2);
   });
 });

@@ -96,7 +96,7 @@ describe('the parameter table (src/splunk/parameters.ts)', () => {
     const st = readConf(path.join(root, 'default/inputs.conf')).get(SCHEME);
     assert.ok(st, 'no [oci_audit] stanza');
     assert.equal(st.get('start_by_shell')?.value, 'false');
-    assert.equal(st.get('interval')?.value, '300');
+    assert.equal(st.get('interval')?.value, '0', 'the running process (docs/scheduling.md "The shipped defaults and why")');
     assert.equal(st.get('sourcetype')?.value, 'oci:audit');
     assert.equal(st.get('python.version'), undefined);
     const own = new Set(['start_by_shell', ...SPLUNKD_OWN]);

@@ -25,9 +25,9 @@ describe('input parameters', () => {
     assert.equal(c.compartments, '*');
     assert.deepEqual(c.excludeCompartments, []);
     assert.equal(c.queryWindowMinutes, 60);
-    assert.equal(c.delayMinutes, 5);
+    assert.equal(c.delayMinutes, 0);
     assert.equal(c.maxConcurrency, 8);
-    assert.equal(c.lookbackMinutes, 0);
+    assert.equal(c.lookbackMinutes, 15);
     assert.deepEqual(c.partition, { k: 0, n: 1 });
     assert.equal(c.startDateTime, undefined);
   });
