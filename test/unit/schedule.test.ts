@@ -11,12 +11,11 @@ const T = Date.UTC(2026, 11, 1, 12, 0, 0);
 const cp = (o: Partial<PairCheckpoint>): PairCheckpoint => ({ region: 'r', compartmentId: 'c', until: T, ...o });
 
 describe('the per-pair schedule', () => {
-  it('reads an active pair every minute, a quiet one after as long as it has been quiet, never later than the bound', () => {
+  it('reads an active pair every minute, a quiet one after half its quiet time, never later than the bound', () => {
     assert.equal(allowedLagMs(cp({ activeUntil: T }), 10), MIN);
     assert.equal(allowedLagMs(cp({}), 10), MIN, 'no activity recorded yet: treated as active');
-    assert.equal(allowedLagMs(cp({ activeUntil: T - 90_000 }), 10), MIN, 'quiet 1.5 minutes: still every minute');
-    assert.equal(allowedLagMs(cp({ activeUntil: T - 2 * MIN }), 10), 2 * MIN);
-    assert.equal(allowedLagMs(cp({ activeUntil: T - 8 * MIN }), 10), 8 * MIN);
+    assert.equal(allowedLagMs(cp({ activeUntil: T - 3 * MIN }), 10), MIN, 'quiet 3 minutes: still every minute');
+    assert.equal(allowedLagMs(cp({ activeUntil: T - 8 * MIN }), 10), 4 * MIN);
     assert.equal(allowedLagMs(cp({ activeUntil: T - 600 * MIN }), 10), 10 * MIN);
     assert.equal(allowedLagMs(cp({ activeUntil: T - 600 * MIN }), 3), 3 * MIN);
     const quiet = cp({ activeUntil: T - 600 * MIN });
@@ -35,12 +34,15 @@ describe('the per-pair schedule', () => {
     assert.equal(rereadDue(cp({}), T, 5, 15), false, 'nothing remembered');
   });
 
-  it("leaves a deferred pair's re-read for its next read", () => {
+  it('leaves the re-read of a pair quiet for longer than its remembered span for its next read', () => {
     const s = { quietMaxMinutes: 30, rereadEveryMinutes: 5 };
     const remembered = { from: T - 21 * MIN, windows: [] };
     const quiet = cp({ activeUntil: T - 120 * MIN, remembered, rereadAt: T - 20 * MIN });
     assert.equal(pairRead(quiet, T + 10 * MIN, T + 10 * MIN, s, 15), 'deferred', 're-read overdue, read not due');
     assert.equal(pairRead(quiet, T + 30 * MIN, T + 30 * MIN, s, 15), 'reread');
+    const sparse = cp({ activeUntil: T - 12 * MIN, remembered, rereadAt: T - 20 * MIN });
+    assert.equal(pairRead(sparse, T + MIN, T + MIN, s, 15), 'reread', 'events within its span: re-read even when deferred');
+    assert.equal(pairRead(cp({ ...sparse, rereadAt: T }), T + MIN, T + MIN, s, 15), 'deferred');
     const active = cp({ activeUntil: T, remembered, rereadAt: T - MIN });
     assert.equal(pairRead(active, T + MIN, T + MIN, s, 15), 'forward');
     assert.equal(pairRead(active, T + 4 * MIN, T + 4 * MIN, s, 15), 'reread');
