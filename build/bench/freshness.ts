@@ -8,7 +8,13 @@
 // process polls its clock (TA_OCI_AUDIT_CLOCK_STEP_MS). CPU is reported per simulated second (CPU s / simulated s).
 //
 // Options: --minutes N (live minutes measured, default 20), --drain N (simulated minutes after them, default 16),
-// --rate N, --only today|fast|schedule|running|schedule10 (comma list), --filters processed,eventTime, --quiet (adds the running process's rows on a tenancy with 70 % of the pairs quiet).
+// --rate N, --only today|fast|schedule|running|schedule10 (comma list), --filters processed,eventTime, --quiet (adds
+// the rows of the listed running-process configurations on a tenancy with 70 % of the pairs quiet; --quiet-only: only
+// those),
+// --history-minutes N (the input starts N simulated minutes before the live minutes and a running process is started
+// WARM_MINUTES before them: it catches up first, so quiet pairs have been quiet N minutes, and requests are counted
+// from the live minutes on, the steady state of pairs that stay quiet for hours), --scale 10 (4 regions × 961
+// compartments, root + 960, 10 M events/day: 3,844 pairs instead of 388).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,6 +27,8 @@ import { startWorld, type World } from '../../test/support/world';
 const ROOT = path.resolve(__dirname, '..', '..');
 const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 const MIN = 60_000;
+/** With --history-minutes: simulated minutes the running process runs (and catches up) before the live minutes. */
+const WARM_MINUTES = 5;
 
 interface Config {
   key: string;
@@ -30,7 +38,13 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  { key: 'today', label: 'defaults (interval 300, delay 5, lookback 0)', interval: 300, params: {} },
+  // Explicit, so that the row stays the same whatever default/inputs.conf ships.
+  {
+    key: 'today',
+    label: 'previous defaults (interval 300, delay 5, lookback 0)',
+    interval: 300,
+    params: { delay_throttle: '5', lookback_minutes: '0' },
+  },
   { key: 'fast', label: 'interval 60, delay 1', interval: 60, params: { delay_throttle: '1' } },
   {
     key: 'schedule',
@@ -102,20 +116,22 @@ async function runOne(
   config: Config,
   filter: TimeFilter,
   quiet: number,
-  o: { minutes: number; drain: number; rate: number },
+  o: { minutes: number; drain: number; rate: number; history: number; scale: number },
 ): Promise<Row> {
   const rate = o.rate;
   const t0Real = Date.now();
-  const T0 = Math.floor(t0Real / MIN) * MIN + MIN; // the first whole minute: collection starts there
-  const simOf = (real: number): number => T0 - 30_000 + (real - t0Real) * rate;
+  const T0 = Math.floor(t0Real / MIN) * MIN + MIN; // the first whole minute of the live minutes
+  // With history the running process starts WARM_MINUTES before the live minutes, to catch up before them.
+  const warm = o.history > 0 && config.interval === 0 ? WARM_MINUTES * MIN : 0;
+  const simOf = (real: number): number => T0 - warm - 30_000 + (real - t0Real) * rate;
   const simNow = (): number => simOf(Date.now());
   const world: World = await startWorld({
     tenancy: {
       seed: 1,
       regions: 4,
-      compartments: 96,
+      compartments: 96 * o.scale,
       deletedCompartments: 3,
-      eventsPerDay: 1_000_000,
+      eventsPerDay: 1_000_000 * o.scale,
       eventsFrom: new Date(T0 - 2 * 86_400_000),
       quietPairs: quiet,
     },
@@ -139,7 +155,7 @@ async function runOne(
     const startSim = simNow();
     const params = mergedInputParams(world.splunkd, 'oci_audit', 'bench', {
       account: 'main',
-      start_date_time: new Date(T0).toISOString().replace('.000Z', 'Z'),
+      start_date_time: new Date(T0 - o.history * MIN).toISOString().replace('.000Z', 'Z'),
       interval: String(config.interval),
       ...config.params,
     });
@@ -214,16 +230,17 @@ async function runOne(
     else lePerDay = ((n - leMark.n) / (at - leMark.at)) * 86_400_000;
   };
 
-  await waitSim(T0 + 5000);
+  await waitSim(T0 - warm + 5000);
   // Requests are counted in the steady state: from the 11th minute (past the first runs, whose windows start at
-  // the input's start, and past the largest delay + interval) to the end.
-  const steady = T0 + 11 * MIN;
+  // the input's start, and past the largest delay + interval) to the end; with history, from the live minutes on
+  // (the catch-up is over; a span of 30 minutes holds exactly one read of a pair at the default bound of 30).
+  const steady = warm > 0 ? T0 : T0 + 11 * MIN;
   if (config.interval === 0) {
     const p = spawnOnce();
     const sampler = setInterval(
       () => {
         const m = /VmRSS:\s+(\d+) kB/.exec(livePid ? readFileSafe(`/proc/${livePid}/status`) : '');
-        if (m) rssSamples.push([Math.round((simNow() - T0) / MIN), Number(m[1]) / 1024]);
+        if (m) rssSamples.push([Math.round((simNow() - T0 + warm) / MIN), Number(m[1]) / 1024]);
       },
       (5 * MIN) / rate,
     );
@@ -262,7 +279,7 @@ async function runOne(
     } else fresh.push((a - t.visibleAt) / 1000);
   }
   fresh.sort((a, b) => a - b);
-  const simSeconds = (end - T0) / 1000;
+  const simSeconds = (end - T0 + warm) / 1000;
   await world.close();
   return {
     config,
@@ -319,12 +336,23 @@ async function main(): Promise<void> {
       filters: { type: 'string', default: 'processed,eventTime' },
       quiet: { type: 'boolean', default: false },
       soak: { type: 'boolean', default: false },
+      'history-minutes': { type: 'string', default: '0' },
+      'quiet-only': { type: 'boolean', default: false },
+      scale: { type: 'string', default: '1' },
     },
   });
   if (!existsSync(FAKETIME_LIB)) throw new Error(`libfaketime is missing (${FAKETIME_LIB}): node build/dev/setup.mjs faketime`);
   if (!process.env.OCI_AUDIT_BIN && !existsSync(path.join(ROOT, 'dist', 'oci_audit.js')))
     throw new Error('dist/oci_audit.js is missing: npm run build');
-  const o = { minutes: Number(v.minutes), drain: Number(v.drain), rate: Number(v.rate) };
+  const o = {
+    minutes: Number(v.minutes),
+    drain: Number(v.drain),
+    rate: Number(v.rate),
+    history: Number(v['history-minutes']),
+    scale: Number(v.scale),
+  };
+  if (!Number.isInteger(o.history) || o.history < 0) throw new Error('--history-minutes must be a whole number of minutes, 0 or more');
+  if (o.scale !== 1 && o.scale !== 10) throw new Error('--scale must be 1 (388 pairs) or 10 (3,844 pairs)');
   if (v.soak) {
     // The running process alone, processed reading: VmRSS every simulated 5 minutes and the slope of the second half.
     console.log(`soak: ${command().join(' ')}; ${o.minutes} simulated minutes, clock x${o.rate}; load ${load()}`);
@@ -338,12 +366,21 @@ async function main(): Promise<void> {
   const configs = CONFIGS.filter((c) => (v.only as string).split(',').includes(c.key));
   const filters = (v.filters as string).split(',') as TimeFilter[];
   const plan: Array<[Config, TimeFilter, number]> = [];
-  for (const f of filters) for (const c of configs) plan.push([c, f, 0]);
+  // --quiet-only: only the rows on the quiet tenancy (those --quiet adds).
+  if (!v['quiet-only']) for (const f of filters) for (const c of configs) plan.push([c, f, 0]);
   // The quiet tenancy's rows: the running process's schedule (the request budget of a third applies to it).
-  if (v.quiet) for (const f of filters) for (const c of configs.filter((x) => x.interval === 0)) plan.push([c, f, 0.7]);
+  if (v.quiet || v['quiet-only']) for (const f of filters) for (const c of configs.filter((x) => x.interval === 0)) plan.push([c, f, 0.7]);
   console.log(
-    `freshness bench: ${command().join(' ')}; ${o.minutes} live minutes + ${o.drain} drain, clock x${o.rate} (libfaketime); load ${load()}`,
+    `freshness bench: ${command().join(' ')}; ${o.minutes} live minutes + ${o.drain} drain, clock x${o.rate} (libfaketime); ` +
+      `${o.scale === 10 ? '4 regions × 961 compartments (3,844 pairs), 10 M events/day' : '4 regions × 97 compartments (388 pairs), 1 M events/day'}` +
+      `${o.history ? `; input starts ${o.history} simulated minutes before the live minutes (requests counted from them)` : ''}; load ${load()}`,
   );
+  // An event shown at the end of the live minutes in a pair that is then deferred is read up to the bound later.
+  const bound = Math.max(0, ...plan.map(([c]) => (c.interval === 0 ? Number(c.params.quiet_pair_max_minutes ?? 30) : 0)));
+  if (o.drain < bound + 2)
+    console.log(
+      `  note: --drain ${o.drain} < quiet_pair_max_minutes ${bound} + 2: an event of a pair still deferred at the end counts as lost (use --drain ${bound + 2})`,
+    );
   const rows: Row[] = [];
   for (const [c, f, q] of plan) {
     const r = await runOne(c, f, q, o);

@@ -21,7 +21,7 @@ import { AsyncQueue } from './queue';
 import { retrying, type BackoffPolicy } from './retry';
 import { RuleTally, RunStats } from './run-stats';
 import { Freshness } from './freshness';
-import { forwardDue, rereadDue } from './schedule';
+import { pairRead, rememberedSpanMs } from './schedule';
 import { epochOf } from '../output/event-stream';
 import { collectUntil, firstStart, windows, type Window } from './windows';
 
@@ -317,16 +317,18 @@ export class Collector {
     const lookback = config.lookbackMinutes * MINUTE;
     const now = this.now();
     // Re-read only what is remembered (src/pipeline/lookback.ts): a span delivered while eventIds were
-    // not kept would be sent again. One pass per run re-reads on every run; a running process when due.
-    const reread = schedule ? rereadDue(cp, now, schedule.rereadEveryMinutes, config.lookbackMinutes) : lookback > 0;
-    if (schedule && !reread && !forwardDue(cp, this.until, schedule.quietMaxMinutes)) {
+    // not kept would be sent again. One pass per run re-reads on every run; a running process when due, and a
+    // deferred (quiet) pair's re-read waits for its next read (src/pipeline/schedule.ts pairRead).
+    const read = schedule ? pairRead(cp, this.until, now, schedule, config.lookbackMinutes) : lookback > 0 ? 'reread' : 'forward';
+    if (read === 'deferred') {
       this.freshness.pairsDeferred++;
       return;
     }
+    const reread = read === 'reread';
     // A running process remembers lookback + one re-read period + a cycle, so that an event shown up to
     // lookback_minutes after its eventTime is still in the span at the next full re-read; between full re-reads
     // every read also covers the last HOT_SPAN (most late events are only a little late: docs/scheduling.md).
-    const remembers = schedule && lookback > 0 ? lookback + (schedule.rereadEveryMinutes + 1) * MINUTE : lookback;
+    const remembers = schedule ? rememberedSpanMs(config.lookbackMinutes, schedule.rereadEveryMinutes) : lookback;
     const spanMs = reread ? remembers : schedule && lookback > 0 ? Math.min(HOT_SPAN_MS, remembers) : 0;
     const plan: Array<Iterable<Window & { lookback?: boolean }>> = [];
     let skip: RememberedIds | undefined;

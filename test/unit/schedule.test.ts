@@ -1,7 +1,7 @@
 // The per-pair schedule (src/pipeline/schedule.ts), the cycle clock (src/modular-input/cycles.ts) and the freshness
 // histograms (src/pipeline/freshness.ts).
 import assert from 'node:assert/strict';
-import { allowedLagMs, forwardDue, rereadDue } from '../../src/pipeline/schedule';
+import { allowedLagMs, forwardDue, pairRead, rememberedSpanMs, rereadDue } from '../../src/pipeline/schedule';
 import { Freshness } from '../../src/pipeline/freshness';
 import { nextCycleAt, runsContinuously } from '../../src/modular-input/cycles';
 import type { PairCheckpoint } from '../../src/pipeline/checkpoints';
@@ -14,6 +14,7 @@ describe('the per-pair schedule', () => {
   it('reads an active pair every minute, a quiet one after half its quiet time, never later than the bound', () => {
     assert.equal(allowedLagMs(cp({ activeUntil: T }), 10), MIN);
     assert.equal(allowedLagMs(cp({}), 10), MIN, 'no activity recorded yet: treated as active');
+    assert.equal(allowedLagMs(cp({ activeUntil: T - 3 * MIN }), 10), MIN, 'quiet 3 minutes: still every minute');
     assert.equal(allowedLagMs(cp({ activeUntil: T - 8 * MIN }), 10), 4 * MIN);
     assert.equal(allowedLagMs(cp({ activeUntil: T - 600 * MIN }), 10), 10 * MIN);
     assert.equal(allowedLagMs(cp({ activeUntil: T - 600 * MIN }), 3), 3 * MIN);
@@ -31,6 +32,71 @@ describe('the per-pair schedule', () => {
     assert.equal(rereadDue(cp({ remembered, rereadAt: T - 5 * MIN }), T, 5, 15), true);
     assert.equal(rereadDue(cp({ remembered }), T, 5, 0), false, 'lookback off');
     assert.equal(rereadDue(cp({}), T, 5, 15), false, 'nothing remembered');
+  });
+
+  it('leaves the re-read of a pair quiet for longer than its remembered span for its next read', () => {
+    const s = { quietMaxMinutes: 30, rereadEveryMinutes: 5 };
+    const remembered = { from: T - 21 * MIN, windows: [] };
+    const quiet = cp({ activeUntil: T - 120 * MIN, remembered, rereadAt: T - 20 * MIN });
+    assert.equal(pairRead(quiet, T + 10 * MIN, T + 10 * MIN, s, 15), 'deferred', 're-read overdue, read not due');
+    assert.equal(pairRead(quiet, T + 30 * MIN, T + 30 * MIN, s, 15), 'reread');
+    const sparse = cp({ activeUntil: T - 12 * MIN, remembered, rereadAt: T - 20 * MIN });
+    assert.equal(pairRead(sparse, T + MIN, T + MIN, s, 15), 'reread', 'events within its span: re-read even when deferred');
+    assert.equal(pairRead(cp({ ...sparse, rereadAt: T }), T + MIN, T + MIN, s, 15), 'deferred');
+    const active = cp({ activeUntil: T, remembered, rereadAt: T - MIN });
+    assert.equal(pairRead(active, T + MIN, T + MIN, s, 15), 'forward');
+    assert.equal(pairRead(active, T + 4 * MIN, T + 4 * MIN, s, 15), 'reread');
+    assert.equal(pairRead(active, T + 4 * MIN, T + 4 * MIN, s, 0), 'forward', 'lookback off');
+  });
+
+  it('catches every event shown within lookback of its eventTime, however long its pair is deferred', () => {
+    // Many (pair activity, late event) cases through the product's rule, one cycle a minute: a read covers from its
+    // checkpoint (a re-read: minus the remembered span, cut to the pair's history) to the cycle's minute, and sees
+    // the events of that span already shown. Every event must be seen by some read.
+    let seed = 7;
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const [lookback, every, quietMax] of [
+      [15, 5, 30],
+      [10, 2, 3],
+      [15, 10, 60],
+    ]) {
+      const s = { quietMaxMinutes: quietMax, rereadEveryMinutes: every };
+      const span = rememberedSpanMs(lookback, every);
+      for (let run = 0; run < 200; run++) {
+        const start = T;
+        // Events: a few busy stretches, the rest quiet; each shown 0..lookback minutes after its eventTime.
+        const events: Array<{ at: number; shown: number; seen: boolean }> = [];
+        for (let m = 0; m < 300; m++)
+          if (rand() < (Math.floor(m / 60) % 2 === 0 ? 0.3 : 0.01)) {
+            const at = start + m * MIN + Math.floor(rand() * MIN);
+            events.push({ at, shown: at + Math.floor(rand() * lookback * MIN), seen: false });
+          }
+        let c: PairCheckpoint | undefined;
+        for (let m = 1; m <= 300 + lookback + quietMax + 2; m++) {
+          const until = start + m * MIN;
+          const now = until + 5000;
+          const read = pairRead(c, until, now, s, lookback);
+          if (read === 'deferred') continue;
+          const from = c === undefined ? start : read === 'reread' ? Math.max(start, c.until - span) : Math.max(start, c.until - 2 * MIN);
+          let got = false;
+          for (const e of events)
+            if (e.at >= from && e.at < until && e.shown <= now) {
+              e.seen = true;
+              got = true;
+            }
+          c = {
+            region: 'r',
+            compartmentId: 'c',
+            until,
+            remembered: { from: start, windows: [] },
+            activeUntil: got ? until : (c?.activeUntil ?? start),
+            rereadAt: read === 'reread' ? now : c?.rereadAt,
+          };
+        }
+        const missed = events.filter((e) => !e.seen);
+        assert.deepEqual(missed, [], `lookback ${lookback}, re-read every ${every}, bound ${quietMax}, run ${run}`);
+      }
+    }
   });
 
   it('keeps running on interval 0 or -1, one pass otherwise; cycles 5 s after the minute, never two in one minute', () => {
