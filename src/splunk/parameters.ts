@@ -138,7 +138,7 @@ export const PARAMETERS: readonly Spec[] = (
     {
       name: 'reread_every_minutes',
       title: 'Re-read every (minutes)',
-      help: 'With lookback_minutes on: how often each pair re-reads its remembered span for late events; in between it reads only past its checkpoint.',
+      help: 'With lookback_minutes on: how often each pair re-reads its remembered span for late events; in between it reads only past its checkpoint. A pair quiet for longer than the span re-reads with its next read.',
       dataType: 'number',
       required: false,
       default: '5',
