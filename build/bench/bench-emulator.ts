@@ -1,5 +1,5 @@
 // The OCI emulator in a process of its own for `npm run bench`, so that its CPU time is not the binary's
-// and can be reported apart. Driven over the IPC channel by build/bench/bench.ts: one request, one answer.
+// and can be reported apart. Driven over the IPC channel (build/bench/bench-emulator-client.ts): one request, one answer.
 import { generateTenancy, startOciEmulator, type OciEmulator } from '../../test/emulators/oci';
 
 interface Request {

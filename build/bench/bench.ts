@@ -3,11 +3,12 @@
 // the critical path of a polling cycle. Prints a Markdown table and writes docs/bench-cycle.svg.
 // Env: OCI_AUDIT_BIN (default dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit), BENCH_NODE (the
 // Node that runs the floor and `node -e 0`; default the SEA's own Node 22 from .cache/node).
-import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { build } from 'esbuild';
+import { Emulator, type EmuStats } from './bench-emulator-client';
 import { startBenchSplunkd } from './bench-splunkd';
 import { buildInputDefinition } from '../../test/emulators/splunkd';
 import type { Splunkd } from '../../test/emulators/splunkd';
@@ -29,61 +30,6 @@ const median = (xs: number[]): number => {
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 const fmt = (n: number, d = 0): string => n.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
 const progress = (m: string): void => void process.stderr.write(`bench: ${m}\n`);
-
-interface EmuInfo {
-  identityEndpoint: string;
-  auditEndpoint: string;
-  apiKey: { userId: string; fingerprint: string; privateKeyPem: string };
-  tenancyId: string;
-  homeRegion: string;
-  regions: string[];
-  compartments: string[];
-}
-interface EmuStats {
-  listEventsRequests: number;
-  eventsServed: number;
-  maxInFlight: number;
-  requests: number;
-  byOperation: Record<string, number>;
-  cpuMs: number;
-  /** epoch ms (performance.timeOrigin + now()) of the first ListEvents request's arrival */
-  firstListEventsAt?: number;
-}
-
-/** The OCI emulator in its own process (build/bench/bench-emulator.ts), driven over IPC. */
-class Emulator {
-  private seq = 0;
-  private readonly waiting = new Map<number, (v: unknown) => void>();
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly info: EmuInfo,
-  ) {
-    child.on('message', (m: { id: number; result: unknown }) => this.waiting.get(m.id)?.(m.result));
-  }
-  static start(compartments: number, eventsPerDay: number, eventsFrom: number, pageSize = 1000): Promise<Emulator> {
-    const child = fork(
-      path.join(__dirname, 'bench-emulator.ts'),
-      [JSON.stringify({ compartments, eventsPerDay, eventsFrom: new Date(eventsFrom).toISOString(), pageSize })],
-      { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-    );
-    return new Promise((resolve, reject) => {
-      child.once('message', (m: { result: EmuInfo }) => resolve(new Emulator(child, m.result)));
-      child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-    });
-  }
-  call<T>(cmd: string, arg?: unknown): Promise<T> {
-    const id = ++this.seq;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve as (v: unknown) => void);
-      this.child.send({ id, cmd, arg });
-    });
-  }
-  stats = (): Promise<EmuStats> => this.call('stats');
-  reset = (): Promise<boolean> => this.call('reset');
-  latency = (ms: number): Promise<boolean> => this.call('latency', ms);
-  count = (s: number, e: number): Promise<number> => this.call('count', [new Date(s).toISOString(), new Date(e).toISOString()]);
-  close = (): Promise<boolean> => this.call('close');
-}
 
 interface Measured {
   wallMs: number;
@@ -334,7 +280,7 @@ async function main(): Promise<void> {
 
   for (const scale of QUICK ? [1] : [1, 10]) {
     const perDay = 1_000_000 * scale;
-    const emu = await Emulator.start(96 * scale, perDay, dayStart - 60 * MINUTE);
+    const emu = await Emulator.start({ compartments: 96 * scale, eventsPerDay: perDay, eventsFrom: dayStart - 60 * MINUTE });
     const pairs = emu.info.regions.length * emu.info.compartments.length;
     await withSplunkd(emu, async (splunkd) => {
       if (scale === 1 && part('backfill')) {
@@ -430,7 +376,7 @@ async function main(): Promise<void> {
   if (part('backfill')) {
     // ---- large pages: the 200 k backfill again from an emulator that answers 20,000 events per page
     // (OCI documents no page size), to show that memory does not follow the page size.
-    const emu = await Emulator.start(96, 1_000_000, dayStart - 60 * MINUTE, 20_000);
+    const emu = await Emulator.start({ compartments: 96, eventsPerDay: 1_000_000, eventsFrom: dayStart - 60 * MINUTE, pageSize: 20_000 });
     await withSplunkd(emu, (splunkd) => backfill(splunkd, emu, '200 k, large pages', fifthEnd, 1, 'pages of 20,000'));
     await emu.close();
   }

@@ -8,10 +8,11 @@
 //     because the machine is shared; medians of events read per second.
 // Prints two Markdown tables (docs/event-rules.md "Measured", docs/performance.md "Event rules").
 // Env: OCI_AUDIT_BIN (default dist/stage/TA-oci-audit/linux_x86_64/bin/oci_audit).
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Emulator } from './bench-emulator-client';
 import { startBenchSplunkd } from './bench-splunkd';
 import { buildInputDefinition, type Splunkd } from '../../test/emulators/splunkd';
 
@@ -58,46 +59,6 @@ export const TWENTY_RULES = [
 ].join(' ; ');
 /** About 80 % of the emulator's events are Get* or List* calls. */
 export const DROP_80 = 'drop name~^(Get|List)';
-
-interface EmuInfo {
-  identityEndpoint: string;
-  auditEndpoint: string;
-  apiKey: { userId: string; fingerprint: string; privateKeyPem: string };
-  tenancyId: string;
-  homeRegion: string;
-}
-
-/** The OCI emulator in its own process (build/bench/bench-emulator.ts), driven over IPC. */
-class Emulator {
-  private seq = 0;
-  private readonly waiting = new Map<number, (v: unknown) => void>();
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly info: EmuInfo,
-  ) {
-    child.on('message', (m: { id: number; result: unknown }) => this.waiting.get(m.id)?.(m.result));
-  }
-  static start(eventsFrom: number): Promise<Emulator> {
-    const child = fork(
-      path.join(__dirname, 'bench-emulator.ts'),
-      [JSON.stringify({ compartments: 96, eventsPerDay: 1_000_000, eventsFrom: new Date(eventsFrom).toISOString(), pageSize: 1000 })],
-      { execArgv: ['--require', 'tsx/cjs'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-    );
-    return new Promise((resolve, reject) => {
-      child.once('message', (m: { result: EmuInfo }) => resolve(new Emulator(child, m.result)));
-      child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
-    });
-  }
-  call<T>(cmd: string, arg?: unknown): Promise<T> {
-    const id = ++this.seq;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve as (v: unknown) => void);
-      this.child.send({ id, cmd, arg });
-    });
-  }
-  count = (s: number, e: number): Promise<number> => this.call('count', [new Date(s).toISOString(), new Date(e).toISOString()]);
-  close = (): Promise<boolean> => this.call('close');
-}
 
 interface Run {
   wallMs: number;
@@ -162,7 +123,7 @@ async function main(): Promise<void> {
   const dayHours = QUICK ? 4 : 24;
   const dayStart = dayEnd - dayHours * HOUR;
   const fifthEnd = dayStart + (QUICK ? 1 : 5) * HOUR;
-  const emu = await Emulator.start(dayStart - HOUR);
+  const emu = await Emulator.start({ compartments: 96, eventsPerDay: 1_000_000, eventsFrom: dayStart - HOUR });
   const splunkd = await startBenchSplunkd(emu.info);
   splunkd.addIndex('oci_audit_reads');
   splunkd.addIndex('oci_cheap');
