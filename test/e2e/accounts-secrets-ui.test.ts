@@ -7,9 +7,18 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
-import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
-import { ACCOUNT_REALM, ROOT, SETTINGS_REALM } from '../support/world';
+import type { Page } from 'playwright-core';
+import {
+  assertText,
+  logIn,
+  SETUP_VIEW,
+  startBrowserWorld,
+  watch,
+  type BrowserWorld,
+  formLocators,
+  screenshotDir,
+} from '../support/browser';
+import { ACCOUNT_REALM, SETTINGS_REALM } from '../support/world';
 
 const SECRETS = '/ta_oci_audit/secrets';
 const HANDLER_TEXT = 'Unexpected error from the REST handler [script:ta_oci_audit_secrets]: the handler process exited (emulated fault)';
@@ -17,9 +26,7 @@ const HANDLER_TEXT = 'Unexpected error from the REST handler [script:ta_oci_audi
 for (const theme of ['light', 'dark'] as const)
   describe(`Accounts form when the secrets endpoint fails (browser, ${theme} theme)`, function () {
     this.timeout(120_000);
-    const SHOTS = process.env.UPDATE_SCREENSHOTS
-      ? path.join(ROOT, 'docs', 'screenshots')
-      : path.join(ROOT, 'test-results', 'screenshots', `secrets-unknown-${theme}`);
+    const SHOTS = screenshotDir(`secrets-unknown-${theme}`);
     let bw: BrowserWorld;
     let page: Page;
     const pageErrors: string[] = [];
@@ -39,10 +46,7 @@ for (const theme of ['light', 'dark'] as const)
     });
     afterEach(() => assert.deepEqual(pageErrors, [], 'no uncaught errors in the page'));
 
-    const field = (name: string): Locator => page.locator(`[name="${name}"]`);
-    const group = (name: string): Locator => page.locator(`[data-test-field="${name}"]`);
-    const button = (name: string, scope: Page | Locator = page): Locator => scope.getByRole('button', { name, exact: true });
-    const row = (name: string): Locator => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    const { field, group, button, row } = formLocators(() => page);
     const storedSecret = (): string | undefined =>
       bw.w.splunkd.passwords().find((p) => p.realm === ACCOUNT_REALM && p.name === 'main')?.clear_password;
     /** ControlGroup marks a required field (@splunk/react-ui 5.16.0 ControlGroup: data-test-required). */

@@ -1,8 +1,8 @@
 // The Inputs tab tells, before Save, what an edit of a running input does where it is not exactly-once
 // (docs/contract.md "What an edit does"), in a real browser against the Splunk Web + splunkd emulators.
 import assert from 'node:assert/strict';
-import type { Locator, Page } from 'playwright-core';
-import { logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld, formLocators } from '../support/browser';
 
 describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', function () {
   this.timeout(120_000);
@@ -22,7 +22,7 @@ describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', functio
     await bw?.close();
   });
 
-  const field = (name: string): Locator => page.locator(`[name="${name}"]`);
+  const { field, row } = formLocators(() => page);
   const warnings = (): Promise<string[]> => page.locator('[data-test="edit-warning"]').allInnerTexts();
   /** The page re-renders as the admin types: wait until it shows `n` warnings. */
   const shown = async (n: number): Promise<string[]> => {
@@ -36,8 +36,7 @@ describe('Inputs tab: edit warnings in a browser (Splunk Web emulator)', functio
 
   it('raising lookback and changing the partition each show one sentence before Save; undoing them removes it', async () => {
     await page.getByRole('tab', { name: 'Inputs' }).click();
-    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'running', exact: true }) });
-    await row.getByRole('button', { name: 'Edit', exact: true }).click();
+    await row('running').getByRole('button', { name: 'Edit', exact: true }).click();
     await field('max_concurrency').fill('4');
     assert.deepEqual(await warnings(), [], 'concurrency is exactly-once as it is');
     await field('lookback_minutes').fill('240');

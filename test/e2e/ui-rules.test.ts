@@ -7,15 +7,21 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
-import { ROOT } from '../support/world';
+import {
+  assertText,
+  logIn,
+  SETUP_VIEW,
+  startBrowserWorld,
+  watch,
+  type BrowserWorld,
+  formLocators,
+  screenshotDir,
+} from '../support/browser';
 
 for (const theme of ['light', 'dark'] as const)
   describe(`Inputs form: essentials, event rules and the estimate in a browser (${theme})`, function () {
     this.timeout(120_000);
-    const SHOTS = process.env.UPDATE_SCREENSHOTS
-      ? path.join(ROOT, 'docs', 'screenshots')
-      : path.join(ROOT, 'test-results', 'screenshots', `rules-${theme}`);
+    const SHOTS = screenshotDir(`rules-${theme}`);
     let bw: BrowserWorld;
     let page: Page;
     const pageErrors: string[] = [];
@@ -49,7 +55,7 @@ for (const theme of ['light', 'dark'] as const)
     });
     afterEach(() => assert.deepEqual(pageErrors, [], 'no uncaught errors in the page'));
 
-    const button = (name: string, scope: Page | Locator = page): Locator => scope.getByRole('button', { name, exact: true });
+    const { button, row } = formLocators(() => page);
     const shot = (name: string, l?: Locator): Promise<Buffer> =>
       (l ?? page).screenshot({ path: path.join(SHOTS, `${name}-${theme}.png`), ...(l ? {} : { fullPage: true }) });
     const rulesText = (): Promise<string> => page.locator('[data-test="rules-text"]').innerText();
@@ -116,8 +122,7 @@ for (const theme of ['light', 'dark'] as const)
     });
 
     it('the rule editor adds, reorders and removes rules and picks the preset; the rows are the event_rules text', async () => {
-      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
-      await button('Edit', row).click();
+      await button('Edit', row('rules_input')).click();
       await page.locator('[data-test="no-rules"]').waitFor();
       await button('Add rule').click();
       await ruleRow(1).locator('[name="rule-1-value-1"]').fill('ListBuckets,ListObjects');
@@ -158,12 +163,11 @@ for (const theme of ['light', 'dark'] as const)
         bw.w.splunkd.getConf('inputs', 'oci_audit://rules_input')?.event_rules,
         'preset:read_only route:oci_audit_reads ; index status=401,403,404 ; route:oci_cheap name~^List',
       );
-      await assertText(page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) }), '3 rules');
+      await assertText(row('rules_input'), '3 rules');
     });
 
     it('a bad rule is refused with the rule named; a hand-written text the rows cannot show is edited as text', async () => {
-      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
-      await button('Edit', row).click();
+      await button('Edit', row('rules_input')).click();
       await ruleRow(3).locator('[name="rule-3-value-1"]').fill('(unclosed');
       await assertText(page.locator('[data-test="rule-problem"]'), 'rule 3');
       assert.match(await page.locator('[data-test="rule-problem"]').first().innerText(), /not a valid regular expression/);
@@ -178,7 +182,7 @@ for (const theme of ['light', 'dark'] as const)
       bw.w.splunkd.setConf('inputs', 'oci_audit://hand_written', { account: 'main', event_rules: 'drop nme=GetObject' });
       await page.getByRole('tab', { name: 'Accounts' }).click();
       await page.getByRole('tab', { name: 'Inputs' }).click();
-      const hand = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'hand_written', exact: true }) });
+      const hand = row('hand_written');
       await button('Edit', hand).click();
       await page.locator('[data-test="rules-as-text"]').waitFor();
       assert.equal(await page.locator('textarea[name="event_rules"]').inputValue(), 'drop nme=GetObject');
@@ -198,8 +202,7 @@ for (const theme of ['light', 'dark'] as const)
       };
       const child = tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE' && byId.has(c.compartmentId));
       assert.ok(child);
-      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
-      await button('Edit', row).click();
+      await button('Edit', row('rules_input')).click();
       await button('Add rule').click();
       await choose(ruleRow(4), 'field', 'compartment');
       await ruleRow(4).locator('[data-test="rule-4-choices-1"]').click();
@@ -211,8 +214,7 @@ for (const theme of ['light', 'dark'] as const)
     });
 
     it('the estimate shows events/day and GB/day indexed, routed and dropped, per rule, and what it read', async () => {
-      const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'rules_input', exact: true }) });
-      await button('Edit', row).click();
+      await button('Edit', row('rules_input')).click();
       const answer = page.waitForResponse((r) => r.url().includes('/ta_oci_audit/estimate'), { timeout: 30_000 });
       await button('Estimate').click();
       const res = await answer;

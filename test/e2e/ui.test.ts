@@ -7,10 +7,19 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runInput, startReverseProxy, type EncodedPathMode, type ReverseProxy, type SplunkWeb } from '../emulators/splunkd';
-import { assertText, logIn, SETUP_VIEW, startBrowserWorld, watch, type BrowserWorld } from '../support/browser';
-import { ACCOUNT_REALM, accountConf, isoMinutesAgo, ROOT, SETTINGS_REALM, TEST_ENV, type World } from '../support/world';
+import {
+  assertText,
+  logIn,
+  SETUP_VIEW,
+  startBrowserWorld,
+  watch,
+  type BrowserWorld,
+  formLocators,
+  screenshotDir,
+} from '../support/browser';
+import { ACCOUNT_REALM, accountConf, isoMinutesAgo, SETTINGS_REALM, TEST_ENV, type World } from '../support/world';
 
 interface Mode {
   name: string;
@@ -68,10 +77,7 @@ for (const mode of MODES)
     this.timeout(120_000);
     // UPDATE_SCREENSHOTS=1 refreshes the committed docs/screenshots (<shot>-<theme>.png, root_endpoint modes);
     // otherwise every mode writes to git-ignored test-results/
-    const SHOTS =
-      process.env.UPDATE_SCREENSHOTS && mode.docsShots
-        ? path.join(ROOT, 'docs', 'screenshots')
-        : path.join(ROOT, 'test-results', 'screenshots', mode.name.replace(/[^A-Za-z0-9]+/g, '-'));
+    const SHOTS = screenshotDir(mode.name.replace(/[^A-Za-z0-9]+/g, '-'), mode.docsShots);
     const VIEW = `${mode.rootEndpoint}${SETUP_VIEW}`;
     let bw: BrowserWorld;
     let w: World;
@@ -116,10 +122,7 @@ for (const mode of MODES)
     });
     afterEach(() => assert.deepEqual(pageErrors, [], 'no uncaught errors in the page'));
 
-    const field = (name: string): Locator => page.locator(`[name="${name}"]`);
-    const group = (name: string): Locator => page.locator(`[data-test-field="${name}"]`);
-    const button = (name: string, scope: Page | Locator = page): Locator => scope.getByRole('button', { name, exact: true });
-    const row = (name: string): Locator => page.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    const { field, group, button, row } = formLocators(() => page);
     const tab = (name: string): Promise<void> => page.getByRole('tab', { name }).click();
     const shot = (name: string): Promise<Buffer> =>
       page.screenshot({ path: path.join(SHOTS, `${name}-${mode.theme}.png`), fullPage: true });

@@ -1,7 +1,8 @@
-// Browser tests' shared pieces (test/e2e/ui.test.ts, edit-warnings-ui.test.ts): headless Chromium from
+// Browser tests' shared pieces (test/e2e/*ui*.test.ts): headless Chromium from
 // Debian driven by playwright-core, the setup page's bundle, Splunk Web's login, and a patient text check.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { startSplunkWeb, type SplunkWeb, type SplunkWebOptions } from '../emulators/splunkd';
 import { ROOT, startWorld, type World, type WorldOptions } from './world';
@@ -102,4 +103,34 @@ export async function assertText(l: Locator, text: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail(`expected "${text}" in: ${last}`);
+}
+
+/** The setup page's parts by what a test names them (`page` is read when a locator is made: suites open it in `before`). */
+export interface FormLocators {
+  /** an input by its `name` */
+  field(name: string): Locator;
+  /** a field's ControlGroup (`data-test-field`) */
+  group(name: string): Locator;
+  button(name: string, scope?: Page | Locator): Locator;
+  /** the table row with a cell that says `name` */
+  row(name: string): Locator;
+}
+
+export function formLocators(page: () => Page): FormLocators {
+  return {
+    field: (name) => page().locator(`[name="${name}"]`),
+    group: (name) => page().locator(`[data-test-field="${name}"]`),
+    button: (name, scope = page()) => scope.getByRole('button', { name, exact: true }),
+    row: (name) =>
+      page()
+        .getByRole('row')
+        .filter({ has: page().getByRole('cell', { name, exact: true }) }),
+  };
+}
+
+/** Where a suite's screenshots go: docs/screenshots with UPDATE_SCREENSHOTS=1 (when `toDocs`), else git-ignored test-results/screenshots/<name>. */
+export function screenshotDir(name: string, toDocs = true): string {
+  return process.env.UPDATE_SCREENSHOTS && toDocs
+    ? path.join(ROOT, 'docs', 'screenshots')
+    : path.join(ROOT, 'test-results', 'screenshots', name);
 }
