@@ -23,6 +23,7 @@ import { hostname } from 'node:os';
 import { envNumber } from '../knobs';
 import { ConfigError } from '../config-error';
 import { handoverKey, nextCycleAt, runsContinuously, waitUntil } from './cycles';
+import { standBy } from './standby';
 
 /** Exit codes: 0 done (window errors are logged and retried next run), 1 the run could not proceed. */
 export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
@@ -56,6 +57,12 @@ export async function runStreaming(stopSignal: AbortSignal): Promise<number> {
     if (stopSignal.aborted) break;
     current = `stanza=${stanza.stanza} `;
     code = Math.max(code, await runStanza(def, stanza, stream, stopSignal));
+  }
+  // splunkd starts an interval-0 input again as soon as it exits: a failure would repeat at once, forever.
+  if (code !== 0 && !stopSignal.aborted && stanzas.some((s) => runsContinuously(s.params.interval))) {
+    const pauseS = envNumber('TA_OCI_AUDIT_RESTART_PAUSE_S', 60);
+    log.info(`waiting ${pauseS} s before exiting, so that splunkd does not start the failing input again at once`);
+    await waitUntil(Date.now() + pauseS * 1000, stopSignal);
   }
   await stream.end();
   logFile?.close();
@@ -125,9 +132,15 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
       return 1;
     }
     if (!got.acquired && continuous) {
-      // splunkd started this process while another runs (an edit, docs/scheduling.md): ask it to hand over.
-      const taken = await takeOver(splunkd, newLease, config.name, stopSignal);
+      // A process of this instance holds it: splunkd started this one for an edit (docs/scheduling.md), so ask it
+      // to hand over. Another instance holds it (a search head cluster member): stand by, since splunkd would
+      // start this process again at once if it exited (src/modular-input/standby.ts).
+      const taken =
+        got.holder.host === hostname()
+          ? await takeOver(splunkd, newLease, config.name, stopSignal)
+          : await standBy(splunkd, CHECKPOINT_COLLECTION, newLease, config.name, got.holder, stopSignal);
       if (taken) leaseAcquire = Promise.resolve({ acquired: true as const });
+      if (!taken && got.holder.host !== hostname()) return 0; // stopped, or left to a newer process: said already
       got = taken ? { acquired: true } : got;
     }
     if (!got.acquired) {

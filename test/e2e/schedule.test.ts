@@ -284,4 +284,25 @@ describe('a running process (interval 0): schedule, late events, edits of its se
       await w.close();
     }
   });
+  it('a failing start waits before it exits (splunkd starts an interval-0 input again at once), and a SIGTERM ends the wait', async () => {
+    const w = await startWorld();
+    try {
+      const bad = { interval: '0', account: 'no_such_account' };
+      const t0 = Date.now();
+      const r = await w.run(bad, { env: { TA_OCI_AUDIT_RESTART_PAUSE_S: '2' }, timeoutMs: 60_000 });
+      assert.equal(r.exitCode, 1);
+      assert.ok(Date.now() - t0 >= 2000, `exited after ${Date.now() - t0} ms`);
+      assert.ok(
+        r.stderrLines.some((l) => /^ERROR .*no_such_account/.test(l)),
+        r.stderrLines.join('\n'),
+      );
+      assert.ok(r.stderrLines.some((l) => l.includes('waiting 2 s before exiting')));
+      const t1 = Date.now();
+      const stopped = await w.run(bad, { termAfterMs: 1000, timeoutMs: 60_000 }); // the default pause: 60 s
+      assert.ok(Date.now() - t1 < 10_000, `a SIGTERM ended the pause (${Date.now() - t1} ms)`);
+      assert.equal(stopped.exitCode, 1);
+    } finally {
+      await w.close();
+    }
+  });
 });

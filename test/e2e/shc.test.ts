@@ -178,6 +178,85 @@ describe('search head cluster: two hosts, one KV store', function () {
     });
   });
 
+  it('interval 0 (the default): the member without the lease stands by, never asks the holder to hand over; SIGKILL of the holder: it takes over after the expiry; nothing lost', async () => {
+    const [h1, h2] = await cluster([250, 250], 36_000);
+    const { end, truth, params } = tenHours(h1);
+    const ledger = new Ledger();
+    const running = { ...params, interval: '0', delay_throttle: '0', lookback_minutes: '0' };
+    const env = { TA_OCI_AUDIT_LEASE_TTL_S: String(TTL_S), TA_OCI_AUDIT_STANDBY_POLL_S: '0.5' };
+    const runs = new Map<World, Promise<RunResult>>(
+      [h1, h2].map((w) => [w, w.run(running, { command: onHost(w.splunkd.serverName, w.command), env, timeoutMs: 120_000 })]),
+    );
+    const records = (type: string): Array<Record<string, unknown>> =>
+      h1.splunkd.kvRecords('oci_audit_checkpoints').filter((r) => r.type === type);
+    // (a) One collects; the other writes its standby record and keeps running.
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(leaseRecord(h1) && records('standby').length)) await sleep(50);
+    const lease = leaseRecord(h1);
+    const [standbyRec] = records('standby');
+    assert.ok(lease && standbyRec, 'a lease and a standby record');
+    const holder = lease.host === 'h1' ? h1 : h2;
+    const standby = holder === h1 ? h2 : h1;
+    assert.equal(standbyRec.host, standby.splunkd.serverName, 'the host without the lease stands by');
+    await sleep(3000); // six standby polls, and the holder's lease renewed four times
+    assert.equal(leaseRecord(h1)?.owner, lease.owner, 'the lease did not change hands while its holder lived');
+    assert.deepEqual(records('handover'), [], 'the standby never asked the holder to hand over');
+    assert.equal(records('standby').length, 1, 'still standing by');
+
+    // (b) The holding host dies (SIGKILL: no release, no last save); the standby takes over once the lease expired.
+    const pid = Number(leaseRecord(h1)?.pid);
+    process.kill(pid, 'SIGKILL');
+    const killedAt = Date.now();
+    const killed = await runs.get(holder)!;
+    ledger.add(killed);
+    assert.equal(killed.signal, 'SIGKILL');
+    const expiredAt = Number(leaseRecord(h1)?.expires_at);
+    let takeoverAt: number | undefined;
+    while (Date.now() - killedAt < 20_000 && takeoverAt === undefined) {
+      if (leaseRecord(h1)?.host === standby.splunkd.serverName) takeoverAt = Date.now();
+      else await sleep(20);
+    }
+    assert.ok(takeoverAt !== undefined, 'the standby took over');
+    assert.ok(takeoverAt >= expiredAt, `taken over ${takeoverAt - expiredAt} ms after the expiry, not before`);
+    assert.ok(takeoverAt - expiredAt < 3000, `taken over ${takeoverAt - expiredAt} ms after the expiry (polls every 0.5 s)`);
+
+    // (c) It collects the rest in its first cycle (ListEvents requests stop: the backfill has an end); splunkd stops it.
+    let seen = -1;
+    let stableSince = Date.now();
+    const caughtUp = Date.now() + 60_000;
+    while (Date.now() < caughtUp && Date.now() - stableSince < 3000) {
+      const n = h1.oci.stats().listEventsRequests;
+      if (n !== seen) [seen, stableSince] = [n, Date.now()];
+      await sleep(100);
+    }
+    assert.ok(Date.now() - stableSince >= 3000, 'the standby finished its first cycle');
+    process.kill(Number(leaseRecord(h1)?.pid), 'SIGTERM');
+    const taker = await runs.get(standby)!;
+    ledger.add(taker);
+    assert.equal(taker.exitCode, 0, errorLines(taker).join('\n'));
+    assert.ok(taker.stderrLines.some((l) => /this process stands by and takes over when that lease expires/.test(l)));
+    assert.ok(taker.stderrLines.some((l) => /expired; this process takes over/.test(l)));
+    assert.ok(!killed.stderrLines.some((l) => l.includes('asked to take over')), 'the holder was never asked to hand over');
+    assert.deepEqual(records('standby'), [], 'the standby record is gone once it took over');
+    // After a SIGTERM the windows splunkd may not have read are not saved (docs/scheduling.md "Checkpoints"): the
+    // next start sends them again. One pass ends normally and saves everything.
+    const after = await runOn(standby, params);
+    ledger.add(after);
+    assert.equal(after.exitCode, 0, errorLines(after).join('\n'));
+    assertComplete(h1, truth, end, ledger);
+    const dupWindows = new Set([...ledger.counts].filter(([, n]) => n > 1).map(([id]) => truth.get(id))).size;
+    const tailWindows = new Set(
+      [...eventIdsInTail(killed, UNREAD_MARGIN_BYTES), ...eventIdsInTail(taker, UNREAD_MARGIN_BYTES)].map((id) => truth.get(id)),
+    ).size;
+    assert.ok(dupWindows <= 2 * CONCURRENCY + tailWindows, `${dupWindows} windows sent twice (bound ${2 * CONCURRENCY} + ${tailWindows})`);
+    recordResult('search head cluster, interval 0: SIGKILL of the holding host, the standby takes over', {
+      events: truth.size,
+      duplicateWindows: dupWindows,
+      lost: 0,
+      expiryToTakeoverMs: takeoverAt - expiredAt,
+    });
+  });
+
   it(`a member whose KV reads lag more than the ttl never takes a live lease, and reads checkpoints only once its replica caught up`, async () => {
     // h2's replica is 4 s behind the captain, more than the lease's ttl (3 s): what it reads of h1's lease has
     // expired although h1 renews it every 0.75 s.
