@@ -376,6 +376,8 @@ for (const mode of MODES)
       await assertText(group('interval'), '0 keeps one process running, p50 ~40 s');
       await assertText(group('delay_throttle'), 'running process: p50 ~40 s');
       await assertText(group('lookback_minutes'), '15 lost none of the events');
+      await assertText(group('quiet_pair_max_minutes'), '30 measured 31.6 % of one request per pair per minute');
+      await assertText(group('reread_every_minutes'), '5 gives p95 ~80 s');
       assert.equal(await field('lookback_minutes').getAttribute('placeholder'), '15');
       await field('start_date_time').fill('2999-01-01T00:00:00Z');
       await assertText(group('start_date_time'), 'is in the future');
