@@ -121,6 +121,8 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const settings = await settingsP;
     log.setLevel(settings.logLevel);
     sessionP = accountP.then(async (account) => {
+      // Not a request to OCI where the input cannot run (no KV store: reported below); the check is one local call.
+      if (await kvProblemP) throw new Error('no KV store');
       const session = await openSession(account, settings.proxy, config.maxConcurrency);
       session.discovery.prefetch(session.tenancyId, { regions: config.regions === '*', compartments: config.compartments === '*' });
       return session;

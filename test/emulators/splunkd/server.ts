@@ -385,7 +385,15 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     if (!st.conf.has('collections', name)) throw new HttpError(404, `Collection: ${name} does not exist`);
     return name;
   }
-  const fault = (rate: number | undefined): boolean => rate !== undefined && rate > 0 && Math.random() < rate;
+  // Test faults are deterministic: each kind fails `rate` of its calls, its first call included (error diffusion),
+  // so a run with a few KV calls still meets its fault and a failure can be reproduced.
+  const faultDebt = new Map<string, number>();
+  const fault = (kind: string, rate: number | undefined): boolean => {
+    if (rate === undefined || rate <= 0) return false;
+    const debt = (faultDebt.get(kind) ?? 1 - rate) + rate;
+    faultDebt.set(kind, debt >= 1 ? debt - 1 : debt);
+    return debt >= 1;
+  };
 
   function checkKvReady(): void {
     // assumption (not documented): a disabled KV store answers 503 with splunkd's words for it ("… because
@@ -451,7 +459,8 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
         faults.batchSave500Count = (faults.batchSave500Count ?? 0) - 1;
         throw new HttpError(500, 'An error occurred while saving the batch (emulated fault)');
       }
-      if (fault(faults.batchSave500Rate)) throw new HttpError(500, 'An error occurred while saving the batch (emulated fault)');
+      if (fault('batchSave500', faults.batchSave500Rate))
+        throw new HttpError(500, 'An error occurred while saving the batch (emulated fault)');
       const docs = parseJsonBody(ctx.body);
       if (!Array.isArray(docs)) throw new HttpError(400, 'batch_save expects a JSON array of documents');
       if (docs.length > MAX_BATCH_SAVE)
@@ -470,7 +479,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     }
     if (key === undefined) {
       if (method === 'GET') {
-        if (fault(faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
+        if (fault('get', faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
         let docs = [...kv.read(ctx.app, coll).values()]; // reads stay on this member (kvstore.ts)
         const q = first(ctx.form, 'query');
         try {
@@ -518,7 +527,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
       throw new HttpError(405, `Method ${method} not allowed`);
     }
     if (method === 'GET') {
-      if (fault(faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
+      if (fault('get', faults.getFailRate)) throw new HttpError(500, 'An error occurred while reading the collection (emulated fault)');
       const d = kv.read(ctx.app, coll).get(key);
       if (!d) throw new HttpError(404, 'Could not find object.');
       return send(res, 200, d);
@@ -885,6 +894,7 @@ export async function startSplunkd(o: SplunkdOptions = {}): Promise<Splunkd> {
     setKvReadLagMs: (ms) => kv.setLagMs(ms),
     setKvFaults: (f) => {
       faults = { ...f };
+      faultDebt.clear();
       if (f.startup503Ms !== undefined) kvReadyAt = Date.now() + f.startup503Ms;
     },
     setKvStoreMode: (m) => {
