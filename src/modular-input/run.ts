@@ -186,7 +186,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
 async function takeOver(splunkd: SplunkdClient, lease: Lease, input: string, stop: AbortSignal): Promise<boolean> {
   const requestedAt = Date.now();
   const rec = { _key: handoverKey(input), type: 'handover', input, requested_at: requestedAt, host: hostname(), pid: process.pid };
-  if (!(await splunkd.kvInsert(CHECKPOINT_COLLECTION, rec))) await splunkd.kvPut(CHECKPOINT_COLLECTION, handoverKey(input), rec);
+  await splunkd.kvUpsert(CHECKPOINT_COLLECTION, rec);
   log.info(`input ${input}: another process holds the lease; asked it to hand over after its cycle`, { input });
   const deadline = requestedAt + envNumber('TA_OCI_AUDIT_HANDOVER_WAIT_S', 180) * 1000;
   while (!stop.aborted && Date.now() < deadline) {

@@ -14,8 +14,7 @@ type Json = Record<string, unknown>;
 
 export interface StandbyKv {
   kvGet(collection: string, key: string): Promise<Json | undefined>;
-  kvPut(collection: string, key: string, doc: Json): Promise<void>;
-  kvInsert(collection: string, doc: Json): Promise<boolean>;
+  kvUpsert(collection: string, doc: Json & { _key: string }): Promise<void>;
   kvDelete(collection: string, key: string): Promise<boolean>;
 }
 
@@ -44,7 +43,7 @@ export async function standBy(
   const since = Date.now();
   const key = standbyKey(input, me.host);
   const rec = { _key: key, type: 'standby', input, host: me.host, pid: me.pid, since };
-  if (!(await kv.kvInsert(collection, rec))) await kv.kvPut(collection, key, rec);
+  await kv.kvUpsert(collection, rec);
   const who = holder.host === '?' ? 'another instance (its lease is not yet visible here)' : holder.host;
   log.info(`input ${input}: ${who} collects it; this process stands by and takes over when that lease expires`, { input });
   try {

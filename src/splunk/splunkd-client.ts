@@ -261,6 +261,11 @@ export class SplunkdClient {
     await this.call('POST', this.nsPath(`storage/collections/data/${collection}/${encodeURIComponent(key)}`), JSON.stringify(doc));
   }
 
+  /** Inserts `doc` (its `_key`), or replaces the record that has that key: POST to a missing key is an error. */
+  async kvUpsert(collection: string, doc: Json & { _key: string }): Promise<void> {
+    if (!(await this.kvInsert(collection, doc))) await this.kvPut(collection, doc._key, doc);
+  }
+
   /** Deletes one record; false when it did not exist. */
   async kvDelete(collection: string, key: string): Promise<boolean> {
     try {

@@ -11,8 +11,7 @@ function memoryKv(): StandbyKv & { docs: Map<string, Json> } {
   return {
     docs,
     kvGet: async (_c, key) => docs.get(key),
-    kvPut: async (_c, key, doc) => void docs.set(key, { ...doc, _key: key }),
-    kvInsert: async (_c, doc) => (docs.has(String(doc._key)) ? false : (docs.set(String(doc._key), doc), true)),
+    kvUpsert: async (_c, doc) => void docs.set(doc._key, doc),
     kvDelete: async (_c, key) => docs.delete(key),
   };
 }
