@@ -121,7 +121,7 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
     const settings = await settingsP;
     log.setLevel(settings.logLevel);
     sessionP = accountP.then(async (account) => {
-      // Not a request to OCI where the input cannot run (no KV store: reported below); the check is one local call.
+      // No OCI request from an instance where the input cannot run (no KV store, reported below); one local call.
       if (await kvProblemP) throw new Error('no KV store');
       const session = await openSession(account, settings.proxy, config.maxConcurrency);
       session.discovery.prefetch(session.tenancyId, { regions: config.regions === '*', compartments: config.compartments === '*' });
@@ -137,13 +137,14 @@ async function runStanza(ctx: SplunkContext, input: InputStanza, stream: EventSt
       // A process of this instance holds it: splunkd started this one for an edit (docs/scheduling.md), so ask it
       // to hand over. Another instance holds it (a search head cluster member): stand by, since splunkd would
       // start this process again at once if it exited (src/modular-input/standby.ts).
-      const taken =
-        got.holder.host === hostname()
-          ? await takeOver(splunkd, newLease, config.name, stopSignal)
-          : await standBy(splunkd, CHECKPOINT_COLLECTION, newLease, config.name, got.holder, stopSignal);
-      if (taken) leaseAcquire = Promise.resolve({ acquired: true as const });
-      if (!taken && got.holder.host !== hostname()) return 0; // stopped, or left to a newer process: said already
-      got = taken ? { acquired: true } : got;
+      const sameHost = got.holder.host === hostname();
+      const taken = sameHost
+        ? await takeOver(splunkd, newLease, config.name, stopSignal)
+        : await standBy(splunkd, CHECKPOINT_COLLECTION, newLease, config.name, got.holder, stopSignal);
+      if (taken) {
+        leaseAcquire = Promise.resolve({ acquired: true as const });
+        got = { acquired: true };
+      } else if (!sameHost) return 0; // stopped, or left to a newer process of this host: standBy said so
     }
     if (!got.acquired) {
       const h = got.holder;

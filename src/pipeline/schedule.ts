@@ -6,10 +6,14 @@
 import { MINUTE } from '../oci/rfc3339';
 import type { PairCheckpoint } from './checkpoints';
 
+/** How long before its checkpoint the pair last delivered events; an old record without the schedule's state counts as active. */
+function quietMsOf(cp: PairCheckpoint | undefined): number {
+  return cp?.activeUntil === undefined ? 0 : Math.max(0, cp.until - cp.activeUntil);
+}
+
 /** How far behind `until` a pair's checkpoint may be before the pair is read again. */
 export function allowedLagMs(cp: PairCheckpoint, quietMaxMinutes: number): number {
-  // Never delivered anything since the schedule was kept (an old record): treated as active.
-  const quietMs = cp.activeUntil === undefined ? 0 : Math.max(0, cp.until - cp.activeUntil);
+  const quietMs = quietMsOf(cp);
   // Half its quiet time: waiting the whole of it saved 1.4 % of the budget on the 70 %-quiet tenancy but delayed twice
   // as many events of sparse pairs (build/bench/schedule-cost.ts, docs/scheduling.md).
   const lagMinutes = Math.max(1, Math.floor(quietMs / MINUTE / 2));
@@ -43,8 +47,7 @@ export function pairRead(
   // A pair with events in its remembered span is re-read every period even when deferred: the late events of a
   // sparse pair wait no longer than before. One quiet for longer waits for its next read (see rememberedSpanMs):
   // re-reading every quiet pair every period cost a fifth of a request per pair and minute.
-  const quietMs = cp?.activeUntil === undefined ? 0 : cp.until - cp.activeUntil;
-  if (reread && quietMs < rememberedSpanMs(lookbackMinutes, schedule.rereadEveryMinutes)) return 'reread';
+  if (reread && quietMsOf(cp) < rememberedSpanMs(lookbackMinutes, schedule.rereadEveryMinutes)) return 'reread';
   if (!forwardDue(cp, until, schedule.quietMaxMinutes)) return 'deferred';
   return reread ? 'reread' : 'forward';
 }
