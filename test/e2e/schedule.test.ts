@@ -61,6 +61,23 @@ function eventIds(r: RunResult): string[] {
   return r.events.map((e) => String((JSON.parse(e._raw) as { eventId: string }).eventId));
 }
 
+/** An event (LaunchInstance) that OCI shows at simulated time `at`, `lateMs` after its eventTime, in the first active compartment of `region`. */
+function showEventAt(w: World, clock: Clock, at: number, eventId: string, o: { region: string; lateMs?: number }): Promise<void> {
+  const compartment = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
+  return clock.until(at).then(() => {
+    const now = clock.now();
+    const eventTime = new Date(now - (o.lateMs ?? 1000)).toISOString();
+    w.oci.addEvent(o.region, compartment, { eventType: 'com.oraclecloud.ComputeApi.LaunchInstance', eventId, eventTime }, new Date(now));
+  });
+}
+
+/** How the tests run the input: splunkd's SIGTERM after `minutes` simulated minutes. */
+const forMinutes = (clock: Clock, minutes: number): { env: Record<string, string>; termAfterMs: number; timeoutMs: number } => ({
+  env: clock.env(),
+  termAfterMs: (minutes * MIN) / RATE,
+  timeoutMs: 120_000,
+});
+
 const BASE = { interval: '0', delay_throttle: '0' };
 
 describe('a running process (interval 0): schedule, late events, edits of its settings', function () {
@@ -77,16 +94,7 @@ describe('a running process (interval 0): schedule, late events, edits of its se
     try {
       const T0 = clock.now();
       const region = w.oci.tenancy.homeRegion;
-      const compartment = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
-      const added = clock.until(T0 + 2 * MIN).then(() => {
-        const at = clock.now();
-        w.oci.addEvent(
-          region,
-          compartment,
-          { eventType: 'com.oraclecloud.ComputeApi.LaunchInstance', eventId: 'shipped-1', eventTime: new Date(at - 1000).toISOString() },
-          new Date(at),
-        );
-      });
+      const added = showEventAt(w, clock, T0 + 2 * MIN, 'shipped-1', { region });
       // runInput, not w.run: only account and start, so the emulator hands over default/inputs.conf's values as splunkd does.
       const r = await runInput(w.splunkd, {
         command: w.command,
@@ -124,21 +132,9 @@ describe('a running process (interval 0): schedule, late events, edits of its se
     try {
       const T0 = clock.now();
       const region = w.oci.tenancy.regions[1].regionName;
-      const compartment = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
       const wake = T0 + 5 * MIN;
-      const woken = clock.until(wake).then(() => {
-        const at = clock.now();
-        w.oci.addEvent(
-          region,
-          compartment,
-          { eventType: 'com.oraclecloud.ComputeApi.LaunchInstance', eventId: 'wake-up-1', eventTime: new Date(at - 1000).toISOString() },
-          new Date(at),
-        );
-      });
-      const r = await w.run(
-        { ...BASE, start_date_time: iso(T0 - 30 * MIN), quiet_pair_max_minutes: '3' },
-        { env: clock.env(), termAfterMs: (11 * MIN) / RATE, timeoutMs: 120_000 },
-      );
+      const woken = showEventAt(w, clock, wake, 'wake-up-1', { region });
+      const r = await w.run({ ...BASE, start_date_time: iso(T0 - 30 * MIN), quiet_pair_max_minutes: '3' }, forMinutes(clock, 11));
       await woken;
       assert.deepEqual(eventIds(r), ['wake-up-1'], 'the woken pair delivered its event, once');
       const summaries = logged(r, 'run summary');
@@ -164,17 +160,7 @@ describe('a running process (interval 0): schedule, late events, edits of its se
     try {
       const T0 = clock.now();
       const region = w.oci.tenancy.homeRegion;
-      const compartment = w.oci.tenancy.compartments.find((c) => c.lifecycleState === 'ACTIVE')!.id;
-      const added = clock.until(T0 + 5 * MIN).then(() => {
-        const at = clock.now();
-        // Shown now, 6 minutes after its eventTime: its minute was read before (quiet pairs wait at most 3).
-        w.oci.addEvent(
-          region,
-          compartment,
-          { eventType: 'com.oraclecloud.ComputeApi.LaunchInstance', eventId: 'late-1', eventTime: new Date(at - 6 * MIN).toISOString() },
-          new Date(at),
-        );
-      });
+      const added = showEventAt(w, clock, T0 + 5 * MIN, 'late-1', { region, lateMs: 6 * MIN }); // its minute was read before (quiet pairs wait at most 3)
       const r = await w.run(
         {
           ...BASE,
@@ -183,7 +169,7 @@ describe('a running process (interval 0): schedule, late events, edits of its se
           reread_every_minutes: '2',
           quiet_pair_max_minutes: '3',
         },
-        { env: clock.env(), termAfterMs: (11 * MIN) / RATE, timeoutMs: 120_000 },
+        forMinutes(clock, 11),
       );
       await added;
       assert.deepEqual(eventIds(r), ['late-1'], 'the late event, exactly once');
@@ -205,15 +191,9 @@ describe('a running process (interval 0): schedule, late events, edits of its se
     try {
       const T0 = clock.now();
       const common = { ...BASE, start_date_time: iso(T0 - 20 * MIN), lookback_minutes: '10' };
-      const a = w.run(
-        { ...common, quiet_pair_max_minutes: '10', reread_every_minutes: '5' },
-        { env: clock.env(), termAfterMs: (20 * MIN) / RATE, timeoutMs: 120_000 },
-      );
+      const a = w.run({ ...common, quiet_pair_max_minutes: '10', reread_every_minutes: '5' }, forMinutes(clock, 20));
       await clock.until(T0 + 4 * MIN);
-      const b = w.run(
-        { ...common, quiet_pair_max_minutes: '3', reread_every_minutes: '2' },
-        { env: clock.env(), termAfterMs: (6 * MIN) / RATE, timeoutMs: 120_000 },
-      );
+      const b = w.run({ ...common, quiet_pair_max_minutes: '3', reread_every_minutes: '2' }, forMinutes(clock, 6));
       const [ra, rb] = await Promise.all([a, b]);
       assert.ok(
         ra.stderrLines.some((l) => l.includes('asked to take over')),
@@ -258,7 +238,7 @@ describe('a running process (interval 0): schedule, late events, edits of its se
       const T0 = clock.now();
       const params = { ...BASE, start_date_time: iso(T0 - 20 * MIN), lookback_minutes: '10' };
       // splunkd's stop: SIGTERM in the middle of the process's life (docs/scheduling.md "How splunkd stops it").
-      const a = await w.run(params, { env: clock.env(), termAfterMs: (7 * MIN) / RATE, timeoutMs: 120_000 });
+      const a = await w.run(params, forMinutes(clock, 7));
       assert.equal(a.exitCode, 0, `the first process ended normally after SIGTERM (${a.exitCode} ${a.signal})`);
       assert.ok(a.stderrLines.some((l) => /^WARN stopping: SIGTERM received/.test(l)));
       const savedByA = expectedEvents(w, new Date(iso(T0 - 20 * MIN)), 'test');
@@ -266,7 +246,7 @@ describe('a running process (interval 0): schedule, late events, edits of its se
       assert.ok(savedByA.size > 100, `the first process saved progress (${savedByA.size} events up to its checkpoints)`);
       for (const id of savedByA.keys()) assert.ok(idsA.includes(id), `event ${id} up to the saved checkpoints was written`);
       // splunkd's start: the same input again (interval 0 starts it at once); it takes the released lease.
-      const b = await w.run(params, { env: clock.env(), termAfterMs: (5 * MIN) / RATE, timeoutMs: 120_000 });
+      const b = await w.run(params, forMinutes(clock, 5));
       assert.equal(b.exitCode, 0, `the second process ended normally (${b.exitCode} ${b.signal})`);
       const idsB = eventIds(b);
       assert.ok(idsB.length > 0, 'the new process collected');
