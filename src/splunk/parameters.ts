@@ -206,6 +206,9 @@ export interface InputConfig {
 
 export const SCHEME = 'oci_audit';
 
+/** splunkd's `interval` as default/inputs.conf [oci_audit] ships it: the process keeps running (docs/scheduling.md). */
+export const DEFAULT_INTERVAL = '0';
+
 export class ParameterError extends Error {
   constructor(readonly problems: string[]) {
     super(problems.join('; '));

@@ -9,7 +9,7 @@ import Select from '@splunk/react-ui/Select';
 import Switch from '@splunk/react-ui/Switch';
 import Message from '@splunk/react-ui/Message';
 import { ACCOUNT_CONF, CHECKPOINT_COLLECTION } from '../splunk/account-rules';
-import { PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
+import { DEFAULT_INTERVAL, PARAMETER_DEFAULTS as DEFAULTS, PARAMETERS, SCHEME } from '../splunk/parameters';
 import { call, list, SplunkdError, str, tenancyLists, type Entry } from './api';
 import { EstimatePanel } from './estimate';
 import { errText, Field, fieldBinder, FormPage } from './form';
@@ -26,9 +26,6 @@ const ALL_FIELDS = [...new Set([...PARAM_NAMES, 'event_rules', 'interval', 'inde
 /** Under "Advanced": everything but the essentials and the rules. */
 const ADVANCED = ALL_FIELDS.filter((f) => !['account', 'index', 'regions', 'compartments', 'event_rules'].includes(f));
 const SECTION: React.CSSProperties = { margin: '16px 0 8px', borderBottom: '1px solid rgba(128,128,128,0.35)', paddingBottom: 4 };
-
-/** splunkd's `interval` as default/inputs.conf [oci_audit] ships it: the process keeps running (docs/scheduling.md). */
-const DEFAULT_INTERVAL = '0';
 
 /** An Advanced field the admin set: not empty and not its default (splunkd lists defaults as values). */
 const isSet = (f: string, v: string): boolean =>

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PARAMETERS, PARAMETER_DEFAULTS, parseInputConfig, SCHEME } from '../../src/splunk/parameters';
+import { DEFAULT_INTERVAL, PARAMETERS, PARAMETER_DEFAULTS, parseInputConfig, SCHEME } from '../../src/splunk/parameters';
 import { readConf } from '../support/conf';
 import { mdTable, ticks } from '../support/markdown';
 
@@ -97,6 +97,7 @@ describe('the parameter table (src/splunk/parameters.ts)', () => {
     assert.ok(st, 'no [oci_audit] stanza');
     assert.equal(st.get('start_by_shell')?.value, 'false');
     assert.equal(st.get('interval')?.value, '0', 'the running process (docs/scheduling.md "The shipped defaults and why")');
+    assert.equal(DEFAULT_INTERVAL, st.get('interval')?.value, "the Inputs tab's default interval is the shipped one");
     assert.equal(st.get('sourcetype')?.value, 'oci:audit');
     assert.equal(st.get('python.version'), undefined);
     const own = new Set(['start_by_shell', ...SPLUNKD_OWN]);
